@@ -1,0 +1,64 @@
+# vpp-maglev (Java). `make` builds, `make test` tests, `make run` demos.
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+JAVA_VERSION ?= 21
+BUILD := $(CURDIR)/build
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0)
+COMMIT_HASH := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+DATE := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+
+# One JDK selection, reused by .ci/run: JAVA_HOME if it is >= JAVA_VERSION,
+# else the newest qualifying JDK under /usr/lib/jvm.
+JAVA_HOME := $(shell JAVA_VERSION=$(JAVA_VERSION) scripts/find-jdk.sh)
+ifeq ($(JAVA_HOME),)
+$(error no JDK >= $(JAVA_VERSION) found: set JAVA_HOME or install openjdk-$(JAVA_VERSION)-jdk-headless (see make install-deps))
+endif
+export JAVA_HOME
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+
+MVN := mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
+PROGRAMS := maglevd
+
+.PHONY: all build test unit-test smoke-test run install-deps install-deps-apt clean fixstyle lint
+
+all: build
+
+build:
+	$(MVN) -q -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true package
+	@scripts/assemble.sh $(BUILD) $(PROGRAMS)
+
+# Every test: unit and integration tests (mvn verify: Spotless, Error Prone,
+# enforcer included), then checks of the assembled launchers.
+test: install-deps
+	$(MVN) verify
+	@scripts/assemble.sh $(BUILD) $(PROGRAMS)
+	tests/smoke.sh $(BUILD)
+
+lint:
+	$(MVN) -q -DskipTests spotless:check compile
+
+fixstyle:
+	$(MVN) -q spotless:apply
+
+run: install-deps build
+	scripts/demo.sh $(BUILD)
+
+# Debian packages the tests need (promtool for the metrics check, iproute2
+# for network namespaces). Idempotent: installs only what is missing.
+APT_PACKAGES := prometheus iproute2 curl
+install-deps: install-deps-apt
+
+install-deps-apt:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+clean:
+	$(MVN) -q clean
+	rm -rf $(BUILD)

@@ -1,0 +1,149 @@
+package ch.ipng.maglev.daemon;
+
+import ch.ipng.maglev.daemon.checker.Checker;
+import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.daemon.events.EventBus;
+import ch.ipng.maglev.daemon.grpc.GrpcServer;
+import ch.ipng.maglev.daemon.grpc.MaglevService;
+import ch.ipng.maglev.daemon.health.Jitter;
+import ch.ipng.maglev.daemon.metrics.DaemonMetrics;
+import ch.ipng.maglev.daemon.metrics.MetricsServer;
+import ch.ipng.maglev.daemon.probe.Probers;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * maglevd's components, wired by hand and started in order: checker, metrics, gRPC. Closing stops
+ * them in reverse order; VPP state is left as it is.
+ */
+final class Daemon implements AutoCloseable {
+  /**
+   * Where maglevd listens and what it reads.
+   *
+   * @param metricsAddress null to disable /metrics
+   */
+  record Settings(
+      Path configPath,
+      InetSocketAddress grpcAddress,
+      @Nullable InetSocketAddress metricsAddress,
+      boolean reflection) {}
+
+  private final ScheduledExecutorService scheduler;
+  private final EventBus bus;
+  private final Checker checker;
+  private final DaemonMetrics metrics;
+  private final ConfigReloader reloader;
+  private final GrpcServer grpc;
+  private final @Nullable MetricsServer metricsServer;
+
+  private Daemon(
+      ScheduledExecutorService scheduler,
+      EventBus bus,
+      Checker checker,
+      DaemonMetrics metrics,
+      ConfigReloader reloader,
+      GrpcServer grpc,
+      @Nullable MetricsServer metricsServer) {
+    this.scheduler = scheduler;
+    this.bus = bus;
+    this.checker = checker;
+    this.metrics = metrics;
+    this.reloader = reloader;
+    this.grpc = grpc;
+    this.metricsServer = metricsServer;
+  }
+
+  /** Starts everything on a validated config. */
+  static Daemon start(Settings settings, Config config, EventBus bus)
+      throws IOException, InterruptedException {
+    ScheduledExecutorService scheduler =
+        Executors.newScheduledThreadPool(2, platformThreads("checker"));
+    DaemonMetrics metrics = DaemonMetrics.create();
+    bus.listen(metrics::observe);
+    String userAgent = Version.current().userAgent();
+    Checker checker =
+        Checker.of(
+            scheduler,
+            bus,
+            Jitter.of(new SplittableRandom()),
+            metrics,
+            ns -> Probers.of(ns, scheduler, userAgent));
+    metrics.bind(checker);
+    checker.apply(config);
+    metrics.configApplied(config);
+    ConfigReloader reloader =
+        new ConfigReloader(settings.configPath(), checker, metrics::configApplied);
+    MetricsServer metricsServer = null;
+    GrpcServer grpc = null;
+    try {
+      if (settings.metricsAddress() != null) {
+        metricsServer = MetricsServer.start(settings.metricsAddress(), metrics::scrape);
+      }
+      grpc =
+          GrpcServer.start(
+              settings.grpcAddress(),
+              MaglevService.of(checker, bus, reloader),
+              settings.reflection());
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
+      checker.close();
+      scheduler.shutdownNow();
+      throw e;
+    }
+    return new Daemon(scheduler, bus, checker, metrics, reloader, grpc, metricsServer);
+  }
+
+  static ThreadFactory platformThreads(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> Thread.ofPlatform().name(name + "-" + n.incrementAndGet()).daemon().unstarted(r);
+  }
+
+  ConfigReloader reloader() {
+    return reloader;
+  }
+
+  Checker checker() {
+    return checker;
+  }
+
+  EventBus bus() {
+    return bus;
+  }
+
+  DaemonMetrics metrics() {
+    return metrics;
+  }
+
+  int grpcPort() {
+    return grpc.port();
+  }
+
+  int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.address().getPort();
+  }
+
+  @Override
+  public void close() {
+    grpc.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+    checker.close();
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

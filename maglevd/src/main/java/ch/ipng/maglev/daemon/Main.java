@@ -1,0 +1,179 @@
+package ch.ipng.maglev.daemon;
+
+import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.daemon.config.ConfigException;
+import ch.ipng.maglev.daemon.config.ConfigLoader;
+import ch.ipng.maglev.daemon.events.EventBus;
+import ch.ipng.maglev.daemon.events.Levels;
+import ch.ipng.maglev.daemon.log.LogFanout;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import sun.misc.Signal;
+
+/**
+ * maglevd's entry point. Exit codes: 0 success (also after SIGTERM/SIGINT), 1 usage or YAML error,
+ * 2 semantic config error, 3 a listener could not start.
+ */
+public final class Main {
+  static final int OK = 0;
+  static final int PARSE_ERROR = 1;
+  static final int SEMANTIC_ERROR = 2;
+  static final int STARTUP_FAILED = 3;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs maglevd until it is told to stop; returns the exit code. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Options o = new Options();
+    CommandLine cl = new CommandLine(o).setUnmatchedOptionsArePositionalParams(false);
+    try {
+      cl.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      err.println("maglevd: " + e.getMessage());
+      err.println("Try 'maglevd --help'.");
+      return PARSE_ERROR;
+    }
+    if (o.help) {
+      cl.usage(out);
+      return OK;
+    }
+    if (o.version) {
+      out.println(Version.current().describe("maglevd"));
+      return OK;
+    }
+    Path configPath = Path.of(o.config);
+    if (o.check) {
+      try {
+        ConfigLoader.load(configPath);
+        out.println(configPath + ": ok");
+        return OK;
+      } catch (ConfigException e) {
+        err.println(configPath + ":");
+        e.errors().forEach(x -> err.println("  " + x));
+        return e.kind() == ConfigException.Kind.PARSE ? PARSE_ERROR : SEMANTIC_ERROR;
+      }
+    }
+
+    InetSocketAddress grpcAddress;
+    InetSocketAddress metricsAddress;
+    try {
+      Levels.severity(o.logLevel);
+      grpcAddress = ListenAddress.parse("--grpc-addr", o.grpcAddr);
+      metricsAddress =
+          o.metricsAddr.isEmpty() ? null : ListenAddress.parse("--metrics-addr", o.metricsAddr);
+    } catch (IllegalArgumentException e) {
+      err.println("maglevd: " + e.getMessage());
+      return PARSE_ERROR;
+    }
+
+    EventBus bus = EventBus.create();
+    LogFanout.install(bus, o.logLevel);
+    Logger logger = LoggerFactory.getLogger(Main.class);
+    Version v = Version.current();
+    logger
+        .atInfo()
+        .setMessage("starting")
+        .addKeyValue("version", v.version())
+        .addKeyValue("commit", v.commit())
+        .addKeyValue("date", v.date())
+        .log();
+
+    Config config;
+    try {
+      config = ConfigLoader.load(configPath);
+    } catch (ConfigException e) {
+      logger
+          .atError()
+          .setMessage("config-invalid")
+          .addKeyValue("file", configPath.toString())
+          .addKeyValue("error", e.getMessage())
+          .log();
+      err.println("maglevd: " + configPath + ":");
+      e.errors().forEach(x -> err.println("  " + x));
+      return e.kind() == ConfigException.Kind.PARSE ? PARSE_ERROR : SEMANTIC_ERROR;
+    }
+    if (o.vppApiAddr.isEmpty()) {
+      logger
+          .atInfo()
+          .setMessage("vpp-disabled")
+          .addKeyValue("reason", "empty --vpp-api-addr")
+          .log();
+    } else {
+      logger
+          .atWarn()
+          .setMessage("vpp-disabled")
+          .addKeyValue(
+              "reason", "this build of maglevd does not program VPP yet; health checking only")
+          .addKeyValue("vpp_api_addr", o.vppApiAddr)
+          .addKeyValue("vpp_stats_addr", o.vppStatsAddr)
+          .log();
+    }
+
+    Daemon daemon;
+    try {
+      daemon =
+          Daemon.start(
+              new Daemon.Settings(configPath, grpcAddress, metricsAddress, o.reflection),
+              config,
+              bus);
+    } catch (IOException | RuntimeException e) {
+      logger.error("startup failed: {}", e.getMessage(), e);
+      err.println("maglevd: startup failed: " + describe(e));
+      return STARTUP_FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return STARTUP_FAILED;
+    }
+    logger
+        .atInfo()
+        .setMessage("listening")
+        .addKeyValue("grpc", o.grpcAddr)
+        .addKeyValue("grpc_port", daemon.grpcPort())
+        .addKeyValue("metrics", o.metricsAddr)
+        .log();
+
+    CountDownLatch stop = new CountDownLatch(1);
+    @Nullable String[] stopSignal = {null};
+    Signal.handle(new Signal("HUP"), s -> daemon.reloader().reload());
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(
+          new Signal(name),
+          s -> {
+            stopSignal[0] = "SIG" + name;
+            stop.countDown();
+          });
+    }
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    logger
+        .atInfo()
+        .setMessage("stopping")
+        .addKeyValue("signal", String.valueOf(stopSignal[0]))
+        .log();
+    daemon.close();
+    logger.atInfo().setMessage("stopped").log();
+    return OK;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  }
+}

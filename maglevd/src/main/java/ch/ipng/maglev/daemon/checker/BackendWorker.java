@@ -1,0 +1,311 @@
+package ch.ipng.maglev.daemon.checker;
+
+import ch.ipng.maglev.daemon.config.Backend;
+import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.health.BackendState;
+import ch.ipng.maglev.daemon.health.Health;
+import ch.ipng.maglev.daemon.health.Jitter;
+import ch.ipng.maglev.daemon.probe.ProbeCode;
+import ch.ipng.maglev.daemon.probe.ProbeResult;
+import ch.ipng.maglev.daemon.probe.Prober;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The probe loop of one backend: probe, record, schedule the next probe from the result's state
+ * (interval, fast-interval or down-interval, ±10%). Sequential: the next probe is scheduled only
+ * when the previous result is recorded. A generation number retires in-flight probes on pause,
+ * disable, restart and removal, so a stale result never lands. The loop cannot die: a failure of
+ * the prober itself is recorded as a failed probe and the loop goes on.
+ */
+final class BackendWorker {
+  private static final Logger logger = LoggerFactory.getLogger(BackendWorker.class);
+  static final int PROBE_HISTORY = 32;
+
+  private final String name;
+  private final ScheduledExecutorService scheduler;
+  private final Jitter jitter;
+  private final ProbeListener listener;
+  private final BiConsumer<String, Transition> onTransition;
+
+  private Backend backend;
+  private HealthCheck check;
+  private Prober prober;
+  private Health health;
+  private int historyLimit;
+  private final Deque<Transition> transitions = new ArrayDeque<>();
+  private final Deque<ProbeResult> probes = new ArrayDeque<>();
+  private long generation;
+  private @Nullable ScheduledFuture<?> next;
+  private long scheduledAtNanos;
+  private volatile long lastLatenessNanos;
+
+  BackendWorker(
+      Backend backend,
+      HealthCheck check,
+      Prober prober,
+      int historyLimit,
+      ScheduledExecutorService scheduler,
+      Jitter jitter,
+      ProbeListener listener,
+      BiConsumer<String, Transition> onTransition) {
+    this.name = backend.name();
+    this.backend = backend;
+    this.check = check;
+    this.prober = prober;
+    this.historyLimit = historyLimit;
+    this.scheduler = scheduler;
+    this.jitter = jitter;
+    this.listener = listener;
+    this.onTransition = onTransition;
+    this.health = Health.initial(check.rise(), check.fall(), backend.enabled());
+  }
+
+  String name() {
+    return name;
+  }
+
+  synchronized BackendStatus status() {
+    return new BackendStatus(
+        backend, check, health, java.util.List.copyOf(transitions), java.util.List.copyOf(probes));
+  }
+
+  synchronized BackendState state() {
+    return health.state();
+  }
+
+  /** How late the last probe started against its schedule. */
+  long lastLatenessNanos() {
+    return lastLatenessNanos;
+  }
+
+  /**
+   * Starts probing if the state probes. The first probe is spread over a random part of the
+   * interval so a start with many backends does not fire them all at once.
+   */
+  synchronized void start(Duration firstDelay) {
+    if (health.state().probing()) {
+      schedule(firstDelay);
+    }
+  }
+
+  private void schedule(Duration delay) {
+    long gen = generation;
+    scheduledAtNanos = System.nanoTime() + delay.toNanos();
+    next = scheduler.schedule(() -> runProbe(gen), delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void runProbe(long gen) {
+    Prober p;
+    synchronized (this) {
+      if (gen != generation || !health.state().probing()) {
+        return;
+      }
+      lastLatenessNanos = Math.max(0, System.nanoTime() - scheduledAtNanos);
+      p = prober;
+    }
+    logger
+        .atDebug()
+        .setMessage("probe-start")
+        .addKeyValue("backend", name)
+        .addKeyValue("type", check.type().configName())
+        .log();
+    try {
+      p.probe(backend.address())
+          .whenComplete(
+              (r, t) ->
+                  record(
+                      gen,
+                      r != null
+                          ? r
+                          : ProbeResult.fail(
+                              Instant.now(), ProbeCode.L4CON, "prober failed: " + t)));
+    } catch (RuntimeException e) {
+      logger.warn("prober for backend {} failed", name, e);
+      record(gen, ProbeResult.fail(Instant.now(), ProbeCode.L4CON, "prober failed: " + e));
+    }
+  }
+
+  private void record(long gen, ProbeResult r) {
+    Transition t = null;
+    HealthCheck c;
+    synchronized (this) {
+      if (gen != generation || !health.state().probing()) {
+        return; // retired by pause, disable, restart or removal
+      }
+      c = check;
+      probes.addFirst(r);
+      while (probes.size() > PROBE_HISTORY) {
+        probes.removeLast();
+      }
+      Health before = health;
+      health = health.record(r.ok());
+      if (before.state() != health.state()) {
+        t = transition(before.state(), health.state(), r.code().label(), r.detail());
+      }
+      Duration interval = health.nextInterval(c.interval(), c.fastInterval(), c.downInterval());
+      schedule(jitter.apply(interval));
+    }
+    logger
+        .atDebug()
+        .setMessage("probe-done")
+        .addKeyValue("backend", name)
+        .addKeyValue("type", c.type().configName())
+        .addKeyValue("ok", r.ok())
+        .addKeyValue("code", r.code().label())
+        .addKeyValue("latency", r.latency().toMillis() + "ms")
+        .addKeyValue("detail", r.detail())
+        .log();
+    try {
+      listener.probed(name, c, r);
+    } catch (RuntimeException e) {
+      logger.warn("probe listener failed", e);
+    }
+    if (t != null) {
+      publish(t);
+    }
+  }
+
+  /** Must hold the lock; returns the transition to publish after releasing it. */
+  private Transition transition(BackendState from, BackendState to, String code, String detail) {
+    Transition t = new Transition(Instant.now(), from, to, code, detail);
+    transitions.addFirst(t);
+    while (transitions.size() > historyLimit) {
+      transitions.removeLast();
+    }
+    return t;
+  }
+
+  private void publish(Transition t) {
+    logger
+        .atInfo()
+        .setMessage("backend-transition")
+        .addKeyValue("backend", name)
+        .addKeyValue("from", t.from().label())
+        .addKeyValue("to", t.to().label())
+        .addKeyValue("code", t.code())
+        .addKeyValue("detail", t.detail())
+        .log();
+    onTransition.accept(name, t);
+  }
+
+  /** Applies an operator action; returns the transition, if the state changed. */
+  @Nullable Transition act(Action action, Duration restartDelay) {
+    Transition t;
+    synchronized (this) {
+      Health before = health;
+      health =
+          switch (action) {
+            case PAUSE -> health.pause();
+            case RESUME -> health.resume();
+            case DISABLE -> health.disable();
+            case ENABLE -> health.enable();
+          };
+      if (before.state() == health.state()) {
+        return null;
+      }
+      retire();
+      String code =
+          switch (action) {
+            case PAUSE -> ProbeCode.PAUSED.label();
+            case DISABLE -> ProbeCode.DISABLED.label();
+            case RESUME -> "resumed";
+            case ENABLE -> "enabled";
+          };
+      t = transition(before.state(), health.state(), code, "operator " + action.verb());
+      if (health.state().probing()) {
+        schedule(restartDelay);
+      }
+    }
+    publish(t);
+    return t;
+  }
+
+  /** Operator lifecycle actions. */
+  enum Action {
+    PAUSE,
+    RESUME,
+    DISABLE,
+    ENABLE;
+
+    String verb() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Cancels the scheduled probe and makes any in-flight result stale. Must hold the lock. */
+  private void retire() {
+    generation++;
+    ScheduledFuture<?> n = next;
+    if (n != null) {
+      n.cancel(false);
+    }
+    next = null;
+  }
+
+  /** Mirrors a config change that does not affect probing (description, check name, history). */
+  synchronized void update(Backend newBackend, HealthCheck newCheck, int newHistoryLimit) {
+    backend = newBackend;
+    check = newCheck;
+    historyLimit = newHistoryLimit;
+    while (transitions.size() > historyLimit) {
+      transitions.removeLast();
+    }
+  }
+
+  /**
+   * A changed definition or check: a probing backend starts over in unknown with the new prober; a
+   * paused or disabled one keeps its state and picks the change up when it resumes.
+   */
+  void restart(Backend newBackend, HealthCheck newCheck, Prober newProber, int newHistoryLimit) {
+    Transition t = null;
+    synchronized (this) {
+      retire();
+      backend = newBackend;
+      check = newCheck;
+      prober = newProber;
+      historyLimit = newHistoryLimit;
+      Health before = health;
+      Health fresh = Health.initial(newCheck.rise(), newCheck.fall(), true);
+      health =
+          before.state().probing()
+              ? fresh
+              : new Health(before.state(), fresh.counter(), fresh.rise(), fresh.fall());
+      if (before.state() != health.state()) {
+        t = transition(before.state(), health.state(), "restarted", "health check changed");
+      }
+      if (health.state().probing()) {
+        schedule(Duration.ZERO);
+      }
+    }
+    if (t != null) {
+      publish(t);
+    }
+  }
+
+  /** Stops probing for good, without a transition: maglevd is shutting down. */
+  synchronized void retireForShutdown() {
+    retire();
+  }
+
+  /** The backend left the config: no more probes, state removed. */
+  void remove() {
+    Transition t;
+    synchronized (this) {
+      retire();
+      BackendState before = health.state();
+      health = health.remove();
+      t = transition(before, BackendState.REMOVED, "removed", "backend removed from config");
+    }
+    publish(t);
+  }
+}

@@ -1,0 +1,19 @@
+package ch.ipng.maglev.daemon.checker;
+
+import ch.ipng.maglev.daemon.config.Frontend;
+import ch.ipng.maglev.daemon.health.BackendState;
+import ch.ipng.maglev.daemon.health.EffectiveWeights;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A frontend with its live weights.
+ *
+ * @param weights per pool, backend to its pool weight (configured, or set at runtime)
+ * @param states the state of every backend the frontend references
+ */
+public record FrontendStatus(
+    Frontend frontend,
+    List<Map<String, Integer>> weights,
+    Map<String, BackendState> states,
+    EffectiveWeights.View view) {}

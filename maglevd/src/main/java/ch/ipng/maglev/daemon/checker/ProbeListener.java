@@ -1,0 +1,11 @@
+package ch.ipng.maglev.daemon.checker;
+
+import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.probe.ProbeResult;
+
+/** Hears every probe result (metrics); must be quick and must not throw. */
+public interface ProbeListener {
+  void probed(String backend, HealthCheck check, ProbeResult result);
+
+  ProbeListener NONE = (b, c, r) -> {};
+}

@@ -1,0 +1,22 @@
+package ch.ipng.maglev.daemon.config;
+
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code maglev.healthchecker}: global health-checker settings.
+ *
+ * @param transitionHistory transitions kept per backend (≥ 1)
+ * @param netns the network namespace probes run in, or null for maglevd's own
+ */
+public record HealthCheckerSettings(int transitionHistory, @Nullable String netns) {
+  public static final int DEFAULT_TRANSITION_HISTORY = 5;
+
+  public static HealthCheckerSettings defaults() {
+    return new HealthCheckerSettings(DEFAULT_TRANSITION_HISTORY, null);
+  }
+
+  public Optional<String> netnsName() {
+    return Optional.ofNullable(netns);
+  }
+}

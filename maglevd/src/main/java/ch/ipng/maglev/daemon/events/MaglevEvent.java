@@ -1,0 +1,37 @@
+package ch.ipng.maglev.daemon.events;
+
+import ch.ipng.maglev.daemon.health.BackendState;
+import ch.ipng.maglev.daemon.health.FrontendState;
+import java.time.Instant;
+import java.util.Map;
+
+/** Something subscribers hear about. */
+public sealed interface MaglevEvent {
+  Instant time();
+
+  /** A backend changed state; {@code code} and {@code detail} say why. */
+  record BackendTransition(
+      Instant time, String backend, BackendState from, BackendState to, String code, String detail)
+      implements MaglevEvent {}
+
+  /** A frontend's aggregate state changed (from == to for the synthetic initial events). */
+  record FrontendTransition(Instant time, String frontend, FrontendState from, FrontendState to)
+      implements MaglevEvent {}
+
+  /**
+   * A log record.
+   *
+   * @param level "debug", "info", "warn" or "error"
+   */
+  record LogRecord(Instant time, String level, String msg, Map<String, String> attrs)
+      implements MaglevEvent {
+    public LogRecord {
+      attrs = Map.copyOf(attrs);
+    }
+
+    /** 0 debug, 1 info, 2 warn, 3 error. */
+    public int severity() {
+      return Levels.severity(level);
+    }
+  }
+}

@@ -1,0 +1,339 @@
+package ch.ipng.maglev.daemon.grpc;
+
+import ch.ipng.maglev.daemon.checker.BackendStatus;
+import ch.ipng.maglev.daemon.checker.Checker;
+import ch.ipng.maglev.daemon.checker.CheckerException;
+import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.events.EventBus;
+import ch.ipng.maglev.daemon.events.Levels;
+import ch.ipng.maglev.daemon.events.MaglevEvent;
+import ch.ipng.maglev.daemon.health.FrontendState;
+import ch.ipng.maglev.proto.BackendInfo;
+import ch.ipng.maglev.proto.BackendRequest;
+import ch.ipng.maglev.proto.CheckConfigRequest;
+import ch.ipng.maglev.proto.CheckConfigResponse;
+import ch.ipng.maglev.proto.Event;
+import ch.ipng.maglev.proto.FrontendInfo;
+import ch.ipng.maglev.proto.GetBackendRequest;
+import ch.ipng.maglev.proto.GetFrontendRequest;
+import ch.ipng.maglev.proto.GetHealthCheckRequest;
+import ch.ipng.maglev.proto.GetVPPInfoRequest;
+import ch.ipng.maglev.proto.GetVPPLBCountersRequest;
+import ch.ipng.maglev.proto.GetVPPLBStateRequest;
+import ch.ipng.maglev.proto.HealthCheckInfo;
+import ch.ipng.maglev.proto.ListBackendsRequest;
+import ch.ipng.maglev.proto.ListBackendsResponse;
+import ch.ipng.maglev.proto.ListFrontendsRequest;
+import ch.ipng.maglev.proto.ListFrontendsResponse;
+import ch.ipng.maglev.proto.ListHealthChecksRequest;
+import ch.ipng.maglev.proto.ListHealthChecksResponse;
+import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.proto.ReloadConfigRequest;
+import ch.ipng.maglev.proto.ReloadConfigResponse;
+import ch.ipng.maglev.proto.SetWeightRequest;
+import ch.ipng.maglev.proto.SyncVPPLBStateRequest;
+import ch.ipng.maglev.proto.SyncVPPLBStateResponse;
+import ch.ipng.maglev.proto.VPPInfo;
+import ch.ipng.maglev.proto.VPPLBCounters;
+import ch.ipng.maglev.proto.VPPLBState;
+import ch.ipng.maglev.proto.WatchRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Maglev gRPC service over the checker, the event bus and the config file. */
+public final class MaglevService extends MaglevGrpc.MaglevImplBase {
+  private static final Logger logger = LoggerFactory.getLogger(MaglevService.class);
+  static final String VPP_UNAVAILABLE = "VPP integration is not connected";
+
+  private final Checker checker;
+  private final EventBus bus;
+  private final ConfigCommands config;
+  private final int subscriberCapacity;
+  private volatile boolean shuttingDown;
+
+  private MaglevService(
+      Checker checker, EventBus bus, ConfigCommands config, int subscriberCapacity) {
+    this.checker = checker;
+    this.bus = bus;
+    this.config = config;
+    this.subscriberCapacity = subscriberCapacity;
+  }
+
+  public static MaglevService of(Checker checker, EventBus bus, ConfigCommands config) {
+    return new MaglevService(checker, bus, config, EventBus.DEFAULT_CAPACITY);
+  }
+
+  /** For tests of slow subscribers: a small queue. */
+  static MaglevService of(
+      Checker checker, EventBus bus, ConfigCommands config, int subscriberCapacity) {
+    return new MaglevService(checker, bus, config, subscriberCapacity);
+  }
+
+  /** Ends every WatchEvents stream: maglevd is stopping. */
+  public void shutdown() {
+    shuttingDown = true;
+  }
+
+  @Override
+  public void listFrontends(ListFrontendsRequest req, StreamObserver<ListFrontendsResponse> out) {
+    ListFrontendsResponse.Builder b = ListFrontendsResponse.newBuilder();
+    checker.frontends().forEach(f -> b.addFrontends(Protos.frontend(f)));
+    reply(out, b.build());
+  }
+
+  @Override
+  public void getFrontend(GetFrontendRequest req, StreamObserver<FrontendInfo> out) {
+    var f = checker.frontend(req.getName());
+    if (f.isEmpty()) {
+      out.onError(notFound("frontend", req.getName()));
+      return;
+    }
+    reply(out, Protos.frontend(f.get()));
+  }
+
+  @Override
+  public void listBackends(ListBackendsRequest req, StreamObserver<ListBackendsResponse> out) {
+    Config c = checker.config();
+    ListBackendsResponse.Builder b = ListBackendsResponse.newBuilder();
+    checker.backends().forEach(s -> b.addBackends(Protos.backend(s, c)));
+    reply(out, b.build());
+  }
+
+  @Override
+  public void getBackend(GetBackendRequest req, StreamObserver<BackendInfo> out) {
+    var s = checker.backend(req.getName());
+    if (s.isEmpty()) {
+      out.onError(notFound("backend", req.getName()));
+      return;
+    }
+    reply(out, Protos.backend(s.get(), checker.config()));
+  }
+
+  @Override
+  public void pauseBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
+    lifecycle(req, out, checker::pause);
+  }
+
+  @Override
+  public void resumeBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
+    lifecycle(req, out, checker::resume);
+  }
+
+  @Override
+  public void enableBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
+    lifecycle(req, out, checker::enable);
+  }
+
+  @Override
+  public void disableBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
+    lifecycle(req, out, checker::disable);
+  }
+
+  private interface Action {
+    BackendStatus apply(String name) throws CheckerException;
+  }
+
+  private void lifecycle(BackendRequest req, StreamObserver<BackendInfo> out, Action action) {
+    if (req.getName().isEmpty()) {
+      out.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("name: empty (expected: a backend name)")
+              .asRuntimeException());
+      return;
+    }
+    try {
+      reply(out, Protos.backend(action.apply(req.getName()), checker.config()));
+    } catch (CheckerException e) {
+      out.onError(status(e));
+    }
+  }
+
+  @Override
+  public void listHealthChecks(
+      ListHealthChecksRequest req, StreamObserver<ListHealthChecksResponse> out) {
+    Config c = checker.config();
+    ListHealthChecksResponse.Builder b = ListHealthChecksResponse.newBuilder();
+    c.healthchecks().values().forEach(hc -> b.addHealthchecks(Protos.healthcheck(hc, c)));
+    reply(out, b.build());
+  }
+
+  @Override
+  public void getHealthCheck(GetHealthCheckRequest req, StreamObserver<HealthCheckInfo> out) {
+    Config c = checker.config();
+    HealthCheck hc = c.healthchecks().get(req.getName());
+    if (hc == null) {
+      out.onError(notFound("health check", req.getName()));
+      return;
+    }
+    reply(out, Protos.healthcheck(hc, c));
+  }
+
+  @Override
+  public void setFrontendPoolBackendWeight(SetWeightRequest req, StreamObserver<FrontendInfo> out) {
+    try {
+      // uint32 on the wire: read it unsigned so 4294967295 is refused, not taken as -1.
+      int weight = (int) Math.min(Integer.toUnsignedLong(req.getWeight()), Integer.MAX_VALUE);
+      reply(
+          out,
+          Protos.frontend(
+              checker.setWeight(req.getFrontend(), req.getPool(), req.getBackend(), weight)));
+    } catch (CheckerException e) {
+      out.onError(status(e));
+    }
+  }
+
+  @Override
+  public void checkConfig(CheckConfigRequest req, StreamObserver<CheckConfigResponse> out) {
+    ConfigCommands.Outcome o = config.check();
+    reply(
+        out,
+        CheckConfigResponse.newBuilder()
+            .setOk(o.ok())
+            .setParseError(o.parseError())
+            .setSemanticError(o.semanticError())
+            .build());
+  }
+
+  @Override
+  public void reloadConfig(ReloadConfigRequest req, StreamObserver<ReloadConfigResponse> out) {
+    ConfigCommands.Outcome o = config.reload();
+    reply(
+        out,
+        ReloadConfigResponse.newBuilder()
+            .setOk(o.ok())
+            .setParseError(o.parseError())
+            .setSemanticError(o.semanticError())
+            .build());
+  }
+
+  @Override
+  public void getVPPInfo(GetVPPInfoRequest req, StreamObserver<VPPInfo> out) {
+    out.onError(Status.UNAVAILABLE.withDescription(VPP_UNAVAILABLE).asRuntimeException());
+  }
+
+  @Override
+  public void getVPPLBState(GetVPPLBStateRequest req, StreamObserver<VPPLBState> out) {
+    out.onError(Status.UNAVAILABLE.withDescription(VPP_UNAVAILABLE).asRuntimeException());
+  }
+
+  @Override
+  public void syncVPPLBState(
+      SyncVPPLBStateRequest req, StreamObserver<SyncVPPLBStateResponse> out) {
+    if (!req.getFrontend().isEmpty() && checker.frontend(req.getFrontend()).isEmpty()) {
+      out.onError(notFound("frontend", req.getFrontend()));
+      return;
+    }
+    out.onError(Status.UNAVAILABLE.withDescription(VPP_UNAVAILABLE).asRuntimeException());
+  }
+
+  @Override
+  public void getVPPLBCounters(GetVPPLBCountersRequest req, StreamObserver<VPPLBCounters> out) {
+    out.onError(Status.UNAVAILABLE.withDescription(VPP_UNAVAILABLE).asRuntimeException());
+  }
+
+  @Override
+  public void watchEvents(WatchRequest req, StreamObserver<Event> responseObserver) {
+    int minSeverity;
+    try {
+      minSeverity = req.getLog() ? Levels.severity(req.getLogLevel()) : Integer.MAX_VALUE;
+    } catch (IllegalArgumentException e) {
+      responseObserver.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription("log_level: " + e.getMessage())
+              .asRuntimeException());
+      return;
+    }
+    ServerCallStreamObserver<Event> out = (ServerCallStreamObserver<Event>) responseObserver;
+    Predicate<MaglevEvent> filter =
+        e ->
+            switch (e) {
+              case MaglevEvent.BackendTransition t -> req.getBackend();
+              case MaglevEvent.FrontendTransition t -> req.getFrontend();
+              case MaglevEvent.LogRecord r -> req.getLog() && r.severity() >= minSeverity;
+            };
+    EventBus.Subscription sub = bus.subscribe(filter, minSeverity, subscriberCapacity);
+    if (req.getFrontend()) {
+      Instant now = Instant.now();
+      for (Map.Entry<String, FrontendState> f : checker.frontendStates().entrySet()) {
+        sub.offer(new MaglevEvent.FrontendTransition(now, f.getKey(), f.getValue(), f.getValue()));
+      }
+    }
+    Semaphore ready = new Semaphore(0);
+    out.setOnReadyHandler(ready::release);
+    out.setOnCancelHandler(
+        () -> {
+          sub.close();
+          ready.release();
+        });
+    Thread.ofVirtual().name("watch-events").start(() -> drain(sub, out, ready));
+  }
+
+  /** Sends queued events while the client keeps up; a full queue ends the stream. */
+  private void drain(
+      EventBus.Subscription sub, ServerCallStreamObserver<Event> out, Semaphore ready) {
+    try {
+      while (!sub.closed() && !shuttingDown) {
+        if (sub.overflowed()) {
+          logger.warn(
+              "watch-events subscriber dropped: it fell {} events behind", subscriberCapacity);
+          out.onError(
+              Status.RESOURCE_EXHAUSTED
+                  .withDescription(
+                      "event stream dropped: the client fell more than "
+                          + subscriberCapacity
+                          + " events behind")
+                  .asRuntimeException());
+          return;
+        }
+        if (!out.isReady()) {
+          ready.tryAcquire(200, TimeUnit.MILLISECONDS);
+          continue;
+        }
+        MaglevEvent e = sub.poll(200);
+        if (e != null && !sub.closed()) {
+          out.onNext(Protos.event(e));
+        }
+      }
+      if (shuttingDown && !sub.closed()) {
+        out.onCompleted();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (StatusRuntimeException | IllegalStateException e) {
+      // the call was cancelled under us: nothing left to tell the client
+    } finally {
+      sub.close();
+    }
+  }
+
+  private static <T> void reply(StreamObserver<T> out, T value) {
+    out.onNext(value);
+    out.onCompleted();
+  }
+
+  private static StatusRuntimeException notFound(String kind, String name) {
+    return Status.NOT_FOUND
+        .withDescription(kind + " \"" + name + "\" not found")
+        .asRuntimeException();
+  }
+
+  private static StatusRuntimeException status(CheckerException e) {
+    Status s =
+        switch (e.reason()) {
+          case NOT_FOUND -> Status.NOT_FOUND;
+          case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+          case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+        };
+    return s.withDescription(e.getMessage()).asRuntimeException();
+  }
+}

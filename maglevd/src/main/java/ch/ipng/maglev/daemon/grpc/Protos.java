@@ -1,0 +1,193 @@
+package ch.ipng.maglev.daemon.grpc;
+
+import ch.ipng.maglev.daemon.checker.BackendStatus;
+import ch.ipng.maglev.daemon.checker.FrontendStatus;
+import ch.ipng.maglev.daemon.checker.Transition;
+import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.daemon.config.Frontend;
+import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.events.MaglevEvent;
+import ch.ipng.maglev.daemon.health.EffectiveWeights;
+import ch.ipng.maglev.daemon.probe.ProbeResult;
+import ch.ipng.maglev.proto.BackendEvent;
+import ch.ipng.maglev.proto.BackendInfo;
+import ch.ipng.maglev.proto.Event;
+import ch.ipng.maglev.proto.FrontendEvent;
+import ch.ipng.maglev.proto.FrontendInfo;
+import ch.ipng.maglev.proto.HealthCheckInfo;
+import ch.ipng.maglev.proto.LogEvent;
+import ch.ipng.maglev.proto.PoolBackendInfo;
+import ch.ipng.maglev.proto.PoolInfo;
+import ch.ipng.maglev.proto.ProbeResultInfo;
+import ch.ipng.maglev.proto.TransitionInfo;
+import com.google.common.net.InetAddresses;
+import java.time.Instant;
+import java.util.Map;
+
+/** Converts maglevd's model to the proto messages of the API. */
+final class Protos {
+  private Protos() {}
+
+  static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  static FrontendInfo frontend(FrontendStatus s) {
+    Frontend f = s.frontend();
+    FrontendInfo.Builder b =
+        FrontendInfo.newBuilder()
+            .setName(f.name())
+            .setAddress(InetAddresses.toAddrString(f.address()))
+            .setProtocol(f.protocol().configName())
+            .setPort(f.port())
+            .setDescription(f.description())
+            .setSrcIpSticky(f.srcIpSticky())
+            .setFlushOnDown(f.flushOnDown())
+            .setState(s.view().state().label())
+            .setActivePool(s.view().activePool());
+    for (int i = 0; i < f.pools().size(); i++) {
+      PoolInfo.Builder p = PoolInfo.newBuilder().setName(f.pools().get(i).name());
+      for (Map.Entry<String, Integer> e : s.weights().get(i).entrySet()) {
+        EffectiveWeights.Weight w = s.view().pools().get(i).get(e.getKey());
+        p.addBackends(
+            PoolBackendInfo.newBuilder()
+                .setName(e.getKey())
+                .setWeight(e.getValue())
+                .setEffectiveWeight(w.weight())
+                .setFlush(w.flush())
+                .setState(s.states().get(e.getKey()).label()));
+      }
+      b.addPools(p);
+    }
+    return b.build();
+  }
+
+  static BackendInfo backend(BackendStatus s, Config config) {
+    BackendInfo.Builder b =
+        BackendInfo.newBuilder()
+            .setName(s.backend().name())
+            .setAddress(InetAddresses.toAddrString(s.backend().address()))
+            .setState(s.health().state().label())
+            .setEnabled(s.health().state() != ch.ipng.maglev.daemon.health.BackendState.DISABLED)
+            .setHealthcheck(s.backend().healthcheck())
+            .setDescription(s.backend().description())
+            .setCounter(s.health().counter())
+            .setRise(s.health().rise())
+            .setFall(s.health().fall());
+    for (Transition t : s.transitions()) {
+      b.addTransitions(transition(t));
+    }
+    if (!s.transitions().isEmpty()) {
+      b.setLastTransitionNs(nanos(s.transitions().get(0).time()));
+    }
+    for (ProbeResult r : s.probes()) {
+      b.addProbes(
+          ProbeResultInfo.newBuilder()
+              .setTimeNs(nanos(r.start()))
+              .setOk(r.ok())
+              .setCode(r.code().label())
+              .setLatencyNs(r.latency().toNanos())
+              .setDetail(r.detail()));
+    }
+    for (Frontend f : config.frontends().values()) {
+      if (f.references(s.backend().name())) {
+        b.addFrontends(f.name());
+      }
+    }
+    return b.build();
+  }
+
+  static TransitionInfo transition(Transition t) {
+    return TransitionInfo.newBuilder()
+        .setFrom(t.from().label())
+        .setTo(t.to().label())
+        .setTimeNs(nanos(t.time()))
+        .setCode(t.code())
+        .setDetail(t.detail())
+        .build();
+  }
+
+  static HealthCheckInfo healthcheck(HealthCheck hc, Config config) {
+    HealthCheckInfo.Builder b =
+        HealthCheckInfo.newBuilder()
+            .setName(hc.name())
+            .setType(hc.type().configName())
+            .setPort(hc.port())
+            .setIntervalNs(hc.interval().toNanos())
+            .setFastIntervalNs(hc.fastInterval().toNanos())
+            .setDownIntervalNs(hc.downInterval().toNanos())
+            .setTimeoutNs(hc.timeout().toNanos())
+            .setRise(hc.rise())
+            .setFall(hc.fall());
+    if (hc.probeIpv4Src() != null) {
+      b.setProbeIpv4Src(InetAddresses.toAddrString(hc.probeIpv4Src()));
+    }
+    if (hc.probeIpv6Src() != null) {
+      b.setProbeIpv6Src(InetAddresses.toAddrString(hc.probeIpv6Src()));
+    }
+    HealthCheck.HttpParams http = hc.http();
+    if (http != null) {
+      b.putParams("path", http.path());
+      b.putParams("response-code", http.responseCodes().text());
+      if (http.host() != null) {
+        b.putParams("host", http.host());
+      }
+      if (http.regexp() != null) {
+        b.putParams("response-regexp", http.regexp().pattern());
+      }
+      if (hc.type() == ch.ipng.maglev.daemon.config.ProbeType.HTTPS) {
+        b.putParams("tls-verify", Boolean.toString(http.tlsVerify()));
+        if (http.serverName() != null) {
+          b.putParams("server-name", http.serverName());
+        }
+        if (http.caFile() != null) {
+          b.putParams("ca-file", http.caFile().toString());
+        }
+      }
+    }
+    HealthCheck.TcpParams tcp = hc.tcp();
+    if (tcp != null) {
+      b.putParams("tls", Boolean.toString(tcp.tls()));
+      if (tcp.tls()) {
+        b.putParams("tls-verify", Boolean.toString(tcp.tlsVerify()));
+        if (tcp.serverName() != null) {
+          b.putParams("server-name", tcp.serverName());
+        }
+        if (tcp.caFile() != null) {
+          b.putParams("ca-file", tcp.caFile().toString());
+        }
+      }
+    }
+    config.backends().values().stream()
+        .filter(be -> be.healthcheck().equals(hc.name()))
+        .forEach(be -> b.addBackends(be.name()));
+    return b.build();
+  }
+
+  static Event event(MaglevEvent e) {
+    Event.Builder b = Event.newBuilder().setTimeNs(nanos(e.time()));
+    switch (e) {
+      case MaglevEvent.BackendTransition t ->
+          b.setBackend(
+              BackendEvent.newBuilder()
+                  .setName(t.backend())
+                  .setTransition(
+                      TransitionInfo.newBuilder()
+                          .setFrom(t.from().label())
+                          .setTo(t.to().label())
+                          .setTimeNs(nanos(t.time()))
+                          .setCode(t.code())
+                          .setDetail(t.detail())));
+      case MaglevEvent.FrontendTransition t ->
+          b.setFrontend(
+              FrontendEvent.newBuilder()
+                  .setName(t.frontend())
+                  .setFrom(t.from().label())
+                  .setTo(t.to().label()));
+      case MaglevEvent.LogRecord r ->
+          b.setLog(
+              LogEvent.newBuilder().setLevel(r.level()).setMsg(r.msg()).putAllAttrs(r.attrs()));
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,196 @@
+package ch.ipng.maglev.daemon.metrics;
+
+import ch.ipng.maglev.daemon.checker.BackendStatus;
+import ch.ipng.maglev.daemon.checker.Checker;
+import ch.ipng.maglev.daemon.checker.FrontendStatus;
+import ch.ipng.maglev.daemon.checker.ProbeListener;
+import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.daemon.config.Frontend;
+import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.events.MaglevEvent;
+import ch.ipng.maglev.daemon.health.BackendState;
+import ch.ipng.maglev.daemon.health.FrontendState;
+import ch.ipng.maglev.daemon.probe.ProbeResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * maglevd's metrics (vpp-maglev's names): backend state, health counter and enabled flag, pool
+ * weights, probe counts and durations, and transitions. Gauges read the checker at scrape time.
+ */
+public final class DaemonMetrics implements ProbeListener {
+  private static final Duration[] PROBE_BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+    Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+    Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)
+  };
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, List<Meter>> backendMeters = new HashMap<>();
+  private final Map<String, List<Meter>> frontendMeters = new HashMap<>();
+  private volatile Optional<Checker> checker = Optional.empty();
+
+  public static DaemonMetrics create() {
+    return new DaemonMetrics();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public void bind(Checker c) {
+    checker = Optional.of(c);
+  }
+
+  /** Registers gauges for the backends and frontends of {@code config}, dropping old ones. */
+  public synchronized void configApplied(Config config) {
+    Set<String> backends = new HashSet<>(config.backends().keySet());
+    for (String gone : new ArrayList<>(backendMeters.keySet())) {
+      if (!backends.contains(gone)) {
+        backendMeters.remove(gone).forEach(registry::remove);
+      }
+    }
+    for (String b : backends) {
+      if (backendMeters.containsKey(b)) {
+        continue;
+      }
+      List<Meter> meters = new ArrayList<>();
+      for (BackendState s : BackendState.values()) {
+        meters.add(
+            Gauge.builder("maglev.backend.state", () -> stateOf(b) == s ? 1 : 0)
+                .description("1 for the backend's current state, 0 for the others")
+                .tags("backend", b, "state", s.label())
+                .register(registry));
+      }
+      meters.add(
+          Gauge.builder(
+                  "maglev.backend.health", () -> status(b).map(x -> x.health().counter()).orElse(0))
+              .description("The backend's rise/fall counter, 0 to rise+fall-1")
+              .tags("backend", b)
+              .register(registry));
+      meters.add(
+          Gauge.builder("maglev.backend.enabled", () -> stateOf(b) == BackendState.DISABLED ? 0 : 1)
+              .description("0 while the backend is disabled")
+              .tags("backend", b)
+              .register(registry));
+      backendMeters.put(b, meters);
+    }
+    for (List<Meter> meters : frontendMeters.values()) {
+      meters.forEach(registry::remove);
+    }
+    frontendMeters.clear();
+    for (Frontend f : config.frontends().values()) {
+      List<Meter> meters = new ArrayList<>();
+      for (FrontendState s : FrontendState.values()) {
+        meters.add(
+            Gauge.builder("maglev.frontend.state", () -> frontendStateOf(f.name()) == s ? 1 : 0)
+                .description("1 for the frontend's current state, 0 for the others")
+                .tags("frontend", f.name(), "state", s.label())
+                .register(registry));
+      }
+      for (int i = 0; i < f.pools().size(); i++) {
+        int pool = i;
+        Frontend.Pool p = f.pools().get(i);
+        for (String b : p.backends().keySet()) {
+          Tags tags = Tags.of("frontend", f.name(), "pool", p.name(), "backend", b);
+          meters.add(
+              Gauge.builder(
+                      "maglev.frontend.pool.backend.weight", () -> weight(f.name(), pool, b, false))
+                  .description("The backend's pool weight, 0-100 (configured or set at runtime)")
+                  .tags(tags)
+                  .register(registry));
+          meters.add(
+              Gauge.builder(
+                      "maglev.frontend.pool.backend.effective.weight",
+                      () -> weight(f.name(), pool, b, true))
+                  .description("The weight maglevd wants VPP to use, from state and pool priority")
+                  .tags(tags)
+                  .register(registry));
+        }
+      }
+      frontendMeters.put(f.name(), meters);
+    }
+  }
+
+  private Optional<BackendStatus> status(String backend) {
+    return checker.flatMap(c -> c.backend(backend));
+  }
+
+  private BackendState stateOf(String backend) {
+    return checker.map(c -> c.state(backend)).orElse(BackendState.UNKNOWN);
+  }
+
+  private FrontendState frontendStateOf(String frontend) {
+    return checker
+        .map(c -> c.frontendStates().getOrDefault(frontend, FrontendState.UNKNOWN))
+        .orElse(FrontendState.UNKNOWN);
+  }
+
+  private double weight(String frontend, int pool, String backend, boolean effective) {
+    Optional<FrontendStatus> f = checker.flatMap(c -> c.frontend(frontend));
+    if (f.isEmpty() || pool >= f.get().weights().size()) {
+      return 0;
+    }
+    if (effective) {
+      var w = f.get().view().pools().get(pool).get(backend);
+      return w == null ? 0 : w.weight();
+    }
+    Integer w = f.get().weights().get(pool).get(backend);
+    return w == null ? 0 : w;
+  }
+
+  @Override
+  public void probed(String backend, HealthCheck check, ProbeResult result) {
+    String type = check.type().configName();
+    Counter.builder("maglev.probe")
+        .description("Probes sent, by outcome")
+        .tags(
+            "backend",
+            backend,
+            "type",
+            type,
+            "result",
+            result.ok() ? "success" : "failure",
+            "code",
+            result.code().label())
+        .register(registry)
+        .increment();
+    Timer.builder("maglev.probe.duration")
+        .description("How long probes took")
+        .tags("backend", backend, "type", type)
+        .serviceLevelObjectives(PROBE_BUCKETS)
+        .register(registry)
+        .record(result.latency().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts a transition; called for every event on the bus. */
+  public void observe(MaglevEvent event) {
+    if (event instanceof MaglevEvent.BackendTransition t) {
+      Counter.builder("maglev.backend.transitions")
+          .description("Backend state transitions")
+          .tags("backend", t.backend(), "from", t.from().label(), "to", t.to().label())
+          .register(registry)
+          .increment();
+    }
+  }
+}

@@ -1,0 +1,336 @@
+package ch.ipng.maglev.daemon.probe;
+
+import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.config.ProbeType;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * TCP, TLS and HTTP(S) probes on Netty: one fresh connection per probe, one deadline for the whole
+ * probe, and the failure code of the phase the deadline or error hit (L4, L6 or L7).
+ */
+final class NettyProber implements Prober {
+  /** How much of an HTTP body is read and matched. */
+  static final int BODY_LIMIT = 64 * 1024;
+
+  private final HealthCheck check;
+  private final EventLoopGroup group;
+  private final ProbeNamespace namespace;
+  private final TlsContexts tls;
+  private final String userAgent;
+
+  NettyProber(
+      HealthCheck check,
+      EventLoopGroup group,
+      ProbeNamespace namespace,
+      TlsContexts tls,
+      String userAgent) {
+    this.check = check;
+    this.group = group;
+    this.namespace = namespace;
+    this.tls = tls;
+    this.userAgent = userAgent;
+  }
+
+  private boolean usesTls() {
+    return check.type() == ProbeType.HTTPS || (check.tcp() != null && check.tcp().tls());
+  }
+
+  private boolean usesHttp() {
+    return check.type() == ProbeType.HTTP || check.type() == ProbeType.HTTPS;
+  }
+
+  @Override
+  public CompletableFuture<ProbeResult> probe(InetAddress target) {
+    Instant start = Instant.now();
+    Attempt attempt = new Attempt(start, target);
+    try {
+      attempt.begin();
+    } catch (IOException | RuntimeException e) {
+      attempt.finish(ProbeResult.fail(start, ProbeCode.L4CON, detail(e)));
+    }
+    return attempt.result;
+  }
+
+  private static String detail(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** One probe's phases and its single deadline. */
+  private final class Attempt {
+    final Instant start;
+    final InetAddress target;
+    final CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+    volatile ProbeCode timeoutCode = ProbeCode.L4TOUT;
+    volatile @Nullable Channel channel;
+    volatile @Nullable ScheduledFuture<?> deadline;
+
+    Attempt(Instant start, InetAddress target) {
+      this.start = start;
+      this.target = target;
+    }
+
+    void begin() throws IOException {
+      boolean v6 = target instanceof Inet6Address;
+      SocketChannel javaChannel =
+          namespace.openTcp(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+      InetAddress source = v6 ? check.probeIpv6Src() : check.probeIpv4Src();
+      long timeoutMs = Math.max(1, check.timeout().toMillis());
+      Bootstrap b =
+          new Bootstrap()
+              .group(group)
+              .channelFactory(() -> new NioSocketChannel(javaChannel))
+              .option(
+                  ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                  (int) Math.min(timeoutMs, Integer.MAX_VALUE))
+              .option(ChannelOption.SO_LINGER, 0)
+              .option(ChannelOption.TCP_NODELAY, true)
+              .handler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      channel = ch;
+                      deadline =
+                          ch.eventLoop()
+                              .schedule(
+                                  () ->
+                                      finish(
+                                          ProbeResult.fail(
+                                              start,
+                                              timeoutCode,
+                                              phase(timeoutCode)
+                                                  + ": timeout after "
+                                                  + timeoutMs
+                                                  + "ms")),
+                                  timeoutMs,
+                                  TimeUnit.MILLISECONDS);
+                    }
+                  });
+      InetSocketAddress remote = new InetSocketAddress(target, check.port());
+      ChannelFuture f =
+          source == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(source, 0));
+      f.addListener(
+          (ChannelFuture cf) -> {
+            if (!cf.isSuccess()) {
+              Throwable c = cf.cause();
+              boolean timedOut = c instanceof io.netty.channel.ConnectTimeoutException;
+              finish(
+                  ProbeResult.fail(
+                      start, timedOut ? ProbeCode.L4TOUT : ProbeCode.L4CON, Errors.connect(c)));
+              return;
+            }
+            connected(cf.channel());
+          });
+    }
+
+    void connected(Channel ch) {
+      if (usesTls()) {
+        timeoutCode = ProbeCode.L6TOUT;
+        HealthCheck.HttpParams http = check.http();
+        HealthCheck.TcpParams tcp = check.tcp();
+        String serverName =
+            http != null
+                ? (http.serverName() != null ? http.serverName() : http.host())
+                : tcp == null ? null : tcp.serverName();
+        boolean verify = http != null ? http.tlsVerify() : tcp != null && tcp.tlsVerify();
+        java.nio.file.Path ca = http != null ? http.caFile() : tcp == null ? null : tcp.caFile();
+        SslHandler ssl;
+        try {
+          SSLEngine engine =
+              serverName == null
+                  ? tls.get(verify, ca).newEngine(ch.alloc())
+                  : tls.get(verify, ca).newEngine(ch.alloc(), serverName, check.port());
+          if (verify) {
+            SSLParameters p = engine.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            engine.setSSLParameters(p);
+          }
+          ssl = new SslHandler(engine);
+        } catch (IOException e) {
+          finish(ProbeResult.fail(start, ProbeCode.L6RSP, detail(e)));
+          return;
+        }
+        ch.pipeline().addFirst("tls", ssl);
+        ssl.handshakeFuture()
+            .addListener(
+                hf -> {
+                  if (!hf.isSuccess()) {
+                    finish(ProbeResult.fail(start, ProbeCode.L6RSP, Errors.tls(hf.cause())));
+                  } else if (usesHttp()) {
+                    request(ch);
+                  } else {
+                    finish(ProbeResult.pass(start, ProbeCode.L6OK, "TLS handshake done"));
+                  }
+                });
+      } else if (usesHttp()) {
+        request(ch);
+      } else {
+        finish(ProbeResult.pass(start, ProbeCode.L4OK, "connected"));
+      }
+    }
+
+    void request(Channel ch) {
+      timeoutCode = ProbeCode.L7TOUT;
+      HealthCheck.HttpParams http = java.util.Objects.requireNonNull(check.http());
+      String host = http.host() != null ? http.host() : hostHeader(target, check.port());
+      ch.pipeline().addLast("http", new HttpClientCodec());
+      ch.pipeline().addLast("probe", new ResponseHandler(http));
+      DefaultFullHttpRequest req =
+          new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, http.path());
+      req.headers()
+          .set(HttpHeaderNames.HOST, host)
+          .set(HttpHeaderNames.USER_AGENT, userAgent)
+          .set(HttpHeaderNames.ACCEPT, "*/*")
+          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ch.writeAndFlush(req)
+          .addListener(
+              (ChannelFuture wf) -> {
+                if (!wf.isSuccess()) {
+                  finish(
+                      ProbeResult.fail(
+                          start, ProbeCode.L7RSP, "send request: " + detail(wf.cause())));
+                }
+              });
+      ch.closeFuture()
+          .addListener(
+              cf ->
+                  finish(
+                      ProbeResult.fail(
+                          start, ProbeCode.L7RSP, "connection closed before a complete response")));
+    }
+
+    void finish(ProbeResult r) {
+      if (!result.complete(r)) {
+        return;
+      }
+      ScheduledFuture<?> d = deadline;
+      if (d != null) {
+        d.cancel(false);
+      }
+      Channel ch = channel;
+      if (ch != null) {
+        ch.close();
+      }
+    }
+
+    /** Reads the status and up to 64 KiB of body, then judges. */
+    private final class ResponseHandler extends SimpleChannelInboundHandler<HttpObject> {
+      private final HealthCheck.HttpParams http;
+      private int status = -1;
+      private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+      ResponseHandler(HealthCheck.HttpParams http) {
+        this.http = http;
+      }
+
+      @Override
+      protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+        DecoderResult dr = msg.decoderResult();
+        if (dr.isFailure()) {
+          finish(
+              ProbeResult.fail(
+                  start, ProbeCode.L7RSP, "invalid HTTP response: " + detail(dr.cause())));
+          return;
+        }
+        if (msg instanceof HttpResponse resp) {
+          status = resp.status().code();
+          if (!http.responseCodes().matches(status)) {
+            finish(
+                ProbeResult.fail(
+                    start,
+                    ProbeCode.L7STS,
+                    "status " + status + ", expected " + http.responseCodes().text()));
+            return;
+          }
+          if (http.regexp() == null) {
+            finish(ProbeResult.pass(start, ProbeCode.L7OK, "status " + status));
+            return;
+          }
+        }
+        if (msg instanceof HttpContent content) {
+          ByteBuf buf = content.content();
+          int take = Math.min(buf.readableBytes(), BODY_LIMIT - body.size());
+          if (take > 0) {
+            byte[] bytes = new byte[take];
+            buf.getBytes(buf.readerIndex(), bytes);
+            body.write(bytes, 0, take);
+          }
+          if (msg instanceof LastHttpContent || body.size() >= BODY_LIMIT) {
+            judgeBody();
+          }
+        }
+      }
+
+      private void judgeBody() {
+        String text = body.toString(StandardCharsets.UTF_8);
+        java.util.regex.Pattern re = java.util.Objects.requireNonNull(http.regexp());
+        if (re.matcher(text).find()) {
+          finish(ProbeResult.pass(start, ProbeCode.L7OK, "status " + status + ", body matches"));
+        } else {
+          finish(
+              ProbeResult.fail(
+                  start,
+                  ProbeCode.L7RSP,
+                  "status " + status + ", body does not match \"" + re.pattern() + "\""));
+        }
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        finish(ProbeResult.fail(start, ProbeCode.L7RSP, "read response: " + detail(cause)));
+      }
+    }
+  }
+
+  private static String phase(ProbeCode timeoutCode) {
+    return switch (timeoutCode) {
+      case L4TOUT -> "connect";
+      case L6TOUT -> "TLS handshake";
+      default -> "HTTP response";
+    };
+  }
+
+  static String hostHeader(InetAddress target, int port) {
+    String h =
+        target instanceof Inet4Address
+            ? target.getHostAddress()
+            : "[" + com.google.common.net.InetAddresses.toAddrString(target) + "]";
+    return port == 80 || port == 443 ? h : h + ":" + port;
+  }
+}

@@ -1,0 +1,107 @@
+package ch.ipng.maglev.daemon.probe;
+
+import ch.ipng.maglev.daemon.config.HealthCheck;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes probers for health checks and owns what they share: the Netty event loops, the TLS
+ * contexts, the network namespace and the ICMP sockets.
+ */
+public final class Probers implements AutoCloseable {
+  private final EventLoopGroup group;
+  private final ProbeNamespace namespace;
+  private final ScheduledExecutorService timer;
+  private final String userAgent;
+  private final TlsContexts tls = new TlsContexts();
+  private final Map<PingerKey, IcmpPinger> pingers = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  private record PingerKey(boolean v6, @Nullable InetAddress source) {}
+
+  private Probers(ProbeNamespace namespace, ScheduledExecutorService timer, String userAgent) {
+    this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.namespace = namespace;
+    this.timer = timer;
+    this.userAgent = userAgent;
+  }
+
+  /**
+   * @param namespace where probe sockets are created
+   * @param timer for ICMP timeouts; its threads must be platform threads
+   * @param userAgent the User-Agent of HTTP probes
+   */
+  public static Probers of(
+      ProbeNamespace namespace, ScheduledExecutorService timer, String userAgent) {
+    return new Probers(
+        Objects.requireNonNull(namespace, "namespace"),
+        Objects.requireNonNull(timer, "timer"),
+        Objects.requireNonNull(userAgent, "userAgent"));
+  }
+
+  public ProbeNamespace namespace() {
+    return namespace;
+  }
+
+  /** A prober for one health check. */
+  public Prober forCheck(HealthCheck check) {
+    return switch (check.type()) {
+      case ICMP ->
+          target -> {
+            boolean v6 = target instanceof Inet6Address;
+            InetAddress source = v6 ? check.probeIpv6Src() : check.probeIpv4Src();
+            IcmpPinger pinger;
+            try {
+              pinger = pinger(v6, source);
+            } catch (IOException | RuntimeException | LinkageError e) {
+              String detail =
+                  e.getMessage() == null
+                      ? "icmp socket: " + e.getClass().getSimpleName()
+                      : e.getMessage();
+              ProbeCode code = detail.startsWith("enter netns") ? ProbeCode.L4CON : ProbeCode.L3UNR;
+              return CompletableFuture.completedFuture(
+                  ProbeResult.fail(java.time.Instant.now(), code, detail));
+            }
+            return pinger.ping(target, check.timeout());
+          };
+      case TCP, HTTP, HTTPS -> new NettyProber(check, group, namespace, tls, userAgent);
+    };
+  }
+
+  private IcmpPinger pinger(boolean v6, @Nullable InetAddress source) throws IOException {
+    PingerKey key = new PingerKey(v6, source);
+    IcmpPinger p = pingers.get(key);
+    if (p != null) {
+      return p;
+    }
+    synchronized (pingers) {
+      p = pingers.get(key);
+      if (p == null) {
+        IcmpSocket socket = namespace.call(() -> IcmpSocket.open(v6, source));
+        p = new IcmpPinger(socket, timer, random.nextInt(0x10000));
+        pingers.put(key, p);
+      }
+      return p;
+    }
+  }
+
+  @Override
+  public void close() {
+    pingers.values().forEach(IcmpPinger::close);
+    pingers.clear();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    namespace.close();
+  }
+}

@@ -1,0 +1,231 @@
+package ch.ipng.maglev.daemon.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.testing.Configs;
+import ch.ipng.maglev.daemon.testing.TestServers;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProbersTest {
+  static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  static ScheduledExecutorService timer;
+  static Probers probers;
+
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void start() {
+    timer = Executors.newSingleThreadScheduledExecutor();
+    probers = Probers.of(ProbeNamespace.host(), timer, "vpp-maglev/test");
+  }
+
+  @AfterAll
+  static void stop() {
+    probers.close();
+    timer.shutdownNow();
+  }
+
+  static ProbeResult probe(String checkYaml) throws Exception {
+    HealthCheck hc = Configs.check(checkYaml);
+    return probers.forCheck(hc).probe(LOOPBACK).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void http_passingServer_isL7OK() throws Exception {
+    try (var s = TestServers.http(200, "ok")) {
+      ProbeResult r =
+          probe(
+              "type: http\nport: "
+                  + s.port()
+                  + "\nparams: { path: /healthz, host: www.example.com }");
+      assertThat(r.ok()).isTrue();
+      assertThat(r.code()).isEqualTo(ProbeCode.L7OK);
+      assertThat(r.detail()).isEqualTo("status 200");
+      assertThat(s.hosts()).containsExactly("www.example.com");
+      assertThat(s.userAgents()).containsExactly("vpp-maglev/test");
+    }
+  }
+
+  @Test
+  void http_defaultHost_isTheAddressAndPort() throws Exception {
+    try (var s = TestServers.http(204, "")) {
+      ProbeResult r = probe("type: http\nport: " + s.port());
+      assertThat(r.code()).isEqualTo(ProbeCode.L7OK);
+      assertThat(s.hosts()).containsExactly("127.0.0.1:" + s.port());
+    }
+  }
+
+  @Test
+  void http_status500_isL7STS() throws Exception {
+    try (var s = TestServers.http(500, "boom")) {
+      ProbeResult r = probe("type: http\nport: " + s.port());
+      assertThat(r.ok()).isFalse();
+      assertThat(r.code()).isEqualTo(ProbeCode.L7STS);
+      assertThat(r.detail()).isEqualTo("status 500, expected 200-399");
+    }
+  }
+
+  @Test
+  void http_customResponseCodes() throws Exception {
+    try (var s = TestServers.http(302, "")) {
+      assertThat(
+              probe("type: http\nport: " + s.port() + "\nparams: { response-code: \"200,204\" }")
+                  .detail())
+          .isEqualTo("status 302, expected 200,204");
+      assertThat(
+              probe("type: http\nport: " + s.port() + "\nparams: { response-code: 300-302 }").ok())
+          .isTrue();
+    }
+  }
+
+  @Test
+  void http_wrongBody_isL7RSP_rightBodyPasses() throws Exception {
+    try (var s = TestServers.http(200, "status: degraded")) {
+      ProbeResult r =
+          probe("type: http\nport: " + s.port() + "\nparams: { response-regexp: \"status: ok\" }");
+      assertThat(r.code()).isEqualTo(ProbeCode.L7RSP);
+      assertThat(r.detail()).isEqualTo("status 200, body does not match \"status: ok\"");
+      s.answer(200, "x".repeat(100) + "status: ok");
+      assertThat(
+              probe(
+                      "type: http\nport: "
+                          + s.port()
+                          + "\nparams: { response-regexp: \"status: ok\" }")
+                  .code())
+          .isEqualTo(ProbeCode.L7OK);
+    }
+  }
+
+  @Test
+  void http_regexpOnlySeesFirst64KiB() throws Exception {
+    try (var s = TestServers.http(200, "x".repeat(NettyProber.BODY_LIMIT) + "MARKER")) {
+      ProbeResult r =
+          probe("type: http\nport: " + s.port() + "\nparams: { response-regexp: MARKER }");
+      assertThat(r.code()).isEqualTo(ProbeCode.L7RSP);
+    }
+  }
+
+  @Test
+  void http_silentServer_timesOutAsL7TOUT() throws Exception {
+    try (var s = TestServers.silent()) {
+      ProbeResult r = probe("type: http\nport: " + s.port() + "\ntimeout: 300ms");
+      assertThat(r.code()).isEqualTo(ProbeCode.L7TOUT);
+      assertThat(r.detail()).isEqualTo("HTTP response: timeout after 300ms");
+      assertThat(r.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+    }
+  }
+
+  @Test
+  void http_closingServer_isL7RSP() throws Exception {
+    try (var s = TestServers.closing()) {
+      ProbeResult r = probe("type: http\nport: " + s.port());
+      assertThat(r.code()).isIn(ProbeCode.L7RSP);
+      assertThat(r.ok()).isFalse();
+    }
+  }
+
+  @Test
+  void http_closedPort_isL4CON() throws Exception {
+    ProbeResult r = probe("type: http\nport: " + TestServers.closedPort());
+    assertThat(r.code()).isEqualTo(ProbeCode.L4CON);
+    assertThat(r.detail()).isEqualTo("connect: connection refused");
+  }
+
+  @Test
+  void https_selfSigned_passesWithoutVerify_failsWithVerify() throws Exception {
+    try (var s = TestServers.https(dir, 200, "ok")) {
+      ProbeResult r = probe("type: https\nport: " + s.port());
+      assertThat(r.code()).isEqualTo(ProbeCode.L7OK);
+      ProbeResult verified =
+          probe(
+              "type: https\nport: "
+                  + s.port()
+                  + "\nparams: { tls-verify: true, server-name: localhost }");
+      assertThat(verified.code()).isEqualTo(ProbeCode.L6RSP);
+      assertThat(verified.detail()).startsWith("TLS handshake: ");
+    }
+  }
+
+  @Test
+  void https_againstPlainHttp_isL6() throws Exception {
+    try (var s = TestServers.http(200, "ok")) {
+      ProbeResult r = probe("type: https\nport: " + s.port() + "\ntimeout: 500ms");
+      assertThat(r.code()).isIn(ProbeCode.L6RSP, ProbeCode.L6TOUT);
+    }
+  }
+
+  @Test
+  void tcp_connect_isL4OK_closedPortIsL4CON() throws Exception {
+    try (var s = TestServers.silent()) {
+      ProbeResult r = probe("type: tcp\nport: " + s.port());
+      assertThat(r.code()).isEqualTo(ProbeCode.L4OK);
+      assertThat(r.ok()).isTrue();
+    }
+    assertThat(probe("type: tcp\nport: " + TestServers.closedPort()).code())
+        .isEqualTo(ProbeCode.L4CON);
+  }
+
+  @Test
+  void tcpTls_handshake_isL6OK_silentServerIsL6TOUT() throws Exception {
+    try (var s = TestServers.https(dir, 200, "ok")) {
+      assertThat(probe("type: tcp\nport: " + s.port() + "\nparams: { tls: true }").code())
+          .isEqualTo(ProbeCode.L6OK);
+    }
+    try (var s = TestServers.silent()) {
+      assertThat(
+              probe("type: tcp\nport: " + s.port() + "\ntimeout: 300ms\nparams: { tls: true }")
+                  .code())
+          .isEqualTo(ProbeCode.L6TOUT);
+    }
+  }
+
+  @Test
+  void probeSource_isUsed() throws Exception {
+    try (var s = TestServers.silent()) {
+      ProbeResult r = probe("type: tcp\nport: " + s.port() + "\nprobe-ipv4-src: 192.0.2.123");
+      // 192.0.2.123 is not on this machine: binding to it must fail, proving it was used.
+      assertThat(r.code()).isEqualTo(ProbeCode.L4CON);
+      assertThat(r.detail()).containsIgnoringCase("assign");
+    }
+  }
+
+  @Test
+  void icmp_loopback_isL3OK() throws Exception {
+    ProbeResult r = probe("type: icmp\ntimeout: 2s");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        !r.detail().startsWith("icmp socket"),
+        () -> "skipped: no ICMP socket here (" + r.detail() + ")");
+    assertThat(r.code()).isEqualTo(ProbeCode.L3OK);
+    assertThat(r.detail()).isEqualTo("echo reply from 127.0.0.1");
+  }
+
+  @Test
+  void icmp_unanswered_isL3TOUT() throws Exception {
+    // TEST-NET-1 is never routed to a host that answers.
+    HealthCheck hc = Configs.check("type: icmp\ntimeout: 300ms");
+    ProbeResult r =
+        probers.forCheck(hc).probe(InetAddress.getByName("192.0.2.77")).get(10, TimeUnit.SECONDS);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        !r.detail().startsWith("icmp socket"), () -> "skipped: " + r.detail());
+    assertThat(r.code()).isIn(ProbeCode.L3TOUT, ProbeCode.L3UNR);
+    assertThat(r.ok()).isFalse();
+  }
+
+  @Test
+  void icmpChecksum_matchesRfc1071Example() {
+    byte[] data = {
+      0x00, 0x01, (byte) 0xf2, 0x03, (byte) 0xf4, (byte) 0xf5, (byte) 0xf6, (byte) 0xf7
+    };
+    assertThat(IcmpPinger.checksum(data)).isEqualTo(~0xddf2 & 0xffff);
+  }
+}
