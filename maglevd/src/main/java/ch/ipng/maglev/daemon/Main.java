@@ -141,6 +141,7 @@ public final class Main {
         .addKeyValue("grpc", o.grpcAddr)
         .addKeyValue("grpc_port", daemon.grpcPort())
         .addKeyValue("metrics", o.metricsAddr)
+        .addKeyValue("metrics_port", daemon.metricsPort())
         .log();
 
     CountDownLatch stop = new CountDownLatch(1);

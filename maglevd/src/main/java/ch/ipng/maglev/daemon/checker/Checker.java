@@ -194,31 +194,39 @@ public final class Checker implements AutoCloseable {
   }
 
   /** Recomputes every frontend's state and publishes the changes. */
-  private synchronized void updateFrontends() {
-    Config c = config;
-    if (c == null) {
-      return;
-    }
-    List<MaglevEvent> events = new ArrayList<>();
-    Map<String, FrontendState> seen = new HashMap<>();
-    for (Frontend f : c.frontends().values()) {
-      FrontendState now = frontend(c, f).view().state();
-      seen.put(f.name(), now);
-      FrontendState before = frontendStates.getOrDefault(f.name(), FrontendState.UNKNOWN);
-      if (before != now) {
-        events.add(new MaglevEvent.FrontendTransition(Instant.now(), f.name(), before, now));
+  private void updateFrontends() {
+    List<MaglevEvent.FrontendTransition> changes = new ArrayList<>();
+    synchronized (this) {
+      Config c = config;
+      if (c == null) {
+        return;
+      }
+      Map<String, FrontendState> now = new HashMap<>();
+      for (Frontend f : c.frontends().values()) {
+        now.put(f.name(), frontend(c, f).view().state());
+      }
+      Instant time = Instant.now();
+      for (Frontend f : c.frontends().values()) {
+        FrontendState before = frontendStates.getOrDefault(f.name(), FrontendState.UNKNOWN);
+        FrontendState after = now.get(f.name());
+        if (before != after) {
+          changes.add(new MaglevEvent.FrontendTransition(time, f.name(), before, after));
+        }
+      }
+      frontendStates.clear();
+      frontendStates.putAll(now);
+      // Publish under the lock so subscribers see frontend changes in the order they happen.
+      for (MaglevEvent.FrontendTransition t : changes) {
         logger
             .atInfo()
             .setMessage("frontend-transition")
-            .addKeyValue("frontend", f.name())
-            .addKeyValue("from", before.label())
-            .addKeyValue("to", now.label())
+            .addKeyValue("frontend", t.frontend())
+            .addKeyValue("from", t.from().label())
+            .addKeyValue("to", t.to().label())
             .log();
+        bus.publish(t);
       }
     }
-    frontendStates.clear();
-    frontendStates.putAll(seen);
-    events.forEach(bus::publish);
   }
 
   /** Every backend, in name order. */

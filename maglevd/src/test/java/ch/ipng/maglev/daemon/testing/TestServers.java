@@ -169,7 +169,6 @@ public final class TestServers {
           Socket s = server.accept();
           accepted.incrementAndGet();
           if (closeAtOnce) {
-            s.setSoLinger(true, 0);
             s.close();
           } else {
             synchronized (held) {

@@ -1,0 +1,330 @@
+package ch.ipng.maglev.daemon.checker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.daemon.events.EventBus;
+import ch.ipng.maglev.daemon.events.MaglevEvent;
+import ch.ipng.maglev.daemon.health.BackendState;
+import ch.ipng.maglev.daemon.health.FrontendState;
+import ch.ipng.maglev.daemon.health.Jitter;
+import ch.ipng.maglev.daemon.probe.Probers;
+import ch.ipng.maglev.daemon.testing.Configs;
+import ch.ipng.maglev.daemon.testing.TestServers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckerTest {
+  @TempDir Path dir;
+  ScheduledExecutorService scheduler;
+  EventBus bus;
+  Checker checker;
+  final List<MaglevEvent> events = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() {
+    scheduler = Executors.newScheduledThreadPool(2);
+    bus = EventBus.create();
+    bus.listen(events::add);
+    checker =
+        Checker.of(
+            scheduler,
+            bus,
+            Jitter.of(new SplittableRandom(1)),
+            ProbeListener.NONE,
+            ns -> Probers.of(ns, scheduler, "test"));
+  }
+
+  @AfterEach
+  void stop() {
+    checker.close();
+    scheduler.shutdownNow();
+  }
+
+  /** A config with one fast check per backend, each on its own loopback port. */
+  static String config(String checks, String backends, String frontends) {
+    return "maglev:\n  healthchecks:\n"
+        + checks.indent(4)
+        + "  backends:\n"
+        + backends.indent(4)
+        + (frontends.isEmpty() ? "" : "  frontends:\n" + frontends.indent(4));
+  }
+
+  static String fast(String name, String type, int port, String extra) {
+    return name
+        + ":\n  type: "
+        + type
+        + (port > 0 ? "\n  port: " + port : "")
+        + "\n  interval: 100ms\n  timeout: 300ms\n  rise: 2\n  fall: 2\n"
+        + extra.indent(2);
+  }
+
+  List<MaglevEvent.BackendTransition> transitions(String backend) {
+    return events.stream()
+        .filter(e -> e instanceof MaglevEvent.BackendTransition t && t.backend().equals(backend))
+        .map(e -> (MaglevEvent.BackendTransition) e)
+        .toList();
+  }
+
+  void awaitState(String backend, BackendState state, String code) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              BackendStatus s = checker.backend(backend).orElseThrow();
+              assertThat(s.health().state()).isEqualTo(state);
+              assertThat(s.probes().get(0).code().label()).isEqualTo(code);
+            });
+  }
+
+  @Test
+  void everyKindOfBackend_reachesItsStateAndCode() throws Exception {
+    try (var ok = TestServers.http(200, "all good");
+        var err = TestServers.http(500, "");
+        var body = TestServers.http(200, "degraded");
+        var silent = TestServers.silent();
+        var closing = TestServers.closing();
+        var tls = TestServers.https(dir, 200, "ok")) {
+      int closed = TestServers.closedPort();
+      String checks =
+          fast("ok", "http", ok.port(), "")
+              + fast("err", "http", err.port(), "")
+              + fast("body", "http", body.port(), "params: { response-regexp: good }")
+              + fast("silent", "http", silent.port(), "")
+              + fast("closing", "http", closing.port(), "")
+              + fast("tlsoff", "https", tls.port(), "")
+              + fast("tlson", "https", tls.port(), "params: { tls-verify: true }")
+              + fast("closed", "tcp", closed, "")
+              + fast("ping", "icmp", 0, "");
+      StringBuilder backends = new StringBuilder();
+      for (String n :
+          List.of("ok", "err", "body", "silent", "closing", "tlsoff", "tlson", "closed", "ping")) {
+        backends.append(n).append(": { address: 127.0.0.1, healthcheck: ").append(n).append(" }\n");
+      }
+      checker.apply(Configs.parse(config(checks, backends.toString(), "")));
+      awaitState("ok", BackendState.UP, "L7OK");
+      awaitState("err", BackendState.DOWN, "L7STS");
+      awaitState("body", BackendState.DOWN, "L7RSP");
+      awaitState("silent", BackendState.DOWN, "L7TOUT");
+      awaitState("closing", BackendState.DOWN, "L7RSP");
+      awaitState("tlsoff", BackendState.UP, "L7OK");
+      awaitState("tlson", BackendState.DOWN, "L6RSP");
+      awaitState("closed", BackendState.DOWN, "L4CON");
+      awaitState("ping", BackendState.UP, "L3OK");
+      assertThat(transitions("ok"))
+          .extracting(t -> t.from() + ">" + t.to() + " " + t.code())
+          .containsExactly("UNKNOWN>UP L7OK");
+      assertThat(transitions("err").get(0).detail()).isEqualTo("status 500, expected 200-399");
+    }
+  }
+
+  @Test
+  void upBackend_goesDownAfterFallFailures_andBackAfterRisePasses() throws Exception {
+    try (var s = TestServers.http(200, "ok")) {
+      checker.apply(
+          Configs.parse(
+              config(
+                  fast("hc", "http", s.port(), ""),
+                  "b: { address: 127.0.0.1, healthcheck: hc }",
+                  "")));
+      awaitState("b", BackendState.UP, "L7OK");
+      await().until(() -> checker.backend("b").orElseThrow().health().counter() == 3);
+      s.answer(503, "");
+      awaitState("b", BackendState.DOWN, "L7STS");
+      List<ch.ipng.maglev.daemon.probe.ProbeResult> probes =
+          checker.backend("b").orElseThrow().probes();
+      // fall=2 from fully up: exactly two failures before down
+      assertThat(probes.subList(0, 2)).allMatch(p -> !p.ok());
+      assertThat(probes.get(2).ok()).isTrue();
+      s.answer(200, "ok");
+      awaitState("b", BackendState.UP, "L7OK");
+      assertThat(transitions("b"))
+          .extracting(t -> t.from() + ">" + t.to())
+          .containsExactly("UNKNOWN>UP", "UP>DOWN", "DOWN>UP");
+    }
+  }
+
+  @Test
+  void pause_stopsProbes_resumeRestartsInUnknown() throws Exception {
+    try (var s = TestServers.http(200, "ok")) {
+      checker.apply(
+          Configs.parse(
+              config(
+                  fast("hc", "http", s.port(), ""),
+                  "b: { address: 127.0.0.1, healthcheck: hc }",
+                  "")));
+      awaitState("b", BackendState.UP, "L7OK");
+      checker.pause("b");
+      assertThat(checker.state("b")).isEqualTo(BackendState.PAUSED);
+      int seen = s.requests();
+      // A probe may have been in flight at the pause; after it, nothing more arrives.
+      await().atMost(Duration.ofSeconds(2)).until(() -> s.requests() <= seen + 1);
+      int after = s.requests();
+      await()
+          .during(Duration.ofMillis(700))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> s.requests() == after);
+
+      checker.resume("b");
+      assertThat(transitions("b"))
+          .extracting(t -> t.from() + ">" + t.to() + " " + t.code())
+          .containsSubsequence("UP>PAUSED paused", "PAUSED>UNKNOWN resumed");
+      awaitState("b", BackendState.UP, "L7OK");
+      assertThat(s.requests()).isGreaterThan(after);
+    }
+  }
+
+  @Test
+  void disable_refusesPause_enableRestarts() throws Exception {
+    try (var s = TestServers.http(200, "ok")) {
+      checker.apply(
+          Configs.parse(
+              config(
+                  fast("hc", "http", s.port(), ""),
+                  "b: { address: 127.0.0.1, healthcheck: hc }",
+                  "")));
+      awaitState("b", BackendState.UP, "L7OK");
+      checker.disable("b");
+      assertThat(checker.state("b")).isEqualTo(BackendState.DISABLED);
+      assertThatThrownBy(() -> checker.pause("b"))
+          .isInstanceOfSatisfying(
+              CheckerException.class,
+              e -> assertThat(e.reason()).isEqualTo(CheckerException.Reason.FAILED_PRECONDITION))
+          .hasMessage("backend \"b\": cannot pause a disabled backend");
+      assertThatThrownBy(() -> checker.resume("b")).isInstanceOf(CheckerException.class);
+      checker.enable("b");
+      awaitState("b", BackendState.UP, "L7OK");
+      assertThatThrownBy(() -> checker.pause("nosuch"))
+          .isInstanceOfSatisfying(
+              CheckerException.class,
+              e -> assertThat(e.reason()).isEqualTo(CheckerException.Reason.NOT_FOUND))
+          .hasMessage("backend \"nosuch\" not found");
+    }
+  }
+
+  @Test
+  void configDisabledBackend_startsDisabledAndIsNeverProbed() throws Exception {
+    try (var s = TestServers.http(200, "ok")) {
+      checker.apply(
+          Configs.parse(
+              config(
+                  fast("hc", "http", s.port(), ""),
+                  "b: { address: 127.0.0.1, healthcheck: hc, enabled: false }",
+                  "")));
+      assertThat(checker.state("b")).isEqualTo(BackendState.DISABLED);
+      await()
+          .during(Duration.ofMillis(500))
+          .atMost(Duration.ofSeconds(1))
+          .until(() -> s.requests() == 0);
+    }
+  }
+
+  @Test
+  void reload_keepsUnchanged_restartsChanged_removesGone() throws Exception {
+    try (var a = TestServers.http(200, "ok");
+        var b = TestServers.http(200, "ok");
+        var c = TestServers.http(200, "ok")) {
+      String checks =
+          fast("ha", "http", a.port(), "")
+              + fast("hb", "http", b.port(), "")
+              + fast("hc", "http", c.port(), "");
+      String backends =
+          "a: { address: 127.0.0.1, healthcheck: ha }\n"
+              + "b: { address: 127.0.0.1, healthcheck: hb }\n"
+              + "c: { address: 127.0.0.1, healthcheck: hc }\n";
+      checker.apply(Configs.parse(config(checks, backends, "")));
+      awaitState("a", BackendState.UP, "L7OK");
+      awaitState("b", BackendState.UP, "L7OK");
+      awaitState("c", BackendState.UP, "L7OK");
+      await().until(() -> checker.backend("a").orElseThrow().health().counter() == 3);
+
+      String changedChecks =
+          fast("ha", "http", a.port(), "")
+              + fast("hb", "http", b.port(), "params: { path: /other }");
+      String changedBackends =
+          "a: { address: 127.0.0.1, healthcheck: ha, description: renamed }\n"
+              + "b: { address: 127.0.0.1, healthcheck: hb }\n";
+      int aProbesBefore = a.requests();
+      checker.apply(Configs.parse(config(changedChecks, changedBackends, "")));
+
+      // a: untouched (no transition, counter kept, still probing); b: restarted; c: removed.
+      assertThat(transitions("a")).hasSize(1);
+      assertThat(checker.backend("a").orElseThrow().health().counter()).isEqualTo(3);
+      assertThat(checker.backend("a").orElseThrow().backend().description()).isEqualTo("renamed");
+      await().until(() -> a.requests() > aProbesBefore + 2);
+      assertThat(transitions("b"))
+          .extracting(t -> t.from() + ">" + t.to() + " " + t.code())
+          .contains("UP>UNKNOWN restarted");
+      awaitState("b", BackendState.UP, "L7OK");
+      assertThat(transitions("c"))
+          .extracting(t -> t.from() + ">" + t.to())
+          .containsExactly("UNKNOWN>UP", "UP>REMOVED");
+      assertThat(checker.backend("c")).isEmpty();
+      int cRequests = c.requests();
+      await()
+          .during(Duration.ofMillis(500))
+          .atMost(Duration.ofSeconds(1))
+          .until(() -> c.requests() == cRequests);
+    }
+  }
+
+  @Test
+  void frontends_followBackends_withoutDuplicateEvents() throws Exception {
+    try (var p = TestServers.http(200, "ok");
+        var f = TestServers.http(java.net.InetAddress.getByName("127.0.0.2"), 0, 200, "ok")) {
+      String checks = fast("hp", "http", p.port(), "") + fast("hf", "http", f.port(), "");
+      String backends =
+          "primary: { address: 127.0.0.1, healthcheck: hp }\n"
+              + "fallback: { address: 127.0.0.2, healthcheck: hf }\n";
+      String frontends =
+          "web:\n  address: 192.0.2.1\n  protocol: tcp\n  port: 80\n  pools:\n"
+              + "    - { name: main, backends: { primary: { weight: 60 } } }\n"
+              + "    - { name: spare, backends: { fallback: {} } }\n";
+      Config config = Configs.parse(config(checks, backends, frontends));
+      checker.apply(config);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> checker.frontend("web").orElseThrow().view().activePool() == 0);
+      FrontendStatus web = checker.frontend("web").orElseThrow();
+      assertThat(web.view().state()).isEqualTo(FrontendState.UP);
+      assertThat(web.view().pools().get(0).get("primary").weight()).isEqualTo(60);
+      assertThat(web.view().pools().get(1).get("fallback").weight()).isZero();
+
+      checker.pause("primary");
+      FrontendStatus drained = checker.frontend("web").orElseThrow();
+      assertThat(drained.view().activePool()).isEqualTo(1);
+      assertThat(drained.view().pools().get(1).get("fallback").weight()).isEqualTo(100);
+
+      checker.setWeight("web", "spare", "fallback", 7);
+      assertThat(
+              checker.frontend("web").orElseThrow().view().pools().get(1).get("fallback").weight())
+          .isEqualTo(7);
+      assertThatThrownBy(() -> checker.setWeight("web", "spare", "fallback", 101))
+          .hasMessage("weight: 101 (expected: 0-100)");
+      assertThatThrownBy(() -> checker.setWeight("web", "nope", "fallback", 1))
+          .hasMessage("pool \"nope\" not found in frontend \"web\"");
+
+      checker.pause("fallback");
+      assertThat(checker.frontend("web").orElseThrow().view().state())
+          .isEqualTo(FrontendState.DOWN);
+      List<String> frontendEvents =
+          events.stream()
+              .filter(e -> e instanceof MaglevEvent.FrontendTransition)
+              .map(e -> (MaglevEvent.FrontendTransition) e)
+              .map(t -> t.from() + ">" + t.to())
+              .toList();
+      assertThat(frontendEvents).containsExactly("UNKNOWN>UP", "UP>DOWN");
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package ch.ipng.maglev.daemon.checker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ch.ipng.maglev.daemon.events.EventBus;
+import ch.ipng.maglev.daemon.health.BackendState;
+import ch.ipng.maglev.daemon.health.Jitter;
+import ch.ipng.maglev.daemon.probe.ProbeNamespace;
+import ch.ipng.maglev.daemon.probe.Probers;
+import ch.ipng.maglev.daemon.testing.Configs;
+import ch.ipng.maglev.daemon.testing.Netns;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.Test;
+
+/** Probing inside a real network namespace made for the test (root only). */
+class NetnsProbeTest {
+  @Test
+  void backendReachableOnlyInTheNamespace_goesUp() throws Exception {
+    String reason = Netns.unavailableReason();
+    if (reason != null) {
+      System.out.println("skipped NetnsProbeTest: " + reason);
+    }
+    assumeTrue(reason == null, reason);
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
+    try (Netns ns = Netns.create();
+        ProbeNamespace inside = ProbeNamespace.named(ns.name())) {
+      // A listener on 127.0.0.1 of the namespace, accepted from here: the socket keeps its netns.
+      ServerSocketChannel server =
+          inside.call(
+              () ->
+                  ServerSocketChannel.open()
+                      .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+      int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+      Thread acceptor =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    try {
+                      while (true) {
+                        SocketChannel c = server.accept();
+                        c.close();
+                      }
+                    } catch (java.io.IOException e) {
+                      // closed at the end of the test
+                    }
+                  });
+      // The same port in maglevd's own namespace is closed.
+      boolean reachableHere;
+      try (var probe = new java.net.Socket()) {
+        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 300);
+        reachableHere = true;
+      } catch (java.io.IOException e) {
+        reachableHere = false;
+      }
+      assertThat(reachableHere).isFalse();
+
+      Checker checker =
+          Checker.of(
+              scheduler,
+              EventBus.create(),
+              Jitter.of(new SplittableRandom(3)),
+              ProbeListener.NONE,
+              n -> Probers.of(n, scheduler, "test"));
+      try {
+        checker.apply(
+            Configs.parse(
+                "maglev:\n  healthchecker: { netns: "
+                    + ns.name()
+                    + " }\n  healthchecks:\n    t: { type: tcp, port: "
+                    + port
+                    + ", interval: 100ms }\n  backends:\n    b: { address: 127.0.0.1, healthcheck: t }\n"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> checker.state("b") == BackendState.UP);
+        assertThat(checker.backend("b").orElseThrow().probes().get(0).code().label())
+            .isEqualTo("L4OK");
+      } finally {
+        checker.close();
+        server.close();
+        acceptor.interrupt();
+      }
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void missingNamespace_failsEveryProbeWithItsName() throws Exception {
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
+    Checker checker =
+        Checker.of(
+            scheduler,
+            EventBus.create(),
+            Jitter.of(new SplittableRandom(3)),
+            ProbeListener.NONE,
+            n -> Probers.of(n, scheduler, "test"));
+    try (ServerSocket unused = new ServerSocket(0)) {
+      checker.apply(
+          Configs.parse(
+              "maglev:\n  healthchecker: { netns: nosuchns }\n  healthchecks:\n    t: { type: tcp, port: "
+                  + unused.getLocalPort()
+                  + ", interval: 100ms }\n  backends:\n    b: { address: 127.0.0.1, healthcheck: t }\n"));
+      await().until(() -> checker.state("b") == BackendState.DOWN);
+      var probe = checker.backend("b").orElseThrow().probes().get(0);
+      assertThat(probe.code().label()).isEqualTo("L4CON");
+      assertThat(probe.detail()).isEqualTo("enter netns \"nosuchns\": no such file or directory");
+    } finally {
+      checker.close();
+      scheduler.shutdownNow();
+    }
+  }
+}
