@@ -34,6 +34,7 @@ test: install-deps
 	$(MVN) verify
 	@scripts/assemble.sh $(BUILD) $(PROGRAMS)
 	tests/smoke.sh $(BUILD)
+	tests/make-run.sh $(BUILD)
 
 lint:
 	$(MVN) -q -DskipTests spotless:check compile
@@ -46,7 +47,7 @@ run: install-deps build
 
 # Debian packages the tests need (promtool for the metrics check, iproute2
 # for network namespaces). Idempotent: installs only what is missing.
-APT_PACKAGES := prometheus iproute2 curl
+APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps
 install-deps: install-deps-apt
 
 install-deps-apt:

@@ -12,7 +12,8 @@ cleanup() {
   wait 2>/dev/null || true
   rm -rf "$www"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 command -v python3 >/dev/null || { echo "make run: python3 is needed for the demo backends" >&2; exit 1; }
 echo ok >"$www/healthz"
@@ -29,7 +30,7 @@ maglevd gRPC:  $grpc   (try: grpcurl -plaintext $grpc maglev.Maglev/ListBackends
 metrics:       http://$metrics/metrics
 Ctrl-C stops everything.
 MSG
+# In the foreground, so Ctrl-C reaches maglevd (a background job would ignore
+# SIGINT); the EXIT trap then stops the demo backends.
 "$build/bin/maglevd" --config "$root/debian/maglev.yaml" --grpc-addr "$grpc" \
-  --metrics-addr "$metrics" --vpp-api-addr "" &
-pids+=($!)
-wait "${pids[-1]}"
+  --metrics-addr "$metrics" --vpp-api-addr ""

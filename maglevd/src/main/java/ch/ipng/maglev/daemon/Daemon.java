@@ -85,13 +85,25 @@ final class Daemon implements AutoCloseable {
     GrpcServer grpc = null;
     try {
       if (settings.metricsAddress() != null) {
-        metricsServer = MetricsServer.start(settings.metricsAddress(), metrics::scrape);
+        try {
+          metricsServer = MetricsServer.start(settings.metricsAddress(), metrics::scrape);
+        } catch (InterruptedException e) {
+          throw e;
+        } catch (Exception e) { // Netty rethrows bind errors unchecked
+          throw new IOException(
+              "--metrics-addr " + describe(settings.metricsAddress()) + ": " + rootMessage(e), e);
+        }
       }
-      grpc =
-          GrpcServer.start(
-              settings.grpcAddress(),
-              MaglevService.of(checker, bus, reloader),
-              settings.reflection());
+      try {
+        grpc =
+            GrpcServer.start(
+                settings.grpcAddress(),
+                MaglevService.of(checker, bus, reloader),
+                settings.reflection());
+      } catch (IOException e) {
+        throw new IOException(
+            "--grpc-addr " + describe(settings.grpcAddress()) + ": " + rootMessage(e), e);
+      }
     } catch (IOException | InterruptedException | RuntimeException e) {
       if (metricsServer != null) {
         metricsServer.close();
@@ -101,6 +113,21 @@ final class Daemon implements AutoCloseable {
       throw e;
     }
     return new Daemon(scheduler, bus, checker, metrics, reloader, grpc, metricsServer);
+  }
+
+  private static String describe(InetSocketAddress a) {
+    return (a.getAddress() == null || a.getAddress().isAnyLocalAddress() ? "" : a.getHostString())
+        + ":"
+        + a.getPort();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    String m = String.valueOf(c.getMessage());
+    return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1);
   }
 
   static ThreadFactory platformThreads(String name) {

@@ -128,8 +128,8 @@ public final class Main {
               config,
               bus);
     } catch (IOException | RuntimeException e) {
-      logger.error("startup failed: {}", e.getMessage(), e);
-      err.println("maglevd: startup failed: " + describe(e));
+      logger.atError().setMessage("startup-failed").addKeyValue("error", e.getMessage()).log();
+      err.println("maglevd: startup failed: " + e.getMessage());
       return STARTUP_FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -168,13 +168,5 @@ public final class Main {
     daemon.close();
     logger.atInfo().setMessage("stopped").log();
     return OK;
-  }
-
-  private static String describe(Throwable e) {
-    Throwable c = e;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
   }
 }
