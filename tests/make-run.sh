@@ -35,6 +35,10 @@ for _ in $(seq 1 150); do
 done
 grep -q '^exit=' "$out" || fail "demo still running 15 s after Ctrl-C"
 grep -q '"msg":"stopped"' "$out" || fail "maglevd did not log a clean stop"
+for _ in $(seq 1 50); do
+  pgrep -f "http.server 8081|ch.ipng.maglev.daemon.Main" >/dev/null || break
+  sleep 0.1
+done
 pgrep -f "http.server 8081" >/dev/null && fail "demo backends left running"
 pgrep -f "ch.ipng.maglev.daemon.Main" >/dev/null && fail "maglevd left running"
 echo "make-run: ok"

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,6 +121,28 @@ public final class Main {
           .log();
     }
 
+    // Signals are handled from here on, so a Ctrl-C during startup still stops cleanly; a SIGHUP
+    // before the daemon runs has nothing to reload yet.
+    CountDownLatch stop = new CountDownLatch(1);
+    @Nullable String[] stopSignal = {null};
+    AtomicReference<@Nullable Daemon> running = new AtomicReference<>();
+    Signal.handle(
+        new Signal("HUP"),
+        s -> {
+          Daemon d = running.get();
+          if (d != null) {
+            d.reloader().reload();
+          }
+        });
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(
+          new Signal(name),
+          s -> {
+            stopSignal[0] = "SIG" + name;
+            stop.countDown();
+          });
+    }
+
     Daemon daemon;
     try {
       daemon =
@@ -144,17 +167,7 @@ public final class Main {
         .addKeyValue("metrics_port", daemon.metricsPort())
         .log();
 
-    CountDownLatch stop = new CountDownLatch(1);
-    @Nullable String[] stopSignal = {null};
-    Signal.handle(new Signal("HUP"), s -> daemon.reloader().reload());
-    for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(
-          new Signal(name),
-          s -> {
-            stopSignal[0] = "SIG" + name;
-            stop.countDown();
-          });
-    }
+    running.set(daemon);
     try {
       stop.await();
     } catch (InterruptedException e) {
