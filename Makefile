@@ -47,7 +47,7 @@ run: install-deps build
 
 # Debian packages the tests need (promtool for the metrics check, iproute2
 # for network namespaces). Idempotent: installs only what is missing.
-APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps
+APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps groff-base
 install-deps: install-deps-apt
 
 install-deps-apt:

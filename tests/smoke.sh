@@ -27,4 +27,11 @@ set -e
 [ "$rc" = 2 ] || fail "semantic error: exit $rc, expected 2: $(cat "$tmp/out")"
 grep -q 'maglev.frontends.web.pools\[0\].backends.nginx9: no such backend (line' "$tmp/out" \
   || fail "semantic error message: $(cat "$tmp/out")"
+
+# Man pages render without warnings.
+for page in "$root"/docs/*.[18]; do
+  w=$(groff -man -ww -z "$page" 2>&1) || fail "groff $page"
+  [ -z "$w" ] || fail "groff warnings in $page: $w"
+done
+echo "smoke: man pages ok"
 echo "smoke: ok"
