@@ -20,7 +20,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN := mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
 PROGRAMS := maglevd
 
-.PHONY: all build test unit-test smoke-test run install-deps install-deps-apt clean fixstyle lint
+.PHONY: all build test unit-test smoke-test run install-deps install-deps-apt clean fixstyle lint bench bench-probes
 
 all: build
 
@@ -59,6 +59,12 @@ install-deps-apt:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+bench: bench-probes
+
+# maglevd vs HAProxy health-checking N HTTP backends (see docs/performance.md).
+bench-probes: build
+	bench/probes.sh $(BUILD)
 
 clean:
 	$(MVN) -q clean

@@ -13,11 +13,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +31,6 @@ final class Daemon implements AutoCloseable {
       @Nullable InetSocketAddress metricsAddress,
       boolean reflection) {}
 
-  private final ScheduledExecutorService scheduler;
   private final EventBus bus;
   private final Checker checker;
   private final DaemonMetrics metrics;
@@ -45,14 +39,12 @@ final class Daemon implements AutoCloseable {
   private final @Nullable MetricsServer metricsServer;
 
   private Daemon(
-      ScheduledExecutorService scheduler,
       EventBus bus,
       Checker checker,
       DaemonMetrics metrics,
       ConfigReloader reloader,
       GrpcServer grpc,
       @Nullable MetricsServer metricsServer) {
-    this.scheduler = scheduler;
     this.bus = bus;
     this.checker = checker;
     this.metrics = metrics;
@@ -64,18 +56,12 @@ final class Daemon implements AutoCloseable {
   /** Starts everything on a validated config. */
   static Daemon start(Settings settings, Config config, EventBus bus)
       throws IOException, InterruptedException {
-    ScheduledExecutorService scheduler =
-        Executors.newScheduledThreadPool(2, platformThreads("checker"));
     DaemonMetrics metrics = DaemonMetrics.create();
     bus.listen(metrics::observe);
     String userAgent = Version.current().userAgent();
     Checker checker =
         Checker.of(
-            scheduler,
-            bus,
-            Jitter.of(new SplittableRandom()),
-            metrics,
-            ns -> Probers.of(ns, scheduler, userAgent));
+            bus, Jitter.of(new SplittableRandom()), metrics, ns -> Probers.of(ns, userAgent));
     metrics.bind(checker);
     checker.apply(config);
     metrics.configApplied(config);
@@ -109,10 +95,9 @@ final class Daemon implements AutoCloseable {
         metricsServer.close();
       }
       checker.close();
-      scheduler.shutdownNow();
       throw e;
     }
-    return new Daemon(scheduler, bus, checker, metrics, reloader, grpc, metricsServer);
+    return new Daemon(bus, checker, metrics, reloader, grpc, metricsServer);
   }
 
   private static String describe(InetSocketAddress a) {
@@ -128,11 +113,6 @@ final class Daemon implements AutoCloseable {
     }
     String m = String.valueOf(c.getMessage());
     return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1);
-  }
-
-  static ThreadFactory platformThreads(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> Thread.ofPlatform().name(name + "-" + n.incrementAndGet()).daemon().unstarted(r);
   }
 
   ConfigReloader reloader() {
@@ -166,11 +146,5 @@ final class Daemon implements AutoCloseable {
       metricsServer.close();
     }
     checker.close();
-    scheduler.shutdownNow();
-    try {
-      scheduler.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -32,7 +31,6 @@ final class BackendWorker {
   static final int PROBE_HISTORY = 32;
 
   private final String name;
-  private final ScheduledExecutorService scheduler;
   private final Jitter jitter;
   private final ProbeListener listener;
   private final BiConsumer<String, Transition> onTransition;
@@ -54,7 +52,6 @@ final class BackendWorker {
       HealthCheck check,
       Prober prober,
       int historyLimit,
-      ScheduledExecutorService scheduler,
       Jitter jitter,
       ProbeListener listener,
       BiConsumer<String, Transition> onTransition) {
@@ -63,7 +60,6 @@ final class BackendWorker {
     this.check = check;
     this.prober = prober;
     this.historyLimit = historyLimit;
-    this.scheduler = scheduler;
     this.jitter = jitter;
     this.listener = listener;
     this.onTransition = onTransition;
@@ -101,7 +97,8 @@ final class BackendWorker {
   private void schedule(Duration delay) {
     long gen = generation;
     scheduledAtNanos = System.nanoTime() + delay.toNanos();
-    next = scheduler.schedule(() -> runProbe(gen), delay.toNanos(), TimeUnit.NANOSECONDS);
+    // On the prober's own event loop: the probe starts there without a thread hop.
+    next = prober.executor().schedule(() -> runProbe(gen), delay.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void runProbe(long gen) {
@@ -112,6 +109,11 @@ final class BackendWorker {
       }
       lastLatenessNanos = Math.max(0, System.nanoTime() - scheduledAtNanos);
       p = prober;
+    }
+    try {
+      listener.started(lastLatenessNanos);
+    } catch (RuntimeException e) {
+      logger.warn("probe listener failed", e);
     }
     logger
         .atDebug()

@@ -25,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -41,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class Checker implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(Checker.class);
 
-  private final ScheduledExecutorService scheduler;
   private final EventBus bus;
   private final Jitter jitter;
   private final ProbeListener listener;
@@ -60,12 +58,10 @@ public final class Checker implements AutoCloseable {
   private record WeightKey(String frontend, String pool, String backend) {}
 
   private Checker(
-      ScheduledExecutorService scheduler,
       EventBus bus,
       Jitter jitter,
       ProbeListener listener,
       Function<ProbeNamespace, Probers> probersFactory) {
-    this.scheduler = scheduler;
     this.bus = bus;
     this.jitter = jitter;
     this.listener = listener;
@@ -73,18 +69,15 @@ public final class Checker implements AutoCloseable {
   }
 
   /**
-   * @param scheduler runs probe loops; its threads must be platform threads (ICMP uses blocking
-   *     native calls)
-   * @param probersFactory makes the probers for a network namespace
+   * @param probersFactory makes the probers for a network namespace; probe loops run on their event
+   *     loops
    */
   public static Checker of(
-      ScheduledExecutorService scheduler,
       EventBus bus,
       Jitter jitter,
       ProbeListener listener,
       Function<ProbeNamespace, Probers> probersFactory) {
     return new Checker(
-        Objects.requireNonNull(scheduler, "scheduler"),
         Objects.requireNonNull(bus, "bus"),
         Objects.requireNonNull(jitter, "jitter"),
         Objects.requireNonNull(listener, "listener"),
@@ -124,9 +117,7 @@ public final class Checker implements AutoCloseable {
       HealthCheck hc = next.healthchecks().get(b.healthcheck());
       BackendWorker w = workers.get(b.name());
       if (w == null) {
-        w =
-            new BackendWorker(
-                b, hc, p.forCheck(hc), history, scheduler, jitter, listener, this::transitioned);
+        w = new BackendWorker(b, hc, p.forCheck(hc), history, jitter, listener, this::transitioned);
         workers.put(b.name(), w);
         w.start(firstDelay(hc));
         continue;

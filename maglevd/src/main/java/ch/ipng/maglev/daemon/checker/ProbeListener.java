@@ -7,5 +7,8 @@ import ch.ipng.maglev.daemon.probe.ProbeResult;
 public interface ProbeListener {
   void probed(String backend, HealthCheck check, ProbeResult result);
 
+  /** A probe started {@code latenessNanos} after its scheduled time (scheduler health). */
+  default void started(long latenessNanos) {}
+
   ProbeListener NONE = (b, c, r) -> {};
 }

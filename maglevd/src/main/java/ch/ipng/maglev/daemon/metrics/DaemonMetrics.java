@@ -10,6 +10,7 @@ import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.FrontendState;
+import ch.ipng.maglev.daemon.probe.ProbeCode;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -43,7 +44,14 @@ public final class DaemonMetrics implements ProbeListener {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, List<Meter>> backendMeters = new HashMap<>();
   private final Map<String, List<Meter>> frontendMeters = new HashMap<>();
+  private final Map<String, ProbeMeters> probeMeters =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Optional<Checker> checker = Optional.empty();
+  private final Timer lateness =
+      Timer.builder("maglev.probe.lateness")
+          .description("How late probes start against their schedule (scheduler health)")
+          .publishPercentiles(0.5, 0.99)
+          .register(registry);
 
   public static DaemonMetrics create() {
     return new DaemonMetrics();
@@ -68,6 +76,7 @@ public final class DaemonMetrics implements ProbeListener {
     for (String gone : new ArrayList<>(backendMeters.keySet())) {
       if (!backends.contains(gone)) {
         backendMeters.remove(gone).forEach(registry::remove);
+        probeMeters.keySet().removeIf(k -> k.startsWith(gone + "\0"));
       }
     }
     for (String b : backends) {
@@ -161,26 +170,56 @@ public final class DaemonMetrics implements ProbeListener {
 
   @Override
   public void probed(String backend, HealthCheck check, ProbeResult result) {
-    String type = check.type().configName();
-    Counter.builder("maglev.probe")
-        .description("Probes sent, by outcome")
-        .tags(
-            "backend",
-            backend,
-            "type",
-            type,
-            "result",
-            result.ok() ? "success" : "failure",
-            "code",
-            result.code().label())
-        .register(registry)
-        .increment();
-    Timer.builder("maglev.probe.duration")
-        .description("How long probes took")
-        .tags("backend", backend, "type", type)
-        .serviceLevelObjectives(PROBE_BUCKETS)
-        .register(registry)
-        .record(result.latency().toNanos(), TimeUnit.NANOSECONDS);
+    // Meters are looked up once per backend, type and code: a registry lookup per probe costs
+    // more than the probe's own bookkeeping.
+    ProbeMeters m =
+        probeMeters.computeIfAbsent(
+            backend + "\0" + check.type().configName(),
+            k -> new ProbeMeters(backend, check.type().configName()));
+    m.counter(result.ok(), result.code()).increment();
+    m.duration.record(result.latency().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** One backend's probe meters for one check type. */
+  private final class ProbeMeters {
+    final String backend;
+    final String type;
+    final Timer duration;
+    final Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+
+    ProbeMeters(String backend, String type) {
+      this.backend = backend;
+      this.type = type;
+      this.duration =
+          Timer.builder("maglev.probe.duration")
+              .description("How long probes took")
+              .tags("backend", backend, "type", type)
+              .serviceLevelObjectives(PROBE_BUCKETS)
+              .register(registry);
+    }
+
+    Counter counter(boolean ok, ProbeCode code) {
+      return counters.computeIfAbsent(
+          (ok ? "+" : "-") + code.name(),
+          k ->
+              Counter.builder("maglev.probe")
+                  .description("Probes sent, by outcome")
+                  .tags(
+                      "backend",
+                      backend,
+                      "type",
+                      type,
+                      "result",
+                      ok ? "success" : "failure",
+                      "code",
+                      code.label())
+                  .register(registry));
+    }
+  }
+
+  @Override
+  public void started(long latenessNanos) {
+    lateness.record(latenessNanos, TimeUnit.NANOSECONDS);
   }
 
   /** Counts a transition; called for every event on the bus. */

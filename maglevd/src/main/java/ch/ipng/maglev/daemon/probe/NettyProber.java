@@ -9,8 +9,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -50,19 +52,22 @@ final class NettyProber implements Prober {
   static final int BODY_LIMIT = 64 * 1024;
 
   private final HealthCheck check;
-  private final EventLoopGroup group;
+  private final EventLoop loop;
+  private final boolean epoll;
   private final ProbeNamespace namespace;
   private final TlsContexts tls;
   private final String userAgent;
 
   NettyProber(
       HealthCheck check,
-      EventLoopGroup group,
+      EventLoop loop,
+      boolean epoll,
       ProbeNamespace namespace,
       TlsContexts tls,
       String userAgent) {
     this.check = check;
-    this.group = group;
+    this.loop = loop;
+    this.epoll = epoll;
     this.namespace = namespace;
     this.tls = tls;
     this.userAgent = userAgent;
@@ -74,6 +79,11 @@ final class NettyProber implements Prober {
 
   private boolean usesHttp() {
     return check.type() == ProbeType.HTTP || check.type() == ProbeType.HTTPS;
+  }
+
+  @Override
+  public java.util.concurrent.ScheduledExecutorService executor() {
+    return loop;
   }
 
   @Override
@@ -108,40 +118,42 @@ final class NettyProber implements Prober {
 
     void begin() throws IOException {
       boolean v6 = target instanceof Inet6Address;
-      SocketChannel javaChannel =
-          namespace.openTcp(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
       InetAddress source = v6 ? check.probeIpv6Src() : check.probeIpv4Src();
       long timeoutMs = Math.max(1, check.timeout().toMillis());
-      Bootstrap b =
-          new Bootstrap()
-              .group(group)
-              .channelFactory(() -> new NioSocketChannel(javaChannel))
-              .option(
-                  ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                  (int) Math.min(timeoutMs, Integer.MAX_VALUE))
-              .option(ChannelOption.SO_LINGER, 0)
-              .option(ChannelOption.TCP_NODELAY, true)
-              .handler(
-                  new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                      channel = ch;
-                      deadline =
-                          ch.eventLoop()
-                              .schedule(
-                                  () ->
-                                      finish(
-                                          ProbeResult.fail(
-                                              start,
-                                              timeoutCode,
-                                              phase(timeoutCode)
-                                                  + ": timeout after "
-                                                  + timeoutMs
-                                                  + "ms")),
-                                  timeoutMs,
-                                  TimeUnit.MILLISECONDS);
-                    }
-                  });
+      Bootstrap b = new Bootstrap().group(loop);
+      if (epoll) {
+        SocketProtocolFamily family = v6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        b.channelFactory(() -> new EpollSocketChannel(family));
+      } else {
+        // Made by the namespace's thread, so the socket lives in that namespace.
+        SocketChannel javaChannel =
+            namespace.openTcp(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        b.channelFactory(() -> new NioSocketChannel(javaChannel));
+      }
+      b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(timeoutMs, Integer.MAX_VALUE))
+          // RST on close: no TIME_WAIT per probe, as HAProxy's checks do.
+          .option(ChannelOption.SO_LINGER, 0)
+          .handler(
+              new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                  channel = ch;
+                  deadline =
+                      ch.eventLoop()
+                          .schedule(
+                              () ->
+                                  finish(
+                                      ProbeResult.fail(
+                                          start,
+                                          timeoutCode,
+                                          phase(timeoutCode)
+                                              + ": timeout after "
+                                              + timeoutMs
+                                              + "ms")),
+                              timeoutMs,
+                              TimeUnit.MILLISECONDS);
+                }
+              });
       InetSocketAddress remote = new InetSocketAddress(target, check.port());
       ChannelFuture f =
           source == null ? b.connect(remote) : b.connect(remote, new InetSocketAddress(source, 0));

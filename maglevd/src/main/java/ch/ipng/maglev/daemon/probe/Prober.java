@@ -2,6 +2,7 @@ package ch.ipng.maglev.daemon.probe;
 
 import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Probes one target once. Implementations never reuse a connection, honour the check's timeout and
@@ -9,4 +10,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Prober {
   CompletableFuture<ProbeResult> probe(InetAddress target);
+
+  /**
+   * The event loop this prober's I/O runs on: scheduling the next probe here saves a thread hop per
+   * probe. Its thread is a platform thread.
+   */
+  ScheduledExecutorService executor();
 }

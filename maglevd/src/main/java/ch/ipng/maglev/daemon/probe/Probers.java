@@ -1,8 +1,11 @@
 package ch.ipng.maglev.daemon.probe;
 
 import ch.ipng.maglev.daemon.config.HealthCheck;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -22,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Probers implements AutoCloseable {
   private final EventLoopGroup group;
+  private final boolean epoll;
   private final ProbeNamespace namespace;
-  private final ScheduledExecutorService timer;
   private final String userAgent;
   private final TlsContexts tls = new TlsContexts();
   private final Map<PingerKey, IcmpPinger> pingers = new ConcurrentHashMap<>();
@@ -31,23 +34,25 @@ public final class Probers implements AutoCloseable {
 
   private record PingerKey(boolean v6, @Nullable InetAddress source) {}
 
-  private Probers(ProbeNamespace namespace, ScheduledExecutorService timer, String userAgent) {
-    this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private Probers(ProbeNamespace namespace, String userAgent) {
+    // Native epoll costs fewer syscalls per probe; a named namespace needs sockets made on its
+    // own thread, which NIO can adopt.
+    this.epoll = namespace.name().isEmpty() && Epoll.isAvailable();
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.namespace = namespace;
-    this.timer = timer;
     this.userAgent = userAgent;
   }
 
   /**
    * @param namespace where probe sockets are created
-   * @param timer for ICMP timeouts; its threads must be platform threads
    * @param userAgent the User-Agent of HTTP probes
    */
-  public static Probers of(
-      ProbeNamespace namespace, ScheduledExecutorService timer, String userAgent) {
+  public static Probers of(ProbeNamespace namespace, String userAgent) {
     return new Probers(
         Objects.requireNonNull(namespace, "namespace"),
-        Objects.requireNonNull(timer, "timer"),
         Objects.requireNonNull(userAgent, "userAgent"));
   }
 
@@ -55,29 +60,48 @@ public final class Probers implements AutoCloseable {
     return namespace;
   }
 
-  /** A prober for one health check. */
+  /** A prober for one health check, bound to one event loop. */
   public Prober forCheck(HealthCheck check) {
+    EventLoop loop = group.next();
     return switch (check.type()) {
-      case ICMP ->
-          target -> {
-            boolean v6 = target instanceof Inet6Address;
-            InetAddress source = v6 ? check.probeIpv6Src() : check.probeIpv4Src();
-            IcmpPinger pinger;
-            try {
-              pinger = pinger(v6, source);
-            } catch (IOException | RuntimeException | LinkageError e) {
-              String detail =
-                  e.getMessage() == null
-                      ? "icmp socket: " + e.getClass().getSimpleName()
-                      : e.getMessage();
-              ProbeCode code = detail.startsWith("enter netns") ? ProbeCode.L4CON : ProbeCode.L3UNR;
-              return CompletableFuture.completedFuture(
-                  ProbeResult.fail(java.time.Instant.now(), code, detail));
-            }
-            return pinger.ping(target, check.timeout());
-          };
-      case TCP, HTTP, HTTPS -> new NettyProber(check, group, namespace, tls, userAgent);
+      case ICMP -> new IcmpProber(check, loop);
+      case TCP, HTTP, HTTPS -> new NettyProber(check, loop, epoll, namespace, tls, userAgent);
     };
+  }
+
+  /** ICMP echo through the shared socket of the family and source. */
+  private final class IcmpProber implements Prober {
+    private final HealthCheck check;
+    private final EventLoop loop;
+
+    IcmpProber(HealthCheck check, EventLoop loop) {
+      this.check = check;
+      this.loop = loop;
+    }
+
+    @Override
+    public ScheduledExecutorService executor() {
+      return loop;
+    }
+
+    @Override
+    public CompletableFuture<ProbeResult> probe(InetAddress target) {
+      boolean v6 = target instanceof Inet6Address;
+      InetAddress source = v6 ? check.probeIpv6Src() : check.probeIpv4Src();
+      IcmpPinger pinger;
+      try {
+        pinger = pinger(v6, source);
+      } catch (IOException | RuntimeException | LinkageError e) {
+        String detail =
+            e.getMessage() == null
+                ? "icmp socket: " + e.getClass().getSimpleName()
+                : e.getMessage();
+        ProbeCode code = detail.startsWith("enter netns") ? ProbeCode.L4CON : ProbeCode.L3UNR;
+        return CompletableFuture.completedFuture(
+            ProbeResult.fail(java.time.Instant.now(), code, detail));
+      }
+      return pinger.ping(target, check.timeout());
+    }
   }
 
   private IcmpPinger pinger(boolean v6, @Nullable InetAddress source) throws IOException {
@@ -90,7 +114,7 @@ public final class Probers implements AutoCloseable {
       p = pingers.get(key);
       if (p == null) {
         IcmpSocket socket = namespace.call(() -> IcmpSocket.open(v6, source));
-        p = new IcmpPinger(socket, timer, random.nextInt(0x10000));
+        p = new IcmpPinger(socket, group, random.nextInt(0x10000));
         pingers.put(key, p);
       }
       return p;
@@ -101,7 +125,7 @@ public final class Probers implements AutoCloseable {
   public void close() {
     pingers.values().forEach(IcmpPinger::close);
     pingers.clear();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     namespace.close();
   }
 }

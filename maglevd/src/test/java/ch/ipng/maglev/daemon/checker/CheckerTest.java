@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,29 +25,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CheckerTest {
   @TempDir Path dir;
-  ScheduledExecutorService scheduler;
   EventBus bus;
   Checker checker;
   final List<MaglevEvent> events = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
-    scheduler = Executors.newScheduledThreadPool(2);
     bus = EventBus.create();
     bus.listen(events::add);
     checker =
         Checker.of(
-            scheduler,
             bus,
             Jitter.of(new SplittableRandom(1)),
             ProbeListener.NONE,
-            ns -> Probers.of(ns, scheduler, "test"));
+            ns -> Probers.of(ns, "test"));
   }
 
   @AfterEach
   void stop() {
     checker.close();
-    scheduler.shutdownNow();
   }
 
   /** A config with one fast check per backend, each on its own loopback port. */

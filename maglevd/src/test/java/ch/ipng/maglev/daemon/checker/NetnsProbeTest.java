@@ -18,8 +18,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 
 /** Probing inside a real network namespace made for the test (root only). */
@@ -31,7 +29,6 @@ class NetnsProbeTest {
       System.out.println("skipped NetnsProbeTest: " + reason);
     }
     assumeTrue(reason == null, reason);
-    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
     try (Netns ns = Netns.create();
         ProbeNamespace inside = ProbeNamespace.named(ns.name())) {
       // A listener on 127.0.0.1 of the namespace, accepted from here: the socket keeps its netns.
@@ -67,11 +64,10 @@ class NetnsProbeTest {
 
       Checker checker =
           Checker.of(
-              scheduler,
               EventBus.create(),
               Jitter.of(new SplittableRandom(3)),
               ProbeListener.NONE,
-              n -> Probers.of(n, scheduler, "test"));
+              n -> Probers.of(n, "test"));
       try {
         checker.apply(
             Configs.parse(
@@ -88,21 +84,17 @@ class NetnsProbeTest {
         server.close();
         acceptor.interrupt();
       }
-    } finally {
-      scheduler.shutdownNow();
     }
   }
 
   @Test
   void missingNamespace_failsEveryProbeWithItsName() throws Exception {
-    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
     Checker checker =
         Checker.of(
-            scheduler,
             EventBus.create(),
             Jitter.of(new SplittableRandom(3)),
             ProbeListener.NONE,
-            n -> Probers.of(n, scheduler, "test"));
+            n -> Probers.of(n, "test"));
     try (ServerSocket unused = new ServerSocket(0)) {
       checker.apply(
           Configs.parse(
@@ -115,7 +107,6 @@ class NetnsProbeTest {
       assertThat(probe.detail()).isEqualTo("enter netns \"nosuchns\": no such file or directory");
     } finally {
       checker.close();
-      scheduler.shutdownNow();
     }
   }
 }

@@ -25,8 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -35,15 +33,13 @@ import org.junit.jupiter.api.Test;
 class SlowSubscriberTest {
   @Test
   void slowClient_isDroppedWithResourceExhausted_fastClientGetsEverything() throws Exception {
-    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
     EventBus bus = EventBus.create();
     Checker checker =
         Checker.of(
-            scheduler,
             bus,
             Jitter.of(new SplittableRandom(1)),
             ProbeListener.NONE,
-            ns -> Probers.of(ns, scheduler, "test"));
+            ns -> Probers.of(ns, "test"));
     checker.apply(Configs.parse("maglev: {}\n"));
     ConfigCommands none =
         new ConfigCommands() {
@@ -123,7 +119,6 @@ class SlowSubscriberTest {
       ch.shutdownNow();
     } finally {
       checker.close();
-      scheduler.shutdownNow();
     }
   }
 }

@@ -26,7 +26,7 @@ class ProbersTest {
   @BeforeAll
   static void start() {
     timer = Executors.newSingleThreadScheduledExecutor();
-    probers = Probers.of(ProbeNamespace.host(), timer, "vpp-maglev/test");
+    probers = Probers.of(ProbeNamespace.host(), "vpp-maglev/test");
   }
 
   @AfterAll
