@@ -18,7 +18,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 
 MVN := mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
-PROGRAMS := maglevd
+PROGRAMS := maglevd maglevc
 
 .PHONY: all build test unit-test smoke-test run install-deps install-deps-apt clean fixstyle lint bench bench-probes
 
@@ -35,6 +35,7 @@ test: install-deps
 	@scripts/assemble.sh $(BUILD) $(PROGRAMS)
 	tests/smoke.sh $(BUILD)
 	tests/make-run.sh $(BUILD)
+	tests/maglevc-shell.sh $(BUILD)
 
 lint:
 	$(MVN) -q -DskipTests spotless:check compile

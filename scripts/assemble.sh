@@ -33,3 +33,8 @@ exec "\$java" ${opts[$prog]} \$MAGLEV_JAVA_OPTS \\
 LAUNCHER
   chmod +x "$build/bin/$prog"
 done
+# bash completion, for packaging and for `source build/share/maglevc.bash`
+if [ -f "$root/maglevc/src/main/completion/maglevc.bash" ]; then
+  mkdir -p "$build/share"
+  cp "$root/maglevc/src/main/completion/maglevc.bash" "$build/share/"
+fi

@@ -200,9 +200,13 @@ final class BackendWorker {
     onTransition.accept(name, t);
   }
 
-  /** Applies an operator action; returns the transition, if the state changed. */
-  @Nullable Transition act(Action action, Duration restartDelay) {
+  /**
+   * Applies an operator action; returns the backend as the action left it (before any probe it
+   * restarts can land).
+   */
+  BackendStatus act(Action action, Duration restartDelay) {
     Transition t;
+    BackendStatus after;
     synchronized (this) {
       Health before = health;
       health =
@@ -213,7 +217,7 @@ final class BackendWorker {
             case ENABLE -> health.enable();
           };
       if (before.state() == health.state()) {
-        return null;
+        return status();
       }
       retire();
       String code =
@@ -224,12 +228,13 @@ final class BackendWorker {
             case ENABLE -> "enabled";
           };
       t = transition(before.state(), health.state(), code, "operator " + action.verb());
+      after = status();
       if (health.state().probing()) {
         schedule(restartDelay);
       }
     }
     publish(t);
-    return t;
+    return after;
   }
 
   /** Operator lifecycle actions. */

@@ -292,12 +292,11 @@ public final class Checker implements AutoCloseable {
   private BackendStatus act(String name, Action action) throws CheckerException {
     BackendWorker w = worker(name);
     try {
-      w.act(action, Duration.ZERO);
+      return w.act(action, Duration.ZERO);
     } catch (IllegalStateException e) {
       throw new CheckerException(
           Reason.FAILED_PRECONDITION, "backend \"" + name + "\": " + e.getMessage());
     }
-    return w.status();
   }
 
   /**

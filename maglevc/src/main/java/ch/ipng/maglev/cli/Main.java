@@ -1,0 +1,224 @@
+package ch.ipng.maglev.cli;
+
+import ch.ipng.maglev.cli.tree.Node;
+import ch.ipng.maglev.cli.tree.Resolver;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * maglevc: {@code maglevc [--server host:port] [--color[=bool]] [--json] [command...]}. With no
+ * command it starts the interactive shell. Exit status: 0 success, 1 usage error, 2 the server is
+ * unreachable or answered with an error.
+ */
+public final class Main {
+  static final int OK = 0;
+  static final int USAGE = 1;
+  static final int FAILED = 2;
+  static final String DEFAULT_SERVER = "localhost:9090";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int rc = run(args, System.out, System.getenv());
+    System.out.flush();
+    System.exit(rc);
+  }
+
+  /** Options before the command words. */
+  record Options(String server, boolean color, boolean json, List<String> words, String mode) {}
+
+  static Options parse(String[] args, java.util.Map<String, String> env) {
+    String server = env.getOrDefault("MAGLEV_SERVER", DEFAULT_SERVER);
+    if (server.isBlank()) {
+      server = DEFAULT_SERVER;
+    }
+    Boolean color = null;
+    boolean json = false;
+    String mode = "run";
+    List<String> words = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!words.isEmpty() || !a.startsWith("-")) {
+        words.add(a);
+        continue;
+      }
+      String flag = a.startsWith("--") ? a.substring(2) : a.substring(1);
+      String value = null;
+      int eq = flag.indexOf('=');
+      if (eq >= 0) {
+        value = flag.substring(eq + 1);
+        flag = flag.substring(0, eq);
+      }
+      switch (flag) {
+        case "server" -> {
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException("--server needs a value (host:port)");
+            }
+            value = args[++i];
+          }
+          server = value;
+        }
+        case "color", "colour" -> color = value == null || parseBool("--color", value);
+        case "json" -> json = value == null || parseBool("--json", value);
+        case "version" -> mode = "version";
+        case "help", "h" -> mode = "help";
+        case "complete" -> mode = "complete";
+        default ->
+            throw new IllegalArgumentException("unknown flag " + a + " (see maglevc --help)");
+      }
+    }
+    boolean useColor = color != null ? color : env.get("NO_COLOR") == null && isTerminal();
+    return new Options(server, useColor && env.get("NO_COLOR") == null, json, words, mode);
+  }
+
+  private static boolean parseBool(String flag, String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new IllegalArgumentException(flag + "=" + v + " (expected: true or false)");
+    };
+  }
+
+  /** Whether stdout is a terminal (Console.isTerminal on Java 22+, console presence before). */
+  static boolean isTerminal() {
+    java.io.Console c = System.console();
+    if (c == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
+  }
+
+  static int run(String[] args, PrintStream stdout, java.util.Map<String, String> env) {
+    PrintWriter pw = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+    Options o;
+    try {
+      o = parse(args, env);
+    } catch (IllegalArgumentException e) {
+      pw.println("maglevc: " + e.getMessage());
+      return USAGE;
+    }
+    Output out = new Output(pw, o.color());
+    switch (o.mode()) {
+      case "version" -> {
+        pw.println("maglevc " + Version.describe());
+        return OK;
+      }
+      case "help" -> {
+        usage(pw);
+        return OK;
+      }
+      default -> {}
+    }
+    try (Session session = new Session(o.server(), out, o.json())) {
+      try {
+        Session.HostPort.parse(o.server());
+      } catch (IllegalArgumentException e) {
+        out.error("maglevc: " + e.getMessage());
+        return USAGE;
+      }
+      Commands commands = new Commands(session);
+      Node tree = commands.tree();
+      if (o.mode().equals("complete")) {
+        Completion.print(new Resolver(tree), session, o.words(), pw);
+        return OK;
+      }
+      if (o.words().isEmpty()) {
+        return Shell.run(tree, session);
+      }
+      if (o.words().size() == 1
+          && (o.words().get(0).equals("quit") || o.words().get(0).equals("exit"))) {
+        return OK;
+      }
+      session.stopWatcher(KeyWatcher.forStdin());
+      return execute(new Resolver(tree), o.words(), out, o.server());
+    }
+  }
+
+  /** Resolves and runs one command line; prints errors; returns the exit status. */
+  static int execute(Resolver resolver, List<String> words, Output out, String server) {
+    Resolver.Result r = resolver.resolve(words);
+    if (r instanceof Resolver.Result.Error e) {
+      out.error(e.message());
+      return USAGE;
+    }
+    Resolver.Result.Command c = (Resolver.Result.Command) r;
+    try {
+      c.action().run(c.invocation());
+      out.flush();
+      return OK;
+    } catch (StatusRuntimeException e) {
+      out.error(describe(e, server));
+      return FAILED;
+    } catch (Commands.CommandFailure e) {
+      out.error(e.getMessage());
+      return FAILED;
+    } catch (Exception e) {
+      out.error(e.getMessage() == null ? e.toString() : e.getMessage());
+      return FAILED;
+    }
+  }
+
+  /** The server's own message, without gRPC's "rpc error: code = ..." boilerplate. */
+  static String describe(StatusRuntimeException e, String server) {
+    Status s = e.getStatus();
+    if (s.getCode() == Status.Code.UNAVAILABLE
+        && (s.getCause() != null
+            || s.getDescription() == null
+            || s.getDescription().startsWith("io exception"))) {
+      Throwable c = s.getCause();
+      while (c != null && c.getCause() != null) {
+        c = c.getCause();
+      }
+      String why = c == null || c.getMessage() == null ? "unavailable" : c.getMessage();
+      // Netty says "finishConnect(..) failed with error(-111): Connection refused": keep the end.
+      int colon = why.lastIndexOf(": ");
+      if (colon >= 0) {
+        why = why.substring(colon + 2);
+      }
+      return "cannot reach maglevd at " + server + ": " + why.toLowerCase(Locale.ROOT);
+    }
+    if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      return "maglevd did not answer in time";
+    }
+    return s.getDescription() == null
+        ? s.getCode().toString().toLowerCase(Locale.ROOT)
+        : s.getDescription();
+  }
+
+  static void usage(PrintWriter pw) {
+    pw.println(
+        """
+        Usage: maglevc [--server host:port] [--color[=bool]] [--json] [command...]
+
+        Without a command, maglevc starts an interactive shell (TAB completes, ? helps).
+        Any unambiguous prefix of a word works: "sh fr" is "show frontends".
+
+          --server host:port  maglevd's gRPC address (env MAGLEV_SERVER, default localhost:9090)
+          --color[=bool]      colour labels and errors (default: on for a terminal; NO_COLOR wins)
+          --json              print show commands as protobuf JSON
+          --version           print maglevc's version
+
+        Commands:
+          show version | frontends | frontend NAME | backends | backend NAME
+          show healthchecks | healthcheck NAME | vpp info | vpp lb state | vpp lb counters
+          sync vpp lb state [FRONTEND]
+          set backend NAME pause|resume|enable|disable
+          set frontend NAME pool POOL backend NAME weight 0-100 [flush]
+          watch events [num N] [log [level LEVEL]] [backend] [frontend]
+          config check | config reload
+
+        Exit status: 0 ok, 1 usage error, 2 server unreachable or error.""");
+  }
+}

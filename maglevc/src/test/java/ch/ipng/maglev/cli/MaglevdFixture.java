@@ -1,0 +1,105 @@
+package ch.ipng.maglev.cli;
+
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real maglevd process probing real loopback HTTP backends, for maglevc's tests. */
+final class MaglevdFixture implements AutoCloseable {
+  private static final Pattern PORT = Pattern.compile("\"grpc_port\":\"(\\d+)\"");
+
+  final HttpServer web;
+  final Process process;
+  final Path log;
+  final int port;
+
+  MaglevdFixture(Path dir) throws IOException {
+    web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    web.createContext(
+        "/",
+        ex -> {
+          byte[] b = "ok".getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, b.length);
+          try (OutputStream o = ex.getResponseBody()) {
+            o.write(b);
+          }
+        });
+    web.start();
+    Path config = dir.resolve("maglev.yaml");
+    Files.writeString(
+        config,
+        """
+        maglev:
+          healthchecks:
+            http: { type: http, port: %d, interval: 200ms, params: { path: /healthz } }
+          backends:
+            nginx0-ams: { address: 127.0.0.1, healthcheck: http, description: Amsterdam }
+            nginx0-fra: { address: 127.0.0.2, healthcheck: http }
+            spare: { address: 127.0.0.3, healthcheck: http, enabled: false }
+          frontends:
+            web:
+              address: 192.0.2.1
+              protocol: tcp
+              port: 80
+              pools:
+                - name: primary
+                  backends: { nginx0-ams: { weight: 100 } }
+                - name: fallback
+                  backends: { nginx0-fra: {}, spare: {} }
+        """
+            .formatted(web.getAddress().getPort()));
+    log = dir.resolve("maglevd.log");
+    process =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "ch.ipng.maglev.daemon.Main",
+                    "--config=" + config,
+                    "--grpc-addr=127.0.0.1:0",
+                    "--metrics-addr=",
+                    "--vpp-api-addr="))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    int[] found = {-1};
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException("maglevd exited: " + Files.readString(log));
+              }
+              Matcher m = PORT.matcher(Files.readString(log));
+              if (m.find()) {
+                found[0] = Integer.parseInt(m.group(1));
+                return true;
+              }
+              return false;
+            });
+    port = found[0];
+  }
+
+  String server() {
+    return "127.0.0.1:" + port;
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    web.stop(0);
+  }
+}

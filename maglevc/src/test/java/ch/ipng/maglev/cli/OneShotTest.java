@@ -1,0 +1,226 @@
+package ch.ipng.maglev.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.util.JsonFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command of the tree in one-shot mode against a real maglevd. */
+class OneShotTest {
+  @TempDir static Path dir;
+  static MaglevdFixture maglevd;
+
+  @BeforeAll
+  static void start() throws Exception {
+    maglevd = new MaglevdFixture(dir);
+    await().until(() -> run("show", "backend", "nginx0-ams").out.contains("state        up"));
+  }
+
+  @AfterAll
+  static void stop() {
+    maglevd.close();
+  }
+
+  record Result(int rc, String out) {}
+
+  static Result run(String... args) {
+    return runWith(Map.of("MAGLEV_SERVER", maglevd.server()), args);
+  }
+
+  static Result runWith(Map<String, String> env, String... args) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int rc = Main.run(args, new PrintStream(buf, true, StandardCharsets.UTF_8), env);
+    return new Result(rc, buf.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void show_commands() {
+    Result v = run("show", "version");
+    assertThat(v.rc()).isZero();
+    assertThat(v.out()).contains("maglevc", "server   " + maglevd.server());
+
+    Result fs = run("sh", "fr");
+    assertThat(fs.rc()).isZero();
+    assertThat(fs.out())
+        .contains("NAME", "ADDRESS", "web", "192.0.2.1", "tcp", "80", "up", "primary");
+
+    Result f = run("show", "frontend", "web");
+    assertThat(f.out()).contains("src-ip-sticky", "flush-on-down  true", "active-pool");
+    assertThat(f.out()).containsPattern("primary \\*\\s+nginx0-ams\\s+up\\s+100\\s+100\\s+no");
+    assertThat(f.out()).containsPattern("fallback\\s+spare\\s+disabled\\s+100\\s+0\\s+yes");
+
+    Result bs = run("show", "backends");
+    assertThat(bs.out()).containsPattern("nginx0-ams\\s+127.0.0.1\\s+up\\s+http");
+    assertThat(bs.out()).containsPattern("spare\\s+127.0.0.3\\s+disabled");
+
+    Result b = run("show", "backend", "nginx0-ams");
+    assertThat(b.out()).contains("description  Amsterdam", "transitions", "unknown -> up", "L7OK");
+    assertThat(b.out()).containsPattern("pass\\s+L7OK\\s+[0-9.]+ms\\s+status 200");
+
+    Result hcs = run("show", "healthchecks");
+    assertThat(hcs.out())
+        .containsPattern("http\\s+http\\s+\\d+\\s+200ms\\s+200ms\\s+200ms\\s+1s\\s+2\\s+3\\s+3");
+    Result hc = run("show", "healthcheck", "http");
+    assertThat(hc.out())
+        .contains("params.path", "/healthz")
+        .containsPattern("backends\\s+nginx0-ams, nginx0-fra, spare");
+  }
+
+  @Test
+  void vpp_commands_reportTheServersUnavailableMessage() {
+    for (String[] cmd :
+        new String[][] {
+          {"show", "vpp", "info"},
+          {"show", "vpp", "lb", "state"},
+          {"show", "vpp", "lb", "counters"},
+          {"sync", "vpp", "lb", "state"},
+          {"sync", "vpp", "lb", "state", "web"}
+        }) {
+      Result r = run(cmd);
+      assertThat(r.rc()).as(String.join(" ", cmd)).isEqualTo(2);
+      assertThat(r.out()).isEqualTo("VPP integration is not connected\n");
+    }
+  }
+
+  @Test
+  void set_and_config_commands() {
+    Result p = run("set", "backend", "nginx0-fra", "pause");
+    assertThat(p.rc()).isZero();
+    assertThat(p.out()).isEqualTo("backend nginx0-fra: paused\n");
+    assertThat(run("set", "backend", "nginx0-fra", "resume").out())
+        .isEqualTo("backend nginx0-fra: unknown\n");
+    Result refused = run("set", "backend", "spare", "pause");
+    assertThat(refused.rc()).isEqualTo(2);
+    assertThat(refused.out()).isEqualTo("backend \"spare\": cannot pause a disabled backend\n");
+    assertThat(run("set", "backend", "spare", "enable").out())
+        .isEqualTo("backend spare: unknown\n");
+    assertThat(run("set", "backend", "spare", "disable").out())
+        .isEqualTo("backend spare: disabled\n");
+
+    Result w =
+        run(
+            "set",
+            "frontend",
+            "web",
+            "pool",
+            "primary",
+            "backend",
+            "nginx0-ams",
+            "weight",
+            "40",
+            "flush");
+    assertThat(w.rc()).isZero();
+    assertThat(w.out())
+        .isEqualTo(
+            "frontend web pool primary backend nginx0-ams: weight 40, effective 40 (flush)\n");
+    assertThat(
+            run(
+                    "set",
+                    "frontend",
+                    "web",
+                    "pool",
+                    "primary",
+                    "backend",
+                    "nginx0-ams",
+                    "weight",
+                    "100")
+                .rc())
+        .isZero();
+    Result badPool =
+        run("set", "frontend", "web", "pool", "nope", "backend", "nginx0-ams", "weight", "1");
+    assertThat(badPool.out()).isEqualTo("pool \"nope\" not found in frontend \"web\"\n");
+
+    assertThat(run("config", "check").out()).isEqualTo("config ok\n");
+    assertThat(run("config", "reload").out()).isEqualTo("config reloaded\n");
+  }
+
+  @Test
+  void watchEvents_num_stopsAfterN() {
+    Result r = run("watch", "events", "num", "1", "frontend");
+    assertThat(r.rc()).isZero();
+    assertThat(r.out().lines().count()).isEqualTo(1);
+    assertThat(r.out()).contains("\"frontend\":{\"name\":\"web\"");
+  }
+
+  @Test
+  void json_parsesAsProtobufJson() throws Exception {
+    Result r = run("--json", "show", "backends");
+    assertThat(r.rc()).isZero();
+    var b = ch.ipng.maglev.proto.ListBackendsResponse.newBuilder();
+    JsonFormat.parser().merge(r.out(), b);
+    assertThat(b.getBackendsCount()).isEqualTo(3);
+    Result f = run("--json", "show", "frontend", "web");
+    var fb = ch.ipng.maglev.proto.FrontendInfo.newBuilder();
+    JsonFormat.parser().merge(f.out(), fb);
+    assertThat(fb.getName()).isEqualTo("web");
+  }
+
+  @Test
+  void errors_areShortAndExitWithTheRightStatus() throws Exception {
+    Result nf = run("show", "backend", "x");
+    assertThat(nf.rc()).isEqualTo(2);
+    assertThat(nf.out()).isEqualTo("backend \"x\" not found\n");
+    assertThat(nf.out()).doesNotContain("rpc error");
+
+    Result usage = run("show", "bogus");
+    assertThat(usage.rc()).isEqualTo(1);
+    assertThat(usage.out()).startsWith("unknown word \"bogus\" after \"show\"");
+
+    Result amb = run("s");
+    assertThat(amb.rc()).isEqualTo(1);
+    assertThat(amb.out()).isEqualTo("ambiguous word \"s\": could be show, sync, set\n");
+
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Result down = runWith(Map.of("MAGLEV_SERVER", "127.0.0.1:" + closed), "show", "backends");
+    assertThat(down.rc()).isEqualTo(2);
+    assertThat(down.out())
+        .isEqualTo("cannot reach maglevd at 127.0.0.1:" + closed + ": connection refused\n");
+    assertThat(down.out().lines().count()).isEqualTo(1);
+
+    Result flagWins =
+        runWith(
+            Map.of("MAGLEV_SERVER", "127.0.0.1:" + closed),
+            "--server",
+            maglevd.server(),
+            "show",
+            "frontends");
+    assertThat(flagWins.rc()).isZero();
+    assertThat(run("--bogus").rc()).isEqualTo(1);
+  }
+
+  @Test
+  void color_onlyWhenAskedAndNoColorUnset() {
+    assertThat(run("show", "version").out()).doesNotContain("\033[");
+    assertThat(run("--color", "show", "version").out()).contains("\033[34m");
+    assertThat(
+            runWith(
+                    Map.of("MAGLEV_SERVER", maglevd.server(), "NO_COLOR", "1"),
+                    "--color",
+                    "show",
+                    "version")
+                .out())
+        .doesNotContain("\033[");
+  }
+
+  @Test
+  void complete_offersKeywordsAndLiveNames() {
+    assertThat(run("--complete", "sh").out()).isEqualTo("show\n");
+    assertThat(run("--complete", "show", "backend", "").out())
+        .isEqualTo("nginx0-ams\nnginx0-fra\nspare\n");
+    assertThat(run("--complete", "set", "frontend", "web", "pool", "").out())
+        .isEqualTo("primary\nfallback\n");
+  }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# maglevc's shell in a real terminal (tmux) against a real maglevd with
+# loopback backends: TAB completion of keywords and live names, "?" help,
+# prefix matching, the ambiguous-prefix and unknown-word errors, Ctrl-C and
+# quit. Usage: tests/maglevc-shell.sh BUILD
+set -euo pipefail
+build=$1
+work=$(mktemp -d)
+session=maglevc-shell-$$
+pids=()
+cleanup() {
+  tmux kill-session -t "$session" 2>/dev/null || true
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "maglevc-shell: FAIL: $*" >&2; tmux capture-pane -p -t "$session" >&2 || true; exit 1; }
+
+# A backend that answers: a one-line HTTP server is enough for the probe.
+echo ok >"$work/healthz"
+python3 -m http.server 18181 --bind 127.0.0.1 --directory "$work" >/dev/null 2>&1 &
+pids+=($!)
+cat >"$work/maglev.yaml" <<YAML
+maglev:
+  healthchecks:
+    http: { type: http, port: 18181, interval: 200ms, params: { path: /healthz } }
+  backends:
+    nginx0-ams: { address: 127.0.0.1, healthcheck: http }
+    nginx0-fra: { address: 127.0.0.1, healthcheck: http }
+  frontends:
+    web:
+      address: 192.0.2.1
+      protocol: tcp
+      port: 80
+      pools:
+        - { name: primary, backends: { nginx0-ams: {} } }
+YAML
+# Two backends on one address in one frontend are refused, so keep fra out of it.
+"$build/bin/maglevd" --config "$work/maglev.yaml" --grpc-addr 127.0.0.1:19290 --metrics-addr "" \
+  --vpp-api-addr "" >"$work/maglevd.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do grep -q '"msg":"listening"' "$work/maglevd.log" && break; sleep 0.1; done
+grep -q '"msg":"listening"' "$work/maglevd.log" || fail "maglevd did not start: $(cat "$work/maglevd.log")"
+
+tmux new-session -d -s "$session" -x 160 -y 50 "MAGLEV_SERVER=127.0.0.1:19290 $build/bin/maglevc; sleep 30"
+screen() { tmux capture-pane -p -t "$session"; }
+expect() { # pattern description
+  for _ in $(seq 1 100); do screen | grep -qE -- "$1" && return 0; sleep 0.1; done
+  fail "expected $2 (/$1/)"
+}
+keys() { tmux send-keys -t "$session" "$@"; }
+# Ctrl-C, then wait for a fresh empty prompt (the interrupt is asynchronous, as on any tty).
+fresh() {
+  keys C-c; expect '^maglev>$' "a fresh prompt after Ctrl-C"
+  keys C-l  # clear the screen so later checks see only new output
+  for _ in $(seq 1 100); do [ "$(screen | head -1)" = "maglev>" ] && return 0; sleep 0.1; done
+  fail "a cleared screen"
+}
+expect '^maglev>' "the prompt"
+screen | grep -q "server 127.0.0.1:19290" || fail "banner names the server"
+
+keys 'sh' Tab
+expect '^maglev> show$' "sh<TAB> to complete to show"
+keys 'backend ' Tab
+expect 'nginx0-ams +nginx0-fra' "show backend <TAB> to list live names"
+fresh
+keys 'show ?'
+expect '^maglev> show \?$' "? to echo the line birdc-style"
+expect 'frontends +all frontends' "? to list what may follow, with help"
+fresh
+keys 'sh fr' Enter
+expect 'web +192.0.2.1 +tcp +80' "prefix matching: sh fr = show frontends"
+keys 's' Enter
+expect 'ambiguous word "s": could be show, sync, set' "the ambiguous-prefix error"
+keys 'show bogus words' Enter
+expect 'unknown words "bogus words" after "show"' "the unknown-words error"
+keys 'sh backend nosuch' Enter
+expect '^backend "nosuch" not found$' "a server error without gRPC boilerplate"
+keys 'half typed'
+expect '^maglev> half typed$' "typed text"
+fresh
+keys 'quit' Enter
+expect 'exit-marker|^$' "the shell to leave"
+for _ in $(seq 1 50); do pgrep -f "ch.ipng.maglev.cli.Main" >/dev/null || break; sleep 0.1; done
+pgrep -f "ch.ipng.maglev.cli.Main" >/dev/null && fail "maglevc still running after quit"
+echo "maglevc-shell: ok"
