@@ -79,6 +79,10 @@ final class BackendWorker {
     return health.state();
   }
 
+  synchronized int counter() {
+    return health.counter();
+  }
+
   /** How late the last probe started against its schedule. */
   long lastLatenessNanos() {
     return lastLatenessNanos;

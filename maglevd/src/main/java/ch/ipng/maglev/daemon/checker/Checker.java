@@ -230,6 +230,12 @@ public final class Checker implements AutoCloseable {
     return w == null ? Optional.empty() : Optional.of(w.status());
   }
 
+  /** The rise/fall counter of a backend, 0 if unknown; cheap enough for every scrape. */
+  public int counter(String backend) {
+    BackendWorker w = workers.get(backend);
+    return w == null ? 0 : w.counter();
+  }
+
   public BackendState state(String backend) {
     BackendWorker w = workers.get(backend);
     return w == null ? BackendState.REMOVED : w.state();

@@ -34,10 +34,14 @@ import java.util.concurrent.TimeUnit;
  * weights, probe counts and durations, and transitions. Gauges read the checker at scrape time.
  */
 public final class DaemonMetrics implements ProbeListener {
+  /** Few buckets: the histogram exists per backend, so its size is multiplied by thousands. */
   private static final Duration[] PROBE_BUCKETS = {
-    Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-    Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-    Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)
+    Duration.ofMillis(5),
+    Duration.ofMillis(25),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(5)
   };
 
   private final PrometheusMeterRegistry registry =
@@ -92,8 +96,7 @@ public final class DaemonMetrics implements ProbeListener {
                 .register(registry));
       }
       meters.add(
-          Gauge.builder(
-                  "maglev.backend.health", () -> status(b).map(x -> x.health().counter()).orElse(0))
+          Gauge.builder("maglev.backend.health", () -> checker.map(c -> c.counter(b)).orElse(0))
               .description("The backend's rise/fall counter, 0 to rise+fall-1")
               .tags("backend", b)
               .register(registry));

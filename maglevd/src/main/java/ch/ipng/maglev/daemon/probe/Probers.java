@@ -38,7 +38,7 @@ public final class Probers implements AutoCloseable {
     // Native epoll costs fewer syscalls per probe; a named namespace needs sockets made on its
     // own thread, which NIO can adopt.
     this.epoll = namespace.name().isEmpty() && Epoll.isAvailable();
-    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     this.group =
         new MultiThreadIoEventLoopGroup(
             threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
