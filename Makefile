@@ -20,7 +20,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN := mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
 PROGRAMS := maglevd maglevc
 
-.PHONY: all build test unit-test smoke-test run install-deps install-deps-apt clean fixstyle lint bench bench-probes bench-cli
+.PHONY: all build test unit-test smoke-test run install-deps install-deps-apt clean fixstyle lint bench bench-probes bench-cli bench-maglev
 
 all: build
 
@@ -61,7 +61,11 @@ install-deps-apt:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-bench: bench-probes bench-cli
+bench: bench-probes bench-cli bench-maglev
+
+# VPP Maglev table build time (vpp-api).
+bench-maglev: build
+	bench/maglev-table.sh
 
 # maglevc one-shot start time against a bare JVM.
 bench-cli: build
