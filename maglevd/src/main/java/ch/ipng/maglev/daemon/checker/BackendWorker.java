@@ -168,7 +168,7 @@ final class BackendWorker {
         .addKeyValue("type", c.type().configName())
         .addKeyValue("ok", r.ok())
         .addKeyValue("code", r.code().label())
-        .addKeyValue("latency", r.latency().toMillis() + "ms")
+        .addKeyValue("latency", r.latencyNanos() / 1_000_000 + "ms")
         .addKeyValue("detail", r.detail())
         .log();
     try {

@@ -83,10 +83,10 @@ final class Protos {
     for (ProbeResult r : s.probes()) {
       b.addProbes(
           ProbeResultInfo.newBuilder()
-              .setTimeNs(nanos(r.start()))
+              .setTimeNs(r.startEpochNanos())
               .setOk(r.ok())
               .setCode(r.code().label())
-              .setLatencyNs(r.latency().toNanos())
+              .setLatencyNs(r.latencyNanos())
               .setDetail(r.detail()));
     }
     for (Frontend f : config.frontends().values()) {

@@ -180,7 +180,7 @@ public final class DaemonMetrics implements ProbeListener {
             backend + "\0" + check.type().configName(),
             k -> new ProbeMeters(backend, check.type().configName()));
     m.counter(result.ok(), result.code()).increment();
-    m.duration.record(result.latency().toNanos(), TimeUnit.NANOSECONDS);
+    m.duration.record(result.latencyNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** One backend's probe meters for one check type. */

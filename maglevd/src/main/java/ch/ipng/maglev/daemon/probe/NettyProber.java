@@ -291,7 +291,7 @@ final class NettyProber implements Prober {
             return;
           }
           if (http.regexp() == null) {
-            finish(ProbeResult.pass(start, ProbeCode.L7OK, "status " + status));
+            finish(ProbeResult.pass(start, ProbeCode.L7OK, statusDetail(status)));
             return;
           }
         }
@@ -336,6 +336,21 @@ final class NettyProber implements Prober {
       case L6TOUT -> "TLS handshake";
       default -> "HTTP response";
     };
+  }
+
+  /** "status 200": shared per code, since every backend keeps 32 results. */
+  private static final String[] STATUS_DETAILS = new String[600];
+
+  static {
+    for (int i = 100; i < STATUS_DETAILS.length; i++) {
+      STATUS_DETAILS[i] = "status " + i;
+    }
+  }
+
+  static String statusDetail(int status) {
+    return status >= 100 && status < STATUS_DETAILS.length
+        ? STATUS_DETAILS[status]
+        : "status " + status;
   }
 
   static String hostHeader(InetAddress target, int port) {
