@@ -110,7 +110,8 @@ public record HealthCheck(
           responseCodes,
           regexp == null ? null : regexp.pattern(),
           serverName,
-          tlsVerify);
+          tlsVerify,
+          caFile);
     }
   }
 

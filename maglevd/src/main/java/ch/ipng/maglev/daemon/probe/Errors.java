@@ -1,9 +1,6 @@
 package ch.ipng.maglev.daemon.probe;
 
 import io.netty.channel.ConnectTimeoutException;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
 import javax.net.ssl.SSLException;
@@ -16,26 +13,17 @@ final class Errors {
 
   static String connect(Throwable t) {
     Throwable c = root(t);
-    if (c instanceof ConnectTimeoutException) {
-      return "connect: timeout";
-    }
-    if (c instanceof NoRouteToHostException) {
-      return "connect: no route to host";
-    }
-    if (c instanceof ConnectException || c instanceof IOException) {
-      return "connect: " + lower(c);
-    }
-    return "connect: " + lower(c);
+    return c instanceof ConnectTimeoutException ? "connect: timeout" : "connect: " + reason(c);
   }
 
   static String tls(Throwable t) {
     Throwable c = root(t);
-    if (c instanceof ClosedChannelException) {
-      return "TLS handshake: connection closed";
-    }
-    return "TLS handshake: " + lower(c);
+    return c instanceof ClosedChannelException
+        ? "TLS handshake: connection closed"
+        : "TLS handshake: " + reason(c);
   }
 
+  /** The innermost cause, but an SSLException's own message when it has one. */
   static Throwable root(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c && !(c instanceof SSLException)) {
@@ -47,19 +35,22 @@ final class Errors {
     return c;
   }
 
-  private static String lower(Throwable c) {
+  /**
+   * The reason alone: Netty's native "finishConnect(..) failed with error(-111): Connection
+   * refused" and NIO's "Connection refused: /127.0.0.1:80" both become "connection refused".
+   */
+  static String reason(Throwable c) {
     String m = c.getMessage();
     if (m == null || m.isBlank()) {
       return c.getClass().getSimpleName();
     }
-    // Netty prefixes native errors with the syscall and address; keep the reason only.
-    int i = m.lastIndexOf(": ");
-    if (m.startsWith("finishConnect(..) failed") || m.startsWith("connect(..) failed")) {
-      m = m.substring(m.indexOf(": ") + 2);
-      i = m.lastIndexOf(": ");
+    int syscall = m.lastIndexOf("): ");
+    if (syscall >= 0) {
+      m = m.substring(syscall + 3);
     }
-    if (c instanceof ConnectException && i > 0) {
-      m = m.substring(0, i);
+    int address = m.indexOf(": /");
+    if (address > 0) {
+      m = m.substring(0, address);
     }
     return m.substring(0, 1).toLowerCase(Locale.ROOT) + m.substring(1);
   }
