@@ -20,7 +20,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN := mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
 PROGRAMS := maglevd maglevc
 
-.PHONY: all build test unit-test smoke-test run install-deps install-deps-apt clean fixstyle lint bench bench-probes bench-cli bench-maglev
+.PHONY: all build test run install-deps install-deps-apt clean fixstyle lint bench bench-probes bench-cli bench-maglev
 
 all: build
 
@@ -46,8 +46,10 @@ fixstyle:
 run: install-deps build
 	scripts/demo.sh $(BUILD)
 
-# Debian packages the tests need (promtool for the metrics check, iproute2
-# for network namespaces). Idempotent: installs only what is missing.
+# Debian packages the tests need: promtool (prometheus) for the metrics check,
+# ip (iproute2) and setpriv (util-linux) for network namespaces, python3 for
+# the demo backends, tmux for real-terminal tests, groff for the man pages.
+# Idempotent: installs only what is missing.
 APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps groff-base
 install-deps: install-deps-apt
 
