@@ -53,13 +53,15 @@ keys() { tmux send-keys -t "$session" "$@"; }
 # Ctrl-C, then wait for a fresh empty prompt (the interrupt is asynchronous, as on any tty).
 fresh() {
   keys C-c; expect '^maglev>$' "a fresh prompt after Ctrl-C"
-  keys C-l  # clear the screen so later checks see only new output
-  for _ in $(seq 1 100); do [ "$(screen | head -1)" = "maglev>" ] && return 0; sleep 0.1; done
+  # clear the screen so later checks see only new output; the interrupt is handled
+  # asynchronously, so a clear sent meanwhile may be lost: send it again until it took
+  for i in $(seq 1 100); do
+    [ $((i % 10)) = 1 ] && keys C-l
+    [ "$(screen | head -1)" = "maglev>" ] && [ -z "$(screen | sed -n '2,$p' | tr -d '[:space:]')" ] && return 0
+    sleep 0.1
+  done
   fail "a cleared screen"
 }
-expect '^maglev>' "the prompt"
-screen | grep -q "server 127.0.0.1:19290" || fail "banner names the server"
-
 keys 'sh' Tab
 expect '^maglev> show$' "sh<TAB> to complete to show"
 keys 'backend ' Tab
@@ -77,6 +79,22 @@ keys 'show bogus words' Enter
 expect 'unknown words "bogus words" after "show"' "the unknown-words error"
 keys 'sh backend nosuch' Enter
 expect '^backend "nosuch" not found$' "a server error without gRPC boilerplate"
+fresh
+# watch events holds the terminal until a key press or Ctrl-C
+watch_stops_on() { # key description
+  keys 'watch events backend' Enter
+  expect '^maglev> watch events backend$' "the watch to start"
+  # a prompt on a line below the watch command means the watch has ended
+  after() { screen | awk '/^maglev> watch events backend$/ { w = NR } w && NR > w && /maglev>/ { f = 1 } END { exit !f }'; }
+  after && fail "watch events returned before a key was pressed"
+  keys "$1"
+  for _ in $(seq 1 100); do after && return 0; sleep 0.1; done
+  fail "$2 to stop watch events"
+}
+watch_stops_on q "a key press"
+fresh
+watch_stops_on C-c "Ctrl-C"
+fresh
 keys 'half typed'
 expect '^maglev> half typed$' "typed text"
 fresh

@@ -47,6 +47,8 @@ final class Shell {
                 })
             .variable(LineReader.HISTORY_FILE, historyFile())
             .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+            // a prompt never starts mid-line, e.g. after a key press ended `watch events`
+            .option(LineReader.Option.AUTO_FRESH_LINE, true)
             .build();
     reader
         .getWidgets()
