@@ -19,8 +19,8 @@ final class Output {
     this.color = color;
   }
 
-  PrintWriter writer() {
-    return out;
+  boolean color() {
+    return color;
   }
 
   void line(String s) {

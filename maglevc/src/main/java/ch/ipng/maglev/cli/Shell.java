@@ -29,7 +29,7 @@ final class Shell {
       session.output().error("maglevc: no terminal for the shell: " + e.getMessage());
       return Main.USAGE;
     }
-    Output out = new Output(terminal.writer(), session.output() != null && colorOf(session));
+    Output out = new Output(terminal.writer(), session.output().color());
     session.output(out);
     session.stopWatcher(stop -> KeyWatcher.on(terminal, stop));
     Resolver resolver = new Resolver(tree);
@@ -55,7 +55,7 @@ final class Shell {
         .put(
             "maglev-help",
             () -> {
-              help(reader, terminal, resolver, session);
+              help(reader, terminal, resolver);
               return true;
             });
     reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference("maglev-help"), "?");
@@ -90,13 +90,8 @@ final class Shell {
     return Main.OK;
   }
 
-  private static boolean colorOf(Session session) {
-    return System.getenv("NO_COLOR") == null;
-  }
-
   /** birdc's "?": echo the line with the "?", list what may follow, then redraw the line. */
-  private static void help(
-      LineReader reader, Terminal terminal, Resolver resolver, Session session) {
+  private static void help(LineReader reader, Terminal terminal, Resolver resolver) {
     String buf = reader.getBuffer().toString();
     List<String> all = words(buf);
     boolean fresh = buf.isEmpty() || Character.isWhitespace(buf.charAt(buf.length() - 1));

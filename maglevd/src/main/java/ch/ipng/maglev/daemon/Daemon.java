@@ -31,23 +31,17 @@ final class Daemon implements AutoCloseable {
       @Nullable InetSocketAddress metricsAddress,
       boolean reflection) {}
 
-  private final EventBus bus;
   private final Checker checker;
-  private final DaemonMetrics metrics;
   private final ConfigReloader reloader;
   private final GrpcServer grpc;
   private final @Nullable MetricsServer metricsServer;
 
   private Daemon(
-      EventBus bus,
       Checker checker,
-      DaemonMetrics metrics,
       ConfigReloader reloader,
       GrpcServer grpc,
       @Nullable MetricsServer metricsServer) {
-    this.bus = bus;
     this.checker = checker;
-    this.metrics = metrics;
     this.reloader = reloader;
     this.grpc = grpc;
     this.metricsServer = metricsServer;
@@ -97,7 +91,7 @@ final class Daemon implements AutoCloseable {
       checker.close();
       throw e;
     }
-    return new Daemon(bus, checker, metrics, reloader, grpc, metricsServer);
+    return new Daemon(checker, reloader, grpc, metricsServer);
   }
 
   private static String describe(InetSocketAddress a) {
@@ -117,18 +111,6 @@ final class Daemon implements AutoCloseable {
 
   ConfigReloader reloader() {
     return reloader;
-  }
-
-  Checker checker() {
-    return checker;
-  }
-
-  EventBus bus() {
-    return bus;
-  }
-
-  DaemonMetrics metrics() {
-    return metrics;
   }
 
   int grpcPort() {

@@ -50,23 +50,10 @@ public final class Resolver {
       Set<String> ambiguous = new LinkedHashSet<>();
       matchedAt.add(ambiguous);
       for (Path p : paths) {
-        List<Node> candidates = candidates(p);
-        // An exact keyword wins over every prefix match at this position.
-        List<Node> exact = candidates.stream().filter(n -> w.equals(n.keyword())).toList();
-        List<Node> matched =
-            !exact.isEmpty()
-                ? exact
-                : candidates.stream()
-                    .filter(
-                        n ->
-                            n.keyword() != null
-                                ? n.keyword().startsWith(w)
-                                : n.slotKind().accepts(w))
-                    .toList();
-        for (Node n : matched) {
-          next.add(step(p, n, w, !exact.isEmpty()));
-          if (n.keyword() != null) {
-            ambiguous.add(n.keyword());
+        for (Path q : advance(p, w)) {
+          next.add(q);
+          if (q.at().keyword() != null) {
+            ambiguous.add(q.at().keyword());
           }
         }
       }
@@ -119,6 +106,26 @@ public final class Resolver {
       }
     }
     return c;
+  }
+
+  /**
+   * The readings after {@code p} takes {@code word}: an exact keyword if there is one (it wins over
+   * every prefix match), else every keyword it prefixes and every slot that accepts it.
+   */
+  private List<Path> advance(Path p, String word) {
+    List<Node> candidates = candidates(p);
+    List<Node> exact = candidates.stream().filter(n -> word.equals(n.keyword())).toList();
+    List<Node> matched =
+        !exact.isEmpty()
+            ? exact
+            : candidates.stream()
+                .filter(
+                    n ->
+                        n.keyword() != null
+                            ? n.keyword().startsWith(word)
+                            : n.slotKind().accepts(word))
+                .toList();
+    return matched.stream().map(n -> step(p, n, word, !exact.isEmpty())).toList();
   }
 
   private static Path step(Path p, Node n, String word, boolean exact) {
@@ -179,25 +186,7 @@ public final class Resolver {
   public List<Node> next(List<String> words, String prefix) {
     List<Path> paths = List.of(new Path(root, null, List.of(), List.of(), 0));
     for (String w : words) {
-      List<Path> nextPaths = new ArrayList<>();
-      for (Path p : paths) {
-        List<Node> cs = candidates(p);
-        List<Node> exact = cs.stream().filter(n -> w.equals(n.keyword())).toList();
-        List<Node> matched =
-            !exact.isEmpty()
-                ? exact
-                : cs.stream()
-                    .filter(
-                        n ->
-                            n.keyword() != null
-                                ? n.keyword().startsWith(w)
-                                : n.slotKind().accepts(w))
-                    .toList();
-        for (Node n : matched) {
-          nextPaths.add(step(p, n, w, !exact.isEmpty()));
-        }
-      }
-      paths = nextPaths;
+      paths = paths.stream().flatMap(p -> advance(p, w).stream()).toList();
     }
     List<Node> out = new ArrayList<>();
     for (Path p : paths) {

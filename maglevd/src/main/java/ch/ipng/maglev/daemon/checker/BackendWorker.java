@@ -45,7 +45,6 @@ final class BackendWorker {
   private long generation;
   private @Nullable ScheduledFuture<?> next;
   private long scheduledAtNanos;
-  private volatile long lastLatenessNanos;
 
   BackendWorker(
       Backend backend,
@@ -83,11 +82,6 @@ final class BackendWorker {
     return health.counter();
   }
 
-  /** How late the last probe started against its schedule. */
-  long lastLatenessNanos() {
-    return lastLatenessNanos;
-  }
-
   /**
    * Starts probing if the state probes. The first probe is spread over a random part of the
    * interval so a start with many backends does not fire them all at once.
@@ -107,15 +101,16 @@ final class BackendWorker {
 
   private void runProbe(long gen) {
     Prober p;
+    long lateness;
     synchronized (this) {
       if (gen != generation || !health.state().probing()) {
         return;
       }
-      lastLatenessNanos = Math.max(0, System.nanoTime() - scheduledAtNanos);
+      lateness = Math.max(0, System.nanoTime() - scheduledAtNanos);
       p = prober;
     }
     try {
-      listener.started(lastLatenessNanos);
+      listener.started(lateness);
     } catch (RuntimeException e) {
       logger.warn("probe listener failed", e);
     }

@@ -241,11 +241,6 @@ public final class Checker implements AutoCloseable {
     return w == null ? BackendState.REMOVED : w.state();
   }
 
-  /** The largest start lateness among backends' last probes, for the benchmark. */
-  public long maxLastLatenessNanos() {
-    return workers.values().stream().mapToLong(BackendWorker::lastLatenessNanos).max().orElse(0);
-  }
-
   /** Every frontend in config order with its live weights. */
   public List<FrontendStatus> frontends() {
     Config c = config();

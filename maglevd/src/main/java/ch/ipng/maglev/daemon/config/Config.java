@@ -1,7 +1,6 @@
 package ch.ipng.maglev.daemon.config;
 
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One immutable, validated snapshot of maglev.yaml. Health checks and backends are ordered by name,
@@ -18,17 +17,5 @@ public record Config(
     healthchecks = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(healthchecks));
     backends = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(backends));
     frontends = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(frontends));
-  }
-
-  public Optional<HealthCheck> healthcheck(String name) {
-    return Optional.ofNullable(healthchecks.get(name));
-  }
-
-  public Optional<Backend> backend(String name) {
-    return Optional.ofNullable(backends.get(name));
-  }
-
-  public Optional<Frontend> frontend(String name) {
-    return Optional.ofNullable(frontends.get(name));
   }
 }

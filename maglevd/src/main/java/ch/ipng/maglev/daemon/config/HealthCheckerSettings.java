@@ -1,6 +1,5 @@
 package ch.ipng.maglev.daemon.config;
 
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,9 +13,5 @@ public record HealthCheckerSettings(int transitionHistory, @Nullable String netn
 
   public static HealthCheckerSettings defaults() {
     return new HealthCheckerSettings(DEFAULT_TRANSITION_HISTORY, null);
-  }
-
-  public Optional<String> netnsName() {
-    return Optional.ofNullable(netns);
   }
 }

@@ -1,6 +1,5 @@
 package ch.ipng.maglev.daemon.metrics;
 
-import ch.ipng.maglev.daemon.checker.BackendStatus;
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.checker.FrontendStatus;
 import ch.ipng.maglev.daemon.checker.ProbeListener;
@@ -59,10 +58,6 @@ public final class DaemonMetrics implements ProbeListener {
 
   public static DaemonMetrics create() {
     return new DaemonMetrics();
-  }
-
-  public PrometheusMeterRegistry registry() {
-    return registry;
   }
 
   /** The Prometheus text exposition. */
@@ -142,10 +137,6 @@ public final class DaemonMetrics implements ProbeListener {
       }
       frontendMeters.put(f.name(), meters);
     }
-  }
-
-  private Optional<BackendStatus> status(String backend) {
-    return checker.flatMap(c -> c.backend(backend));
   }
 
   private BackendState stateOf(String backend) {

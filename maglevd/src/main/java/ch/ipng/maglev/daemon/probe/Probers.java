@@ -56,10 +56,6 @@ public final class Probers implements AutoCloseable {
         Objects.requireNonNull(userAgent, "userAgent"));
   }
 
-  public ProbeNamespace namespace() {
-    return namespace;
-  }
-
   /** A prober for one health check, bound to one event loop. */
   public Prober forCheck(HealthCheck check) {
     EventLoop loop = group.next();

@@ -64,6 +64,16 @@ class CheckerTest {
         + extra.indent(2);
   }
 
+  /** Applies a config with one backend "b" probed by a fast HTTP check on {@code port}. */
+  void applyOneBackend(int port, String backendExtra) {
+    checker.apply(
+        Configs.parse(
+            config(
+                fast("hc", "http", port, ""),
+                "b: { address: 127.0.0.1, healthcheck: hc" + backendExtra + " }",
+                "")));
+  }
+
   List<MaglevEvent.BackendTransition> transitions(String backend) {
     return events.stream()
         .filter(e -> e instanceof MaglevEvent.BackendTransition t && t.backend().equals(backend))
@@ -126,12 +136,7 @@ class CheckerTest {
   @Test
   void upBackend_goesDownAfterFallFailures_andBackAfterRisePasses() throws Exception {
     try (var s = TestServers.http(200, "ok")) {
-      checker.apply(
-          Configs.parse(
-              config(
-                  fast("hc", "http", s.port(), ""),
-                  "b: { address: 127.0.0.1, healthcheck: hc }",
-                  "")));
+      applyOneBackend(s.port(), "");
       awaitState("b", BackendState.UP, "L7OK");
       await().until(() -> checker.backend("b").orElseThrow().health().counter() == 3);
       s.answer(503, "");
@@ -152,12 +157,7 @@ class CheckerTest {
   @Test
   void pause_stopsProbes_resumeRestartsInUnknown() throws Exception {
     try (var s = TestServers.http(200, "ok")) {
-      checker.apply(
-          Configs.parse(
-              config(
-                  fast("hc", "http", s.port(), ""),
-                  "b: { address: 127.0.0.1, healthcheck: hc }",
-                  "")));
+      applyOneBackend(s.port(), "");
       awaitState("b", BackendState.UP, "L7OK");
       checker.pause("b");
       assertThat(checker.state("b")).isEqualTo(BackendState.PAUSED);
@@ -182,12 +182,7 @@ class CheckerTest {
   @Test
   void disable_refusesPause_enableRestarts() throws Exception {
     try (var s = TestServers.http(200, "ok")) {
-      checker.apply(
-          Configs.parse(
-              config(
-                  fast("hc", "http", s.port(), ""),
-                  "b: { address: 127.0.0.1, healthcheck: hc }",
-                  "")));
+      applyOneBackend(s.port(), "");
       awaitState("b", BackendState.UP, "L7OK");
       checker.disable("b");
       assertThat(checker.state("b")).isEqualTo(BackendState.DISABLED);
@@ -210,12 +205,7 @@ class CheckerTest {
   @Test
   void configDisabledBackend_startsDisabledAndIsNeverProbed() throws Exception {
     try (var s = TestServers.http(200, "ok")) {
-      checker.apply(
-          Configs.parse(
-              config(
-                  fast("hc", "http", s.port(), ""),
-                  "b: { address: 127.0.0.1, healthcheck: hc, enabled: false }",
-                  "")));
+      applyOneBackend(s.port(), ", enabled: false");
       assertThat(checker.state("b")).isEqualTo(BackendState.DISABLED);
       await()
           .during(Duration.ofMillis(500))

@@ -22,6 +22,14 @@ import org.junit.jupiter.api.Test;
 
 /** Probing inside a real network namespace made for the test (root only). */
 class NetnsProbeTest {
+  static Checker newChecker() {
+    return Checker.of(
+        EventBus.create(),
+        Jitter.of(new SplittableRandom(3)),
+        ProbeListener.NONE,
+        n -> Probers.of(n, "test"));
+  }
+
   @Test
   void backendReachableOnlyInTheNamespace_goesUp() throws Exception {
     String reason = Netns.unavailableReason();
@@ -62,12 +70,7 @@ class NetnsProbeTest {
       }
       assertThat(reachableHere).isFalse();
 
-      Checker checker =
-          Checker.of(
-              EventBus.create(),
-              Jitter.of(new SplittableRandom(3)),
-              ProbeListener.NONE,
-              n -> Probers.of(n, "test"));
+      Checker checker = newChecker();
       try {
         checker.apply(
             Configs.parse(
@@ -89,12 +92,7 @@ class NetnsProbeTest {
 
   @Test
   void missingNamespace_failsEveryProbeWithItsName() throws Exception {
-    Checker checker =
-        Checker.of(
-            EventBus.create(),
-            Jitter.of(new SplittableRandom(3)),
-            ProbeListener.NONE,
-            n -> Probers.of(n, "test"));
+    Checker checker = newChecker();
     try (ServerSocket unused = new ServerSocket(0)) {
       checker.apply(
           Configs.parse(
