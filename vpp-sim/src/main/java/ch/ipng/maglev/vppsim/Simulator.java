@@ -1,0 +1,156 @@
+package ch.ipng.maglev.vppsim;
+
+import ch.ipng.maglev.vpp.api.Message;
+import ch.ipng.maglev.vpp.api.msg.ApiVersions;
+import ch.ipng.maglev.vpp.api.msg.ApiVersionsReply;
+import ch.ipng.maglev.vpp.api.msg.CliInband;
+import ch.ipng.maglev.vpp.api.msg.CliInbandReply;
+import ch.ipng.maglev.vpp.api.msg.ControlPing;
+import ch.ipng.maglev.vpp.api.msg.ControlPingReply;
+import ch.ipng.maglev.vpp.api.msg.GetFirstMsgId;
+import ch.ipng.maglev.vpp.api.msg.GetFirstMsgIdReply;
+import ch.ipng.maglev.vpp.api.msg.ShowVersion;
+import ch.ipng.maglev.vpp.api.msg.ShowVersionReply;
+import ch.ipng.maglev.vpp.api.msg.SockclntCreate;
+import ch.ipng.maglev.vpp.api.msg.SockclntCreateReply;
+import ch.ipng.maglev.vpp.api.msg.SockclntDelete;
+import ch.ipng.maglev.vpp.api.msg.SockclntDeleteReply;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A freshly started VPP with only the lb plugin, as far as its API shows: the message table, the
+ * memclnt, vlib and vpe messages a client uses, and the lb plugin. One request at a time, like
+ * VPP's main thread: every public method is synchronized.
+ */
+final class Simulator {
+  static final String VERSION = "26.10-rc0~374-gb575ec2c56d";
+
+  /**
+   * get_first_msg_id names VPP answers, module name and CRC as the captured VPP registered them.
+   */
+  private static final Map<String, String> MODULE_IDS = Map.of("lb_487dee0a", "lb");
+
+  private final long startNanos = System.nanoTime();
+  private final String buildDate =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+          .withZone(ZoneOffset.UTC)
+          .format(Instant.now());
+  private final int pid = (int) ProcessHandle.current().pid();
+  private long offsetSeconds;
+  private int generation;
+  private MessageTable table = new MessageTable(0);
+  private LbPlugin lb = new LbPlugin(this::uptimeSeconds);
+  private LbApi lbApi = new LbApi(lb);
+  private Cli cli = new Cli(lb, VERSION);
+  private boolean answering = true;
+  private final long bootTime = System.currentTimeMillis() / 1000;
+
+  /** Whole seconds since the simulated start, plus any time the control channel skipped. */
+  synchronized long uptimeSeconds() {
+    return (System.nanoTime() - startNanos) / 1_000_000_000L + offsetSeconds;
+  }
+
+  synchronized MessageTable table() {
+    return table;
+  }
+
+  synchronized LbPlugin lb() {
+    return lb;
+  }
+
+  synchronized long bootTime() {
+    return bootTime;
+  }
+
+  /** Loses all state and assigns new message ids, as a VPP restart does. */
+  synchronized void restart() {
+    generation++;
+    table = new MessageTable(generation);
+    lb = new LbPlugin(this::uptimeSeconds);
+    lbApi = new LbApi(lb);
+    cli = new Cli(lb, VERSION);
+    answering = true;
+  }
+
+  synchronized int generation() {
+    return generation;
+  }
+
+  /** Stops answering requests (they are read and dropped), as a hung VPP would. */
+  synchronized void setAnswering(boolean answering) {
+    this.answering = answering;
+  }
+
+  synchronized boolean answering() {
+    return answering;
+  }
+
+  /** Moves the simulated clock forward, for garbage collection. */
+  synchronized void advance(long seconds) {
+    offsetSeconds += seconds;
+    lb.collectAll();
+  }
+
+  /** The periodic lb garbage collection process. */
+  synchronized void collectGarbage() {
+    lb.collectAll();
+  }
+
+  /** Adds to one of a VIP's four counters; false when the VIP slot is empty. */
+  synchronized boolean bump(int vipIndex, int counter, long delta) {
+    if (vipIndex <= 0 || vipIndex >= lb.vips.size() || lb.vips.get(vipIndex) == null) {
+      return false;
+    }
+    lb.vips.get(vipIndex).counters[counter] += delta;
+    return true;
+  }
+
+  /** Demo traffic: VIPs with a usable AS see new and existing flows, others drop packets. */
+  synchronized void simulateTraffic() {
+    for (int i = 1; i < lb.vips.size(); i++) {
+      LbPlugin.Vip v = lb.vips.get(i);
+      if (v == null || !v.active) {
+        continue;
+      }
+      long n = ThreadLocalRandom.current().nextLong(10, 200);
+      if (v.servers(lb).stream().anyMatch(a -> a.active && a.weight > 0)) {
+        v.counters[0] += n;
+        v.counters[1] += n / 10 + 1;
+      } else {
+        v.counters[3] += n / 10 + 1;
+      }
+    }
+  }
+
+  /**
+   * The replies to one request from the client with handle {@code clientHandle}, or null when VPP
+   * would not answer it.
+   */
+  synchronized @Nullable List<Message> handle(Message request, int clientHandle) {
+    if (!answering) {
+      return null;
+    }
+    return switch (request) {
+      case SockclntCreate m -> List.of(new SockclntCreateReply(0, clientHandle, table.entries()));
+      case SockclntDelete m -> List.of(new SockclntDeleteReply(m.index() == clientHandle ? 1 : -1));
+      case ControlPing m -> List.of(new ControlPingReply(0, clientHandle, pid));
+      case GetFirstMsgId m -> {
+        String module = MODULE_IDS.get(m.name());
+        yield List.of(
+            module == null
+                ? new GetFirstMsgIdReply(-7, 0xffff)
+                : new GetFirstMsgIdReply(0, table.firstId(module)));
+      }
+      case ApiVersions m -> List.of(new ApiVersionsReply(0, List.of()));
+      case ShowVersion m -> List.of(new ShowVersionReply(0, "vpe", VERSION, buildDate, ""));
+      case CliInband m -> List.of(new CliInbandReply(0, cli.run(m.cmd())));
+      default -> lbApi.handle(request);
+    };
+  }
+}
