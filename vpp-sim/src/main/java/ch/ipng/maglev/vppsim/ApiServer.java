@@ -31,14 +31,16 @@ final class ApiServer implements AutoCloseable {
 
   private final Path path;
   private final Simulator sim;
+  private final Runnable afterRequest;
   private final ServerSocketChannel server;
   private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
   private final Deque<Integer> freeSlots = new ArrayDeque<>();
   private int nextSlot = 1;
 
-  ApiServer(Path path, Simulator sim) throws IOException {
+  ApiServer(Path path, Simulator sim, Runnable afterRequest) throws IOException {
     this.path = path;
     this.sim = sim;
+    this.afterRequest = afterRequest;
     Files.deleteIfExists(path);
     if (path.getParent() != null) {
       Files.createDirectories(path.getParent());
@@ -124,6 +126,7 @@ final class ApiServer implements AutoCloseable {
       return true; // the reply would go to another registration: nothing comes back here
     }
     List<Message> replies = sim.handle(request.message(), handle);
+    afterRequest.run();
     if (replies == null) {
       return true;
     }

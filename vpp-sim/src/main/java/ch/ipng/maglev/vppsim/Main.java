@@ -59,8 +59,8 @@ public final class Main {
     ApiServer apiServer;
     StatsServer statsServer;
     try {
-      apiServer = new ApiServer(api, sim);
       statsServer = new StatsServer(stats, sim);
+      apiServer = new ApiServer(api, sim, statsServer::refreshLayout);
     } catch (IOException e) {
       System.err.println("maglev-vppsim: cannot listen: " + e.getMessage());
       System.exit(1);

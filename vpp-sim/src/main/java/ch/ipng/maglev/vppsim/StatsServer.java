@@ -111,6 +111,17 @@ final class StatsServer implements AutoCloseable {
     publish();
   }
 
+  /** Rewrites the layout at once when the VIP pool grew, so new counters show without delay. */
+  synchronized void refreshLayout() {
+    int vips;
+    synchronized (sim) {
+      vips = sim.lb().vips.size();
+    }
+    if (vips > 1 && vips > lbLength) {
+      publish();
+    }
+  }
+
   /** Brings the segment up to date with the simulator: layout if needed, then values. */
   synchronized void publish() {
     LbPlugin lb = sim.lb();

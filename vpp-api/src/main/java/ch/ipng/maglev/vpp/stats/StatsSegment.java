@@ -63,6 +63,7 @@ public final class StatsSegment implements AutoCloseable {
 
   private final ByteBuffer mem;
   private long cachedEpoch = -1;
+  private int cachedDirectoryOffset;
   private List<Entry> cachedDirectory = List.of();
   private Map<String, Entry> cachedByName = Map.of();
 
@@ -95,7 +96,12 @@ public final class StatsSegment implements AutoCloseable {
 
   /** A segment already in memory (a copy, or a test's layout). */
   public static StatsSegment of(ByteBuffer memory) {
-    StatsSegment s = new StatsSegment(memory);
+    ByteBuffer direct = memory;
+    if (!memory.isDirect()) {
+      // acquire reads need direct memory, as the real mapping is
+      direct = ByteBuffer.allocateDirect(memory.capacity()).put(memory.duplicate().clear()).clear();
+    }
+    StatsSegment s = new StatsSegment(direct);
     s.checkVersion("buffer");
     return s;
   }
@@ -193,6 +199,7 @@ public final class StatsSegment implements AutoCloseable {
       }
     }
     cachedEpoch = epoch;
+    cachedDirectoryOffset = dir;
     cachedDirectory = List.copyOf(entries);
     cachedByName = byName;
     return cachedDirectory;
@@ -245,7 +252,11 @@ public final class StatsSegment implements AutoCloseable {
   /** The value a scalar, gauge or symlink stands for (a symlink: summed over threads). */
   public long value(Entry e) {
     return switch (e.type()) {
-      case SCALAR_INDEX, GAUGE -> e.value();
+      // VPP updates scalars in place, without an epoch change: read the entry again.
+      case SCALAR_INDEX, GAUGE -> {
+        directory();
+        yield mem.getLong(cachedDirectoryOffset + e.index() * ENTRY_SIZE + 8);
+      }
       case SYMLINK -> {
         Entry target = directory().get(e.symlinkTarget());
         long[] totals = simpleCounterTotals(target);
