@@ -18,7 +18,7 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 
 MVN := mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
-PROGRAMS := maglevd maglevc
+PROGRAMS := maglevd maglevc maglev-vppsim
 
 .PHONY: all build test run install-deps install-deps-apt clean fixstyle lint bench bench-probes bench-cli bench-maglev
 

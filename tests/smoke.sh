@@ -35,3 +35,21 @@ for page in "$root"/docs/*.[18]; do
 done
 echo "smoke: man pages ok"
 echo "smoke: ok"
+
+# maglev-vppsim through its launcher: it serves both sockets and answers on its control socket.
+"$build/bin/maglev-vppsim" --version | grep -q '^maglev-vppsim ' || fail "maglev-vppsim --version"
+"$build/bin/maglev-vppsim" --api-addr "$tmp/api.sock" --stats-addr "$tmp/stats.sock" \
+  --control-addr "$tmp/control.sock" >"$tmp/sim.log" 2>&1 &
+sim=$!
+for _ in $(seq 1 100); do
+  [ -S "$tmp/control.sock" ] && [ -S "$tmp/api.sock" ] && [ -S "$tmp/stats.sock" ] && break
+  kill -0 "$sim" 2>/dev/null || fail "maglev-vppsim exited: $(cat "$tmp/sim.log")"
+  sleep 0.1
+done
+status=$(python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1]); s.sendall(b"status\n"); print(s.makefile().readline().strip())
+' "$tmp/control.sock")
+kill "$sim"; wait "$sim" 2>/dev/null || true
+[ "$status" = "ok generation 0 answering true vips 0 ass 0" ] || fail "maglev-vppsim status: $status"

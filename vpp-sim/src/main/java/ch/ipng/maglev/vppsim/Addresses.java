@@ -54,6 +54,19 @@ final class Addresses {
     return b.toString();
   }
 
+  /** Parses an IPv4 or IPv6 literal into the ip46 form; anything else is an error naming it. */
+  static byte[] parse(String literal) {
+    if (!literal.matches("[0-9a-fA-F:.]+") || !(literal.contains(".") || literal.contains(":"))) {
+      throw new IllegalArgumentException("unknown input `" + literal + "'");
+    }
+    try {
+      byte[] raw = java.net.InetAddress.getByName(literal).getAddress();
+      return raw.length == 4 ? ip4In46(raw) : raw;
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("unknown input `" + literal + "'", e);
+    }
+  }
+
   /** A prefix with its length as the user wrote it (IPv4 without the internal 96). */
   static String formatPrefix(byte[] ip46, int plen) {
     return format(ip46) + "/" + (LbPlugin.isIp4(ip46) ? plen - 96 : plen);

@@ -2,6 +2,8 @@ package ch.ipng.maglev.vppsim;
 
 import ch.ipng.maglev.vppsim.LbPlugin.As;
 import ch.ipng.maglev.vppsim.LbPlugin.Vip;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,8 +35,189 @@ final class Cli {
       case "show lb vips" -> showVips(false);
       case "show lb vips verbose" -> showVips(true);
       case "show version" -> "vpp " + version + " built by maglev-vppsim\n";
-      default -> "unknown input `" + cmd + "'\n";
+      default -> configure(cmd);
     };
+  }
+
+  private String configure(String cmd) {
+    List<String> w = new ArrayList<>(List.of(cmd.split(" ")));
+    try {
+      if (w.size() >= 2 && w.get(0).equals("lb")) {
+        String verb = w.get(1);
+        List<String> args = w.subList(2, w.size());
+        switch (verb) {
+          case "conf" -> {
+            return lbConf(args);
+          }
+          case "vip" -> {
+            return lbVip(args);
+          }
+          case "as" -> {
+            return lbAs(args);
+          }
+          default -> {}
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      return e.getMessage() + "\n";
+    }
+    return "unknown input `" + cmd + "'\n";
+  }
+
+  /** {@code lb conf}: unlike the API, values not given are kept. */
+  private String lbConf(List<String> args) {
+    byte[] ip4 = lb.ip4Src;
+    byte[] ip6 = lb.ip6Src;
+    int buckets = -1;
+    int timeout = -1;
+    for (int i = 0; i < args.size(); i++) {
+      switch (args.get(i)) {
+        case "ip4-src-address" ->
+            ip4 = Arrays.copyOfRange(Addresses.parse(next(args, ++i)), 12, 16);
+        case "ip6-src-address" -> ip6 = Addresses.parse(next(args, ++i));
+        case "buckets" -> buckets = Integer.parseInt(next(args, ++i));
+        case "buckets-log2" -> buckets = 1 << Integer.parseInt(next(args, ++i));
+        case "timeout" -> timeout = Integer.parseInt(next(args, ++i));
+        default ->
+            throw new IllegalArgumentException("lb conf: unknown input `" + args.get(i) + "'");
+      }
+    }
+    int rv = lb.conf(ip4, ip6, buckets, timeout);
+    return rv == 0 ? "" : "lb conf: lb_conf error " + rv + "\n";
+  }
+
+  private record Target(byte[] prefix, int plen, int protocol, int port, int next) {}
+
+  /** {@code <prefix> [protocol tcp|udp port N]} at the start of {@code args}. */
+  private static Target target(List<String> args, String command) {
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException(command + ": missing prefix");
+    }
+    String[] p = args.get(0).split("/");
+    byte[] prefix = Addresses.parse(p[0]);
+    int plen = Integer.parseInt(p[1]) + (LbPlugin.isIp4(prefix) ? 96 : 0);
+    int protocol = 255;
+    int port = 0;
+    int i = 1;
+    if (i < args.size() && args.get(i).equals("protocol")) {
+      protocol =
+          switch (next(args, i + 1)) {
+            case "tcp" -> 6;
+            case "udp" -> 17;
+            default -> Integer.parseInt(args.get(i + 1));
+          };
+      if (!next(args, i + 2).equals("port")) {
+        throw new IllegalArgumentException(command + ": protocol needs a port");
+      }
+      port = Integer.parseInt(next(args, i + 3));
+      i += 4;
+    }
+    return new Target(prefix, plen, protocol, port, i);
+  }
+
+  private String lbVip(List<String> args) {
+    Target t = target(args, "lb vip");
+    int encap = LbPlugin.GRE4;
+    int tableLength = 1024;
+    int dscp = -1;
+    boolean sticky = false;
+    boolean del = false;
+    for (int i = t.next(); i < args.size(); i++) {
+      switch (args.get(i)) {
+        case "encap" ->
+            encap = List.of("gre4", "gre6", "l3dsr", "nat4", "nat6").indexOf(next(args, ++i));
+        case "new_len" -> tableLength = Integer.parseInt(next(args, ++i));
+        case "dscp" -> dscp = Integer.parseInt(next(args, ++i));
+        case "src_ip_sticky" -> sticky = true;
+        case "del" -> del = true;
+        default ->
+            throw new IllegalArgumentException("lb vip: unknown input `" + args.get(i) + "'");
+      }
+    }
+    if (del) {
+      int rv = lb.delVip(t.prefix(), t.plen(), t.protocol(), t.port());
+      return rv == 0 ? "" : "lb vip: lb_vip_find_index error " + rv + "\n";
+    }
+    if (dscp >= 0 && encap != LbPlugin.L3DSR) {
+      return "lb vip: lb_vip_add error: should not configure dscp for none L3DSR.\n";
+    }
+    int[] index = new int[1];
+    int rv =
+        lb.addVip(
+            t.prefix(),
+            t.plen(),
+            t.protocol(),
+            t.port(),
+            encap,
+            Math.max(dscp, 0),
+            0,
+            tableLength,
+            sticky,
+            index);
+    return rv == 0 ? "lb_vip_add ok " + index[0] + "\n" : "lb vip: lb_vip_add error " + rv + "\n";
+  }
+
+  /**
+   * {@code lb as}: several addresses at once, created last to first; with {@code weight}, an AS
+   * that is already active has its weight updated instead of failing.
+   */
+  private String lbAs(List<String> args) {
+    Target t = target(args, "lb as");
+    List<byte[]> addresses = new ArrayList<>();
+    int weight = -1;
+    boolean del = false;
+    boolean flush = false;
+    for (int i = t.next(); i < args.size(); i++) {
+      switch (args.get(i)) {
+        case "weight" -> weight = Integer.parseInt(next(args, ++i));
+        case "del" -> del = true;
+        case "flush" -> flush = true;
+        default -> addresses.add(Addresses.parse(args.get(i)));
+      }
+    }
+    if (weight > 100) {
+      return "lb as: weight must be between 0 and 100\n";
+    }
+    if (weight >= 0 && del) {
+      return "lb as: weight and del are mutually exclusive\n";
+    }
+    if (addresses.isEmpty()) {
+      return "lb as: No AS address provided\n";
+    }
+    if (lb.findVip(t.prefix(), t.plen(), t.protocol(), t.port()) == null) {
+      return "lb as: lb_vip_find_index error " + LbPlugin.NO_SUCH_ENTRY + "\n";
+    }
+    for (byte[] address : addresses.reversed()) {
+      int rv;
+      if (del) {
+        rv = lb.delAs(t.prefix(), t.plen(), t.protocol(), t.port(), address);
+        if (rv != 0) {
+          return "lb as: lb_vip_del_ass error " + rv + "\n";
+        }
+        continue;
+      }
+      Vip vip = lb.findVip(t.prefix(), t.plen(), t.protocol(), t.port());
+      boolean active =
+          vip != null
+              && vip.servers(lb).stream()
+                  .anyMatch(a -> a.active && Arrays.equals(a.address, address));
+      rv =
+          weight >= 0 && active
+              ? lb.setWeight(t.prefix(), t.plen(), t.protocol(), t.port(), address, weight)
+              : lb.addAs(
+                  t.prefix(), t.plen(), t.protocol(), t.port(), address, weight < 0 ? 100 : weight);
+      if (rv != 0) {
+        return "lb as: lb_vip_add_ass error " + rv + "\n";
+      }
+    }
+    return "";
+  }
+
+  private static String next(List<String> args, int i) {
+    if (i >= args.size()) {
+      throw new IllegalArgumentException("missing value after `" + args.get(i - 1) + "'");
+    }
+    return args.get(i);
   }
 
   private String showLb() {
