@@ -439,7 +439,7 @@ final class LbPlugin {
 
   /** Garbage collection of every VIP, as VPP's periodic process runs it. */
   void collectAll() {
-    for (Vip v : List.copyOf(vips)) {
+    for (Vip v : new ArrayList<>(vips)) {
       if (v != null) {
         collect(v);
       }

@@ -78,10 +78,10 @@ public final class Main {
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("vppsim-timers").unstarted(r));
     // VPP's lb garbage collection process wakes up periodically; each VIP keeps its own pace.
-    timers.scheduleWithFixedDelay(sim::collectGarbage, 5, 5, TimeUnit.SECONDS);
-    timers.scheduleWithFixedDelay(statsServer::publish, 1, 1, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(surviving(sim::collectGarbage), 5, 5, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(surviving(statsServer::publish), 1, 1, TimeUnit.SECONDS);
     if (traffic) {
-      timers.scheduleWithFixedDelay(sim::simulateTraffic, 1, 1, TimeUnit.SECONDS);
+      timers.scheduleWithFixedDelay(surviving(sim::simulateTraffic), 1, 1, TimeUnit.SECONDS);
     }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -107,6 +107,17 @@ public final class Main {
             + ", control "
             + control);
     stop.await();
+  }
+
+  /** A periodic task that logs a failure instead of silently cancelling its schedule. */
+  private static Runnable surviving(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        System.err.println("maglev-vppsim: periodic task failed: " + e);
+      }
+    };
   }
 
   private static String value(String[] args, int i) {
