@@ -76,10 +76,12 @@ final class ApiServer implements AutoCloseable {
   private void serve(SocketChannel client, int slot) {
     int handle = 0x80000000 | slot;
     ByteBuffer in = ByteBuffer.allocate(1 << 16);
+    Replies out = new Replies();
     try (client) {
       while (client.read(in) >= 0) {
         in.flip();
-        while (in.remaining() >= Codec.FRAME_HEADER_SIZE) {
+        boolean close = false;
+        while (!close && in.remaining() >= Codec.FRAME_HEADER_SIZE) {
           int length = Codec.bodyLength(in);
           if (in.remaining() < Codec.FRAME_HEADER_SIZE + length) {
             if (Codec.FRAME_HEADER_SIZE + length > in.capacity()) {
@@ -89,9 +91,12 @@ final class ApiServer implements AutoCloseable {
           }
           ByteBuffer body = in.slice(in.position() + Codec.FRAME_HEADER_SIZE, length);
           in.position(in.position() + Codec.FRAME_HEADER_SIZE + length);
-          if (!handle(client, handle, body)) {
-            return;
-          }
+          close = !handle(out, handle, body);
+        }
+        // Replies to everything this read brought are written together: one syscall, in order.
+        out.writeTo(client);
+        if (close) {
+          return;
         }
         in.compact();
       }
@@ -103,8 +108,31 @@ final class ApiServer implements AutoCloseable {
     }
   }
 
+  /** A growing buffer of encoded reply frames. */
+  private static final class Replies {
+    private ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+
+    void add(Message m, int id, int context) {
+      int size = Codec.FRAME_HEADER_SIZE + Codec.bodySize(m);
+      if (buf.remaining() < size) {
+        buf =
+            ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + size))
+                .put(buf.flip());
+      }
+      Codec.encodeFrame(buf, m, id, 0, context);
+    }
+
+    void writeTo(SocketChannel client) throws IOException {
+      buf.flip();
+      while (buf.hasRemaining()) {
+        client.write(buf);
+      }
+      buf.clear();
+    }
+  }
+
   /** Handles one request; false when the connection must close (after sockclnt_delete). */
-  private boolean handle(SocketChannel client, int handle, ByteBuffer body) throws IOException {
+  private boolean handle(Replies out, int handle, ByteBuffer body) {
     if (body.remaining() < 2) {
       return true;
     }
@@ -130,20 +158,10 @@ final class ApiServer implements AutoCloseable {
     if (replies == null) {
       return true;
     }
-    int size = 0;
-    for (Message m : replies) {
-      size += Codec.FRAME_HEADER_SIZE + Codec.bodySize(m);
-    }
-    ByteBuffer out = ByteBuffer.allocate(size);
     boolean close = false;
     for (Message m : replies) {
-      int id = table.id(m.messageType());
-      Codec.encodeFrame(out, m, id, 0, request.context());
+      out.add(m, table.id(m.messageType()), request.context());
       close |= m instanceof SockclntDeleteReply r && r.response() == 1;
-    }
-    out.flip();
-    while (out.hasRemaining()) {
-      client.write(out);
     }
     return !close;
   }

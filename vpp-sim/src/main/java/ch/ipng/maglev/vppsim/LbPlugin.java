@@ -7,7 +7,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -232,20 +234,22 @@ final class LbPlugin {
     return OK;
   }
 
-  @Nullable Vip findVip(byte[] prefix, int plen, int protocol, int port) {
-    byte[] key = mask(prefix, plen);
-    int proto = port == 0 ? 255 : protocol;
-    for (Vip v : vips) {
-      if (v != null
-          && v.active
-          && v.plen == plen
-          && v.protocol == proto
-          && v.port == port
-          && Arrays.equals(v.prefix, key)) {
-        return v;
+  /** What identifies an active VIP: masked prefix, internal length, protocol, port. */
+  private record Key(List<Byte> prefix, int plen, int protocol, int port) {
+    static Key of(byte[] prefix, int plen, int protocol, int port) {
+      List<Byte> bytes = new ArrayList<>(16);
+      for (byte b : mask(prefix, plen)) {
+        bytes.add(b);
       }
+      return new Key(bytes, plen, port == 0 ? 255 : protocol, port);
     }
-    return null;
+  }
+
+  /** Active VIPs by key, so lookups stay cheap with thousands of VIPs. */
+  private final Map<Key, Vip> active = new HashMap<>();
+
+  @Nullable Vip findVip(byte[] prefix, int plen, int protocol, int port) {
+    return active.get(Key.of(prefix, plen, protocol, port));
   }
 
   /**
@@ -316,6 +320,7 @@ final class LbPlugin {
     } else {
       vips.set(slot, vip);
     }
+    active.put(Key.of(key, plen, proto, port), vip);
     index[0] = slot;
     return OK;
   }
@@ -334,6 +339,7 @@ final class LbPlugin {
       }
     }
     vip.active = false;
+    active.remove(Key.of(vip.prefix, vip.plen, vip.protocol, vip.port));
     rebuild(vip);
     return OK;
   }

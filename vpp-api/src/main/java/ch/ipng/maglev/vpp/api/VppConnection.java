@@ -26,11 +26,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +54,8 @@ public final class VppConnection implements AutoCloseable {
   private final SocketChannel channel;
   private final Path path;
   private final long timeoutNanos;
-  private final Object writeLock = new Object();
+  private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+  private final Thread writer;
   private final AtomicInteger nextContext = new AtomicInteger(1);
   private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -90,6 +93,7 @@ public final class VppConnection implements AutoCloseable {
     this.byId = ids;
     this.reader = Thread.ofPlatform().daemon().name("vpp-api-reader").unstarted(this::readLoop);
     this.sweeper = Thread.ofPlatform().daemon().name("vpp-api-timeouts").unstarted(this::sweepLoop);
+    this.writer = Thread.ofPlatform().daemon().name("vpp-api-writer").unstarted(this::writeLoop);
   }
 
   /**
@@ -112,6 +116,7 @@ public final class VppConnection implements AutoCloseable {
     VppConnection c = new VppConnection(channel, socket, timeout);
     c.reader.start();
     c.sweeper.start();
+    c.writer.start();
     try {
       Pending create = c.register("sockclnt_create", SockclntCreateReply.TYPE, false);
       int context = create.context;
@@ -280,31 +285,62 @@ public final class VppConnection implements AutoCloseable {
     writeOrFail(frame, p, context);
   }
 
-  private void writeOrFail(ByteBuffer frame, Pending p, int context) {
-    try {
-      synchronized (writeLock) {
-        while (frame.hasRemaining()) {
-          channel.write(frame);
-        }
-      }
-    } catch (IOException e) {
-      pending.remove(context);
-      p.future.completeExceptionally(
-          new VppException(p.what + ": cannot write to VPP at " + path + ": " + e.getMessage(), e));
-      shutdown(new VppException("connection to VPP at " + path + " failed: " + e.getMessage(), e));
-    }
+  /** A frame waiting for the writer, and the request to fail if it cannot be written. */
+  private record Outgoing(ByteBuffer frame, @Nullable Pending pending) {}
+
+  private void writeOrFail(ByteBuffer frame, @Nullable Pending p, int context) {
+    outbox.add(new Outgoing(frame, p));
+    LockSupport.unpark(writer);
   }
 
   private void write(Message m, int id, int context) {
-    ByteBuffer frame = Codec.frame(m, id, clientIndex, context);
-    try {
-      synchronized (writeLock) {
-        while (frame.hasRemaining()) {
-          channel.write(frame);
-        }
+    writeOrFail(Codec.frame(m, id, clientIndex, context), null, context);
+  }
+
+  /**
+   * Writes queued frames, as many per system call as have queued up: pipelined requests share
+   * syscalls, and no caller blocks on the socket.
+   */
+  private void writeLoop() {
+    List<Outgoing> batch = new ArrayList<>();
+    ByteBuffer[] buffers = new ByteBuffer[0];
+    while (!closed.isDone()) {
+      Outgoing o = outbox.poll();
+      if (o == null) {
+        LockSupport.park(this);
+        continue;
       }
-    } catch (IOException e) {
-      throw new VppException("cannot write to VPP at " + path + ": " + e.getMessage(), e);
+      batch.clear();
+      batch.add(o);
+      while (batch.size() < 1024 && (o = outbox.poll()) != null) {
+        batch.add(o);
+      }
+      if (buffers.length != batch.size()) {
+        buffers = new ByteBuffer[batch.size()];
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        buffers[i] = batch.get(i).frame();
+      }
+      try {
+        while (buffers[buffers.length - 1].hasRemaining()) {
+          channel.write(buffers);
+        }
+      } catch (IOException e) {
+        VppException failure =
+            new VppException("cannot write to VPP at " + path + ": " + e.getMessage(), e);
+        for (Outgoing failed : batch) {
+          if (failed.pending() != null
+              && pending.remove(failed.pending().context, failed.pending())) {
+            failed
+                .pending()
+                .future
+                .completeExceptionally(
+                    new VppException(failed.pending().what + ": " + failure.getMessage(), e));
+          }
+        }
+        shutdown(failure);
+        return;
+      }
     }
   }
 
@@ -424,6 +460,7 @@ public final class VppConnection implements AutoCloseable {
       }
     }
     closed.complete(null);
+    LockSupport.unpark(writer);
   }
 
   /** Says goodbye with sockclnt_delete (VPP answers 1, then closes), then closes the socket. */
