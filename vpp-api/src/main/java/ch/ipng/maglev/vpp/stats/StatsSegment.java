@@ -233,6 +233,43 @@ public final class StatsSegment implements AutoCloseable {
     return out;
   }
 
+  /** Packets and bytes of one element of a combined counter vector. */
+  public record Combined(long packets, long bytes) {}
+
+  /**
+   * A combined counter vector ({packets, bytes} per element) summed over threads. Call inside
+   * {@link #consistent}.
+   */
+  public Combined[] combinedCounterTotals(Entry e) {
+    if (e.type() != COUNTER_VECTOR_COMBINED) {
+      throw new IllegalArgumentException(e.name() + " is not a combined counter vector");
+    }
+    int threads = offset(e.value());
+    int n = vectorLength(threads);
+    long[] packets = new long[0];
+    long[] bytes = new long[0];
+    for (int t = 0; t < n; t++) {
+      int data = offset(mem.getLong(threads + 8 * t));
+      int len = vectorLength(data);
+      if (len < 0 || (long) data + 16L * len > mem.capacity()) {
+        throw new IndexOutOfBoundsException(e.name() + ": counter vector runs past the segment");
+      }
+      if (len > packets.length) {
+        packets = java.util.Arrays.copyOf(packets, len);
+        bytes = java.util.Arrays.copyOf(bytes, len);
+      }
+      for (int i = 0; i < len; i++) {
+        packets[i] += mem.getLong(data + 16 * i);
+        bytes[i] += mem.getLong(data + 16 * i + 8);
+      }
+    }
+    Combined[] out = new Combined[packets.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new Combined(packets[i], bytes[i]);
+    }
+    return out;
+  }
+
   /** A simple counter vector summed over threads. Call inside {@link #consistent}. */
   public long[] simpleCounterTotals(Entry e) {
     long[][] perThread = simpleCounters(e);
