@@ -52,4 +52,4 @@ s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1]); s.sendall(b"status\n"); print(s.makefile().readline().strip())
 ' "$tmp/control.sock")
 kill "$sim"; wait "$sim" 2>/dev/null || true
-[ "$status" = "ok generation 0 answering true vips 0 ass 0" ] || fail "maglev-vppsim status: $status"
+[ "$status" = "ok generation 0 answering true vips 0 ass 0 writes 0" ] || fail "maglev-vppsim status: $status"

@@ -2,6 +2,7 @@ package ch.ipng.maglev.daemon;
 
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.grpc.GrpcServer;
 import ch.ipng.maglev.daemon.grpc.MaglevService;
@@ -12,6 +13,7 @@ import ch.ipng.maglev.daemon.probe.Probers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -29,18 +31,22 @@ final class Daemon implements AutoCloseable {
       Path configPath,
       InetSocketAddress grpcAddress,
       @Nullable InetSocketAddress metricsAddress,
-      boolean reflection) {}
+      boolean reflection,
+      VppDataplane.@Nullable Settings vpp) {}
 
   private final Checker checker;
   private final ConfigReloader reloader;
   private final GrpcServer grpc;
   private final @Nullable MetricsServer metricsServer;
+  private final @Nullable VppDataplane vpp;
 
   private Daemon(
       Checker checker,
       ConfigReloader reloader,
       GrpcServer grpc,
-      @Nullable MetricsServer metricsServer) {
+      @Nullable MetricsServer metricsServer,
+      @Nullable VppDataplane vpp) {
+    this.vpp = vpp;
     this.checker = checker;
     this.reloader = reloader;
     this.grpc = grpc;
@@ -59,8 +65,20 @@ final class Daemon implements AutoCloseable {
     metrics.bind(checker);
     checker.apply(config);
     metrics.configApplied(config);
+    VppDataplane vpp =
+        settings.vpp() == null
+            ? null
+            : VppDataplane.start(settings.vpp(), checker, bus, metrics, Clock.systemUTC());
     ConfigReloader reloader =
-        new ConfigReloader(settings.configPath(), checker, metrics::configApplied);
+        new ConfigReloader(
+            settings.configPath(),
+            checker,
+            c -> {
+              metrics.configApplied(c);
+              if (vpp != null) {
+                vpp.configApplied();
+              }
+            });
     MetricsServer metricsServer = null;
     GrpcServer grpc = null;
     try {
@@ -78,7 +96,7 @@ final class Daemon implements AutoCloseable {
         grpc =
             GrpcServer.start(
                 settings.grpcAddress(),
-                MaglevService.of(checker, bus, reloader),
+                MaglevService.of(checker, bus, reloader, vpp),
                 settings.reflection());
       } catch (IOException e) {
         throw new IOException(
@@ -88,10 +106,13 @@ final class Daemon implements AutoCloseable {
       if (metricsServer != null) {
         metricsServer.close();
       }
+      if (vpp != null) {
+        vpp.close();
+      }
       checker.close();
       throw e;
     }
-    return new Daemon(checker, reloader, grpc, metricsServer);
+    return new Daemon(checker, reloader, grpc, metricsServer, vpp);
   }
 
   private static String describe(InetSocketAddress a) {
@@ -124,6 +145,9 @@ final class Daemon implements AutoCloseable {
   @Override
   public void close() {
     grpc.close();
+    if (vpp != null) {
+      vpp.close(); // VPP keeps its state: a restart of maglevd is dataplane-neutral
+    }
     if (metricsServer != null) {
       metricsServer.close();
     }

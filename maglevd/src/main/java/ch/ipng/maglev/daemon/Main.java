@@ -3,6 +3,7 @@ package ch.ipng.maglev.daemon;
 import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.ConfigException;
 import ch.ipng.maglev.daemon.config.ConfigLoader;
+import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.Levels;
 import ch.ipng.maglev.daemon.log.LogFanout;
@@ -110,16 +111,11 @@ public final class Main {
           .setMessage("vpp-disabled")
           .addKeyValue("reason", "empty --vpp-api-addr")
           .log();
-    } else {
-      logger
-          .atWarn()
-          .setMessage("vpp-disabled")
-          .addKeyValue(
-              "reason", "this build of maglevd does not program VPP yet; health checking only")
-          .addKeyValue("vpp_api_addr", o.vppApiAddr)
-          .addKeyValue("vpp_stats_addr", o.vppStatsAddr)
-          .log();
     }
+    VppDataplane.Settings vpp =
+        o.vppApiAddr.isEmpty()
+            ? null
+            : new VppDataplane.Settings(Path.of(o.vppApiAddr), Path.of(o.vppStatsAddr));
 
     // Signals are handled from here on, so a Ctrl-C during startup still stops cleanly; a SIGHUP
     // before the daemon runs has nothing to reload yet.
@@ -147,7 +143,7 @@ public final class Main {
     try {
       daemon =
           Daemon.start(
-              new Daemon.Settings(configPath, grpcAddress, metricsAddress, o.reflection),
+              new Daemon.Settings(configPath, grpcAddress, metricsAddress, o.reflection, vpp),
               config,
               bus);
     } catch (IOException | RuntimeException e) {

@@ -105,7 +105,8 @@ class GrpcApiTest {
                 configFile,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                true),
+                true,
+                null),
             ConfigLoader.load(configFile),
             bus);
     channel = NettyChannelBuilder.forAddress("127.0.0.1", daemon.grpcPort()).usePlaintext().build();

@@ -24,7 +24,7 @@ import java.util.Locale;
  * pause | resume                   stop answering API requests / answer again
  * advance SECONDS                  move the clock forward (garbage collection)
  * bump VIP-INDEX COUNTER DELTA     add to a VIP counter (0..3, in VPP's order)
- * status                           generation, answering, #vips, #ass
+ * status                           generation, answering, #vips, #ass, lb writes
  * </pre>
  */
 final class ControlServer implements AutoCloseable {
@@ -109,7 +109,9 @@ final class ControlServer implements AutoCloseable {
               + " vips "
               + (lb.vipSlots() - 1)
               + " ass "
-              + lb.asRecords();
+              + lb.asRecords()
+              + " writes "
+              + sim.writes();
         }
         default -> {
           return "error: unknown command '"

@@ -9,6 +9,13 @@ import ch.ipng.maglev.vpp.api.msg.ControlPing;
 import ch.ipng.maglev.vpp.api.msg.ControlPingReply;
 import ch.ipng.maglev.vpp.api.msg.GetFirstMsgId;
 import ch.ipng.maglev.vpp.api.msg.GetFirstMsgIdReply;
+import ch.ipng.maglev.vpp.api.msg.LbAddDelAs;
+import ch.ipng.maglev.vpp.api.msg.LbAddDelAsV2;
+import ch.ipng.maglev.vpp.api.msg.LbAddDelVip;
+import ch.ipng.maglev.vpp.api.msg.LbAddDelVipV2;
+import ch.ipng.maglev.vpp.api.msg.LbAsSetWeight;
+import ch.ipng.maglev.vpp.api.msg.LbConf;
+import ch.ipng.maglev.vpp.api.msg.LbFlushVip;
 import ch.ipng.maglev.vpp.api.msg.ShowVersion;
 import ch.ipng.maglev.vpp.api.msg.ShowVersionReply;
 import ch.ipng.maglev.vpp.api.msg.SockclntCreate;
@@ -49,6 +56,7 @@ final class Simulator {
   private LbApi lbApi = new LbApi(lb);
   private Cli cli = new Cli(lb, VERSION);
   private boolean answering = true;
+  private long writes;
   private final long bootTime = System.currentTimeMillis() / 1000;
 
   /** Whole seconds since the simulated start, plus any time the control channel skipped. */
@@ -76,6 +84,11 @@ final class Simulator {
     lbApi = new LbApi(lb);
     cli = new Cli(lb, VERSION);
     answering = true;
+  }
+
+  /** lb requests that change state (conf, VIP, AS, weight, flush) answered since start. */
+  synchronized long writes() {
+    return writes;
   }
 
   synchronized int generation() {
@@ -150,7 +163,18 @@ final class Simulator {
       case ApiVersions m -> List.of(new ApiVersionsReply(0, List.of()));
       case ShowVersion m -> List.of(new ShowVersionReply(0, "vpe", VERSION, buildDate, ""));
       case CliInband m -> List.of(new CliInbandReply(0, cli.run(m.cmd())));
-      default -> lbApi.handle(request);
+      default -> {
+        if (request instanceof LbConf
+            || request instanceof LbAddDelVip
+            || request instanceof LbAddDelVipV2
+            || request instanceof LbAddDelAs
+            || request instanceof LbAddDelAsV2
+            || request instanceof LbAsSetWeight
+            || request instanceof LbFlushVip) {
+          writes++;
+        }
+        yield lbApi.handle(request);
+      }
     };
   }
 }

@@ -5,6 +5,7 @@ import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.checker.CheckerException;
 import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.Levels;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
@@ -38,6 +39,7 @@ import ch.ipng.maglev.proto.VPPInfo;
 import ch.ipng.maglev.proto.VPPLBCounters;
 import ch.ipng.maglev.proto.VPPLBState;
 import ch.ipng.maglev.proto.WatchRequest;
+import ch.ipng.maglev.vpp.api.VppException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -47,6 +49,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,29 +57,40 @@ import org.slf4j.LoggerFactory;
 public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   private static final Logger logger = LoggerFactory.getLogger(MaglevService.class);
   static final String VPP_UNAVAILABLE = "VPP integration is not connected";
+  static final String VPP_NOT_CONNECTED = "VPP is not connected (maglevd keeps retrying)";
 
   private final Checker checker;
   private final EventBus bus;
   private final ConfigCommands config;
+  private final @Nullable VppDataplane vpp;
   private final int subscriberCapacity;
   private volatile boolean shuttingDown;
 
   private MaglevService(
-      Checker checker, EventBus bus, ConfigCommands config, int subscriberCapacity) {
+      Checker checker,
+      EventBus bus,
+      ConfigCommands config,
+      @Nullable VppDataplane vpp,
+      int subscriberCapacity) {
     this.checker = checker;
     this.bus = bus;
     this.config = config;
+    this.vpp = vpp;
     this.subscriberCapacity = subscriberCapacity;
   }
 
-  public static MaglevService of(Checker checker, EventBus bus, ConfigCommands config) {
-    return new MaglevService(checker, bus, config, EventBus.DEFAULT_CAPACITY);
+  /**
+   * @param vpp the dataplane, or null when VPP integration is disabled
+   */
+  public static MaglevService of(
+      Checker checker, EventBus bus, ConfigCommands config, @Nullable VppDataplane vpp) {
+    return new MaglevService(checker, bus, config, vpp, EventBus.DEFAULT_CAPACITY);
   }
 
   /** For tests of slow subscribers: a small queue. */
   static MaglevService of(
       Checker checker, EventBus bus, ConfigCommands config, int subscriberCapacity) {
-    return new MaglevService(checker, bus, config, subscriberCapacity);
+    return new MaglevService(checker, bus, config, null, subscriberCapacity);
   }
 
   /** Ends every WatchEvents stream: maglevd is stopping. */
@@ -183,12 +197,16 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
     try {
       // uint32 on the wire: read it unsigned so 4294967295 is refused, not taken as -1.
       int weight = (int) Math.min(Integer.toUnsignedLong(req.getWeight()), Integer.MAX_VALUE);
-      reply(
-          out,
-          Protos.frontend(
-              checker.setWeight(req.getFrontend(), req.getPool(), req.getBackend(), weight)));
+      checker.setWeight(req.getFrontend(), req.getPool(), req.getBackend(), weight);
+      if (vpp != null && vpp.info().isPresent()) {
+        // the VIP is synced at once; while VPP is away the next sync after reconnect applies it
+        vpp.syncFrontendNow(req.getFrontend(), req.getFlush() ? req.getBackend() : null);
+      }
+      reply(out, Protos.frontend(checker.frontend(req.getFrontend()).orElseThrow()));
     } catch (CheckerException e) {
       out.onError(status(e));
+    } catch (VppException e) {
+      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
     }
   }
 
@@ -216,14 +234,49 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
             .build());
   }
 
+  private @Nullable StatusRuntimeException vppUnavailable() {
+    if (vpp == null) {
+      return Status.UNAVAILABLE.withDescription(VPP_UNAVAILABLE).asRuntimeException();
+    }
+    if (vpp.info().isEmpty()) {
+      return Status.UNAVAILABLE.withDescription(VPP_NOT_CONNECTED).asRuntimeException();
+    }
+    return null;
+  }
+
   @Override
   public void getVPPInfo(GetVPPInfoRequest req, StreamObserver<VPPInfo> out) {
-    out.onError(Status.UNAVAILABLE.withDescription(VPP_UNAVAILABLE).asRuntimeException());
+    StatusRuntimeException unavailable = vppUnavailable();
+    if (unavailable != null || vpp == null) {
+      out.onError(unavailable);
+      return;
+    }
+    VppDataplane.Info i = vpp.info().orElseThrow();
+    reply(
+        out,
+        VPPInfo.newBuilder()
+            .setVersion(i.version())
+            .setBuildDate(i.buildDate())
+            .setBuildDirectory(i.buildDirectory())
+            .setPid(i.pid())
+            .setBoottimeNs(i.bootTimeSeconds() * 1_000_000_000L)
+            .setConnecttimeNs(
+                i.connectedAt().getEpochSecond() * 1_000_000_000L + i.connectedAt().getNano())
+            .build());
   }
 
   @Override
   public void getVPPLBState(GetVPPLBStateRequest req, StreamObserver<VPPLBState> out) {
-    out.onError(Status.UNAVAILABLE.withDescription(VPP_UNAVAILABLE).asRuntimeException());
+    StatusRuntimeException unavailable = vppUnavailable();
+    if (unavailable != null || vpp == null) {
+      out.onError(unavailable);
+      return;
+    }
+    try {
+      reply(out, Protos.lbState(vpp.state(), vpp::frontendOf, vpp::backendOf));
+    } catch (VppException e) {
+      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+    }
   }
 
   @Override
@@ -233,12 +286,46 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       out.onError(notFound("frontend", req.getFrontend()));
       return;
     }
-    out.onError(Status.UNAVAILABLE.withDescription(VPP_UNAVAILABLE).asRuntimeException());
+    StatusRuntimeException unavailable = vppUnavailable();
+    if (unavailable != null || vpp == null) {
+      out.onError(unavailable);
+      return;
+    }
+    try {
+      VppDataplane.SyncResult r =
+          vpp.syncNow(req.getFrontend().isEmpty() ? null : req.getFrontend());
+      reply(
+          out,
+          SyncVPPLBStateResponse.newBuilder()
+              .setVipAdded(r.vipAdded())
+              .setVipRemoved(r.vipRemoved())
+              .setAsAdded(r.asAdded())
+              .setAsRemoved(r.asRemoved())
+              .setAsWeightUpdated(r.asWeightUpdated())
+              .build());
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+    } catch (VppException e) {
+      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+    }
   }
 
   @Override
   public void getVPPLBCounters(GetVPPLBCountersRequest req, StreamObserver<VPPLBCounters> out) {
-    out.onError(Status.UNAVAILABLE.withDescription(VPP_UNAVAILABLE).asRuntimeException());
+    StatusRuntimeException unavailable = vppUnavailable();
+    if (unavailable != null || vpp == null) {
+      out.onError(unavailable);
+      return;
+    }
+    var counters = vpp.counters();
+    if (counters.isEmpty()) {
+      out.onError(
+          Status.UNAVAILABLE
+              .withDescription("no counters scraped from VPP yet")
+              .asRuntimeException());
+      return;
+    }
+    reply(out, Protos.lbCounters(counters.get(), vpp::frontendOf));
   }
 
   @Override

@@ -6,6 +6,10 @@ import ch.ipng.maglev.daemon.checker.Transition;
 import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.Frontend;
 import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.dataplane.DesiredVip;
+import ch.ipng.maglev.daemon.dataplane.Plan;
+import ch.ipng.maglev.daemon.dataplane.VipFacts;
+import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
@@ -20,9 +24,19 @@ import ch.ipng.maglev.proto.PoolBackendInfo;
 import ch.ipng.maglev.proto.PoolInfo;
 import ch.ipng.maglev.proto.ProbeResultInfo;
 import ch.ipng.maglev.proto.TransitionInfo;
+import ch.ipng.maglev.proto.VPPLBAS;
+import ch.ipng.maglev.proto.VPPLBConf;
+import ch.ipng.maglev.proto.VPPLBCounters;
+import ch.ipng.maglev.proto.VPPLBState;
+import ch.ipng.maglev.proto.VPPLBVIP;
+import ch.ipng.maglev.proto.VPPLBVIPCounters;
+import ch.ipng.maglev.vpp.lb.LbClient;
 import com.google.common.net.InetAddresses;
+import java.net.InetAddress;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Converts maglevd's model to the proto messages of the API. */
 final class Protos {
@@ -188,6 +202,81 @@ final class Protos {
           b.setLog(
               LogEvent.newBuilder().setLevel(r.level()).setMsg(r.msg()).putAllAttrs(r.attrs()));
     }
+    return b.build();
+  }
+
+  private static String protocol(int number) {
+    return switch (number) {
+      case 6 -> "tcp";
+      case 17 -> "udp";
+      default -> "any";
+    };
+  }
+
+  private static String prefix(LbClient.VipKey key) {
+    return InetAddresses.toAddrString(key.prefix()) + "/" + key.length();
+  }
+
+  /** VPP's lb state, VIPs in address order, each AS named by its backend where there is one. */
+  static VPPLBState lbState(
+      VppDataplane.LbState s,
+      Function<LbClient.VipKey, String> frontendOf,
+      Function<InetAddress, String> backendOf) {
+    VPPLBState.Builder b =
+        VPPLBState.newBuilder()
+            .setConf(
+                VPPLBConf.newBuilder()
+                    .setIpv4SrcAddress(InetAddresses.toAddrString(s.conf().ip4Source()))
+                    .setIpv6SrcAddress(InetAddresses.toAddrString(s.conf().ip6Source()))
+                    .setStickyBucketsPerCore(s.conf().stickyBucketsPerCore())
+                    .setFlowTimeout(s.conf().flowTimeout()));
+    for (Plan.ActualVip v : s.vips()) {
+      VipFacts facts = s.facts().get(v.key());
+      VPPLBVIP.Builder vip =
+          VPPLBVIP
+              .newBuilder()
+              .setPrefix(prefix(v.key()))
+              .setProtocol(protocol(v.key().protocol()))
+              .setPort(v.key().port())
+              .setEncap(v.encap().name().toLowerCase(Locale.ROOT))
+              .setSrcIpSticky(v.srcIpSticky())
+              .setIndex(facts == null ? 0 : facts.index())
+              .setFlowTableLength(DesiredVip.TABLE_LENGTH)
+              .setFrontend(frontendOf.apply(v.key()));
+      for (LbClient.As a : s.ases().getOrDefault(v.key(), java.util.List.of())) {
+        vip.addAses(
+            VPPLBAS
+                .newBuilder()
+                .setAddress(InetAddresses.toAddrString(a.address()))
+                .setWeight(a.weight())
+                .setFlags(a.active() ? 1 : 0)
+                .setBuckets(a.buckets())
+                .setBackend(backendOf.apply(a.address())));
+      }
+      b.addVips(vip);
+    }
+    return b.build();
+  }
+
+  /** The last counter scrape. */
+  static VPPLBCounters lbCounters(
+      VppDataplane.Counters c, Function<LbClient.VipKey, String> frontendOf) {
+    VPPLBCounters.Builder b =
+        VPPLBCounters.newBuilder()
+            .setTimeNs(c.time().getEpochSecond() * 1_000_000_000L + c.time().getNano());
+    c.vips()
+        .forEach(
+            (key, v) ->
+                b.addVips(
+                    VPPLBVIPCounters.newBuilder()
+                        .setPrefix(prefix(key))
+                        .setProtocol(protocol(key.protocol()))
+                        .setPort(key.port())
+                        .setFrontend(frontendOf.apply(key))
+                        .setNext(v[0])
+                        .setFirst(v[1])
+                        .setUntracked(v[2])
+                        .setNoServer(v[3])));
     return b.build();
   }
 }

@@ -12,6 +12,7 @@ import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.probe.ProbeCode;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -19,6 +20,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -224,6 +226,102 @@ public final class DaemonMetrics implements ProbeListener {
           .tags("backend", t.backend(), "from", t.from().label(), "to", t.to().label())
           .register(registry)
           .increment();
+    }
+  }
+
+  // ---------------------------------------------------------------- VPP
+
+  private final List<Meter> vppMeters = new java.util.ArrayList<>();
+  private final Map<String, Meter[]> vipMeters = new HashMap<>();
+  private volatile Map<String, long[]> vipValues = Map.of();
+
+  /** One API message sent or answered (result: success or failure). */
+  public void vppApi(String msg, String direction, boolean success) {
+    Counter.builder("maglev.vpp.api")
+        .description("VPP API messages, by message, direction and result")
+        .tags("msg", msg, "direction", direction, "result", success ? "success" : "failure")
+        .register(registry)
+        .increment();
+  }
+
+  /** Changes one sync made, by scope (all or vip) and kind. */
+  public void lbSync(String scope, String kind, int n) {
+    Counter.builder("maglev.vpp.lbsync")
+        .description("Changes written to VPP's lb plugin by the reconciler")
+        .tags("scope", scope, "kind", kind)
+        .register(registry)
+        .increment(n);
+  }
+
+  /** The VPP gauges, present while connected. */
+  public synchronized void vppConnected(
+      String version, String buildDate, int pid, long bootTimeSeconds, Instant connectedAt) {
+    vppDisconnected();
+    vppMeters.add(
+        Gauge.builder("maglev.vpp.connected", () -> 1)
+            .description("1 while maglevd is connected to VPP")
+            .register(registry));
+    vppMeters.add(
+        Gauge.builder(
+                "maglev.vpp.uptime.seconds",
+                () -> System.currentTimeMillis() / 1000.0 - bootTimeSeconds)
+            .description("Seconds since VPP booted (/sys/boottime)")
+            .register(registry));
+    vppMeters.add(
+        Gauge.builder(
+                "maglev.vpp.connected.seconds",
+                () -> Duration.between(connectedAt, Instant.now()).toMillis() / 1000.0)
+            .description("Seconds since maglevd connected to VPP")
+            .register(registry));
+    vppMeters.add(
+        Gauge.builder("maglev.vpp.info", () -> 1)
+            .description("The connected VPP")
+            .tags("version", version, "build_date", buildDate, "pid", Integer.toString(pid))
+            .register(registry));
+  }
+
+  /** Removes every VPP gauge and VIP counter: they are absent while disconnected. */
+  public synchronized void vppDisconnected() {
+    vppMeters.forEach(registry::remove);
+    vppMeters.clear();
+    vipMeters.values().forEach(ms -> java.util.Arrays.stream(ms).forEach(registry::remove));
+    vipMeters.clear();
+    vipValues = Map.of();
+  }
+
+  /**
+   * The latest per-VIP lb counters: VIP label (prefix protocol port) to frontend and the four
+   * values (next, first, untracked, no-server).
+   */
+  public synchronized void vipCounters(Map<String, String> frontends, Map<String, long[]> values) {
+    vipValues = Map.copyOf(values);
+    String[] kinds = {"next", "first", "untracked", "no-server"};
+    for (String vip : values.keySet()) {
+      if (vipMeters.containsKey(vip)) {
+        continue;
+      }
+      Meter[] ms = new Meter[kinds.length];
+      String[] parts = vip.split(" ");
+      for (int k = 0; k < kinds.length; k++) {
+        int kind = k;
+        ms[k] =
+            FunctionCounter.builder(
+                    "maglev.vip.packets",
+                    this,
+                    m -> {
+                      long[] v = m.vipValues.get(vip);
+                      return v == null ? 0 : v[kind];
+                    })
+                .description("Packets VPP's lb plugin counted for a VIP, by kind")
+                .tags(
+                    "frontend", frontends.getOrDefault(vip, ""),
+                    "prefix", parts[0],
+                    "protocol", parts[1],
+                    "port", parts[2],
+                    "kind", kinds[k])
+                .register(registry);
+      }
+      vipMeters.put(vip, ms);
     }
   }
 }

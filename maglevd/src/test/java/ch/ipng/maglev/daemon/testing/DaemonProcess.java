@@ -44,7 +44,9 @@ public final class DaemonProcess implements AutoCloseable {
     cmd.add("ch.ipng.maglev.daemon.Main");
     cmd.add("--grpc-addr=127.0.0.1:0");
     cmd.add("--metrics-addr=127.0.0.1:0");
-    cmd.add("--vpp-api-addr=");
+    if (List.of(args).stream().noneMatch(a -> a.startsWith("--vpp-api-addr"))) {
+      cmd.add("--vpp-api-addr=");
+    }
     cmd.addAll(List.of(args));
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -84,6 +84,24 @@ public final class VppConnection implements AutoCloseable {
     }
   }
 
+  /** Sees every request and its outcome, e.g. for debug logs and counters. */
+  public interface Observer {
+    Observer NONE = new Observer() {};
+
+    /** A request (or a dump with its control_ping) was queued for sending. */
+    default void sent(String message, boolean dump) {}
+
+    /** Its reply (or the end of its details) arrived, or it failed. */
+    default void received(String message, boolean dump, boolean success) {}
+  }
+
+  private volatile Observer observer = Observer.NONE;
+
+  /** Installs the observer of every later request. */
+  public void observe(Observer observer) {
+    this.observer = observer;
+  }
+
   private VppConnection(SocketChannel channel, Path path, Duration timeout) {
     this.channel = channel;
     this.path = path;
@@ -211,6 +229,7 @@ public final class VppConnection implements AutoCloseable {
   public <R extends Message> CompletableFuture<R> call(
       Message request, MessageType<R> replyType, String what) {
     Pending p = register(what, replyType, false);
+    observed(request.messageType().name(), false, p);
     send(request, p);
     @SuppressWarnings("unchecked")
     CompletableFuture<R> f = (CompletableFuture<R>) (CompletableFuture<?>) p.future;
@@ -221,6 +240,7 @@ public final class VppConnection implements AutoCloseable {
   public <D extends Message> CompletableFuture<List<D>> dump(
       Message request, MessageType<D> detailsType, String what) {
     Pending p = register(what, detailsType, true);
+    observed(request.messageType().name(), true, p);
     int context = p.context;
     int dumpId = id(request.messageType());
     int pingId = id(ControlPing.TYPE);
@@ -260,6 +280,14 @@ public final class VppConnection implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new VppException("interrupted while waiting for VPP", e);
+    }
+  }
+
+  private void observed(String message, boolean dump, Pending p) {
+    Observer o = observer;
+    if (o != Observer.NONE) {
+      o.sent(message, dump);
+      p.future.whenComplete((r, e) -> o.received(message, dump, e == null));
     }
   }
 

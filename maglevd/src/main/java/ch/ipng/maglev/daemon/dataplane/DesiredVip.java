@@ -1,0 +1,93 @@
+package ch.ipng.maglev.daemon.dataplane;
+
+import ch.ipng.maglev.daemon.checker.FrontendStatus;
+import ch.ipng.maglev.daemon.config.Backend;
+import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.daemon.config.Frontend;
+import ch.ipng.maglev.daemon.health.EffectiveWeights;
+import ch.ipng.maglev.vpp.lb.LbClient.Encap;
+import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * What VPP should hold for one frontend: a host-prefix VIP whose encap follows the backends'
+ * address family, and one AS per backend with the effective (weight, flush).
+ *
+ * @param ases AS address to its weight, IPv4 before IPv6, numerically ascending
+ * @param backends AS address to the backend's name
+ */
+public record DesiredVip(
+    String frontend,
+    VipKey key,
+    Encap encap,
+    boolean srcIpSticky,
+    Map<InetAddress, EffectiveWeights.Weight> ases,
+    Map<InetAddress, String> backends) {
+
+  /** VPP's table length for every VIP maglevd creates (0 would make VPP allocate 2^32 buckets). */
+  public static final int TABLE_LENGTH = 1024;
+
+  /** IPv4 before IPv6, then numerically: the order VPP must see for identical Maglev tables. */
+  public static final Comparator<InetAddress> ADDRESS_ORDER =
+      Comparator.<InetAddress>comparingInt(a -> a.getAddress().length)
+          .thenComparing(InetAddress::getAddress, Arrays::compareUnsigned);
+
+  /** VIPs in a deterministic order: by address, then protocol, then port. */
+  public static final Comparator<VipKey> VIP_ORDER =
+      Comparator.comparing(VipKey::prefix, ADDRESS_ORDER)
+          .thenComparingInt(VipKey::length)
+          .thenComparingInt(VipKey::protocol)
+          .thenComparingInt(VipKey::port);
+
+  /** Every frontend's desired VIP, in {@link #VIP_ORDER}. */
+  public static List<DesiredVip> all(Config config, Function<String, FrontendStatus> status) {
+    List<DesiredVip> out = new ArrayList<>();
+    for (Frontend f : config.frontends().values()) {
+      out.add(of(config, status.apply(f.name())));
+    }
+    out.sort(Comparator.comparing(DesiredVip::key, VIP_ORDER));
+    return out;
+  }
+
+  /** One frontend's desired VIP. A backend in several pools carries its largest weight. */
+  public static DesiredVip of(Config config, FrontendStatus status) {
+    Frontend f = status.frontend();
+    Map<InetAddress, EffectiveWeights.Weight> ases = new TreeMap<>(ADDRESS_ORDER);
+    Map<InetAddress, String> names = new TreeMap<>(ADDRESS_ORDER);
+    boolean v6Backends = false;
+    boolean anyBackend = false;
+    for (Map<String, EffectiveWeights.Weight> pool : status.view().pools()) {
+      for (Map.Entry<String, EffectiveWeights.Weight> b : pool.entrySet()) {
+        Backend backend = config.backends().get(b.getKey());
+        if (backend == null) {
+          continue;
+        }
+        InetAddress a = backend.address();
+        anyBackend = true;
+        v6Backends |= a instanceof Inet6Address;
+        EffectiveWeights.Weight w = b.getValue();
+        EffectiveWeights.Weight prev = ases.get(a);
+        if (prev == null || w.weight() > prev.weight()) {
+          ases.put(a, w);
+        } else if (prev.weight() == 0 && w.weight() == 0 && w.flush() && !prev.flush()) {
+          ases.put(a, w);
+        }
+        names.putIfAbsent(a, backend.name());
+      }
+    }
+    boolean v6 = anyBackend ? v6Backends : !(f.address() instanceof Inet4Address);
+    int length = f.address() instanceof Inet4Address ? 32 : 128;
+    VipKey key = new VipKey(f.address(), length, f.protocol().number(), f.port());
+    return new DesiredVip(
+        f.name(), key, v6 ? Encap.GRE6 : Encap.GRE4, f.srcIpSticky(), ases, names);
+  }
+}
