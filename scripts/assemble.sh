@@ -22,7 +22,7 @@ declare -A opts=( [maglevd]="-XX:+UseSerialGC -Xms32m -Xmx256m" [maglevd-fronten
 rm -f "$build"/lib/*.jar "$build"/lib/*.jsa
 for prog in "$@"; do
   dir=$root/${module[$prog]}
-  jar=$(ls "$dir"/target/*.jar | grep -v -- '-sources\|-javadoc' | head -n1)
+  jar=$(ls "$dir"/target/*.jar | grep -v -- '-sources\|-javadoc\|-tests' | head -n1)
   cp "$dir"/target/lib/*.jar "$jar" "$build/lib/"
   # Each program's own class path, in order: scanning only its jars keeps startup short.
   cp_list=$(cd "$dir/target/lib" && ls *.jar | sed 's#^#$here/../lib/#' | tr '\n' ':')

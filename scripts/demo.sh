@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `make run`: maglevd on debian/maglev.yaml with local demo backends.
-# Starts one HTTP server per demo backend address (127.0.0.1-3, port 8081,
-# serving /healthz), then maglevd in the foreground. Ctrl-C stops everything.
+# `make run`: maglevd on debian/maglev.yaml with local demo backends and
+# maglev-vppsim standing in for VPP. Starts one HTTP server per demo backend
+# address (127.0.0.1-3, port 8081, serving /healthz), the simulator (with
+# traffic on its counters), then maglevd in the foreground. Ctrl-C stops
+# everything.
 set -euo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,15 +24,23 @@ for ip in 127.0.0.1 127.0.0.2 127.0.0.3; do
   pids+=($!)
 done
 
+mkdir -p "$www/vpp"
+"$build/bin/maglev-vppsim" --api-addr "$www/vpp/api.sock" --stats-addr "$www/vpp/stats.sock" \
+  --control-addr "$www/vpp/control.sock" --traffic >"$www/vppsim.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do [ -S "$www/vpp/stats.sock" ] && break; sleep 0.1; done
+
 grpc=${MAGLEV_GRPC_ADDR:-127.0.0.1:9090}
 metrics=${MAGLEV_METRICS_ADDR:-127.0.0.1:9091}
 cat <<MSG
 demo backends: http://127.0.0.{1,2,3}:8081/healthz
 maglevd gRPC:  $grpc   (try: grpcurl -plaintext $grpc maglev.Maglev/ListBackends)
 metrics:       http://$metrics/metrics
+maglev-vppsim: $www/vpp/api.sock (VIPs appear after the 5 s warm-up)
+maglevc:       build/bin/maglevc --server $grpc show vpp lb state
 Ctrl-C stops everything.
 MSG
 # In the foreground, so Ctrl-C reaches maglevd (a background job would ignore
 # SIGINT); the EXIT trap then stops the demo backends.
 "$build/bin/maglevd" --config "$root/debian/maglev.yaml" --grpc-addr "$grpc" \
-  --metrics-addr "$metrics" --vpp-api-addr ""
+  --metrics-addr "$metrics" --vpp-api-addr "$www/vpp/api.sock" --vpp-stats-addr "$www/vpp/stats.sock"

@@ -27,6 +27,15 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ "$up" = 1 ] || fail "nginx0-ams never came up"
+# the demo's VPP is maglev-vppsim: maglevd connects and, after the warm-up, programs the VIPs
+programmed=0
+for _ in $(seq 1 300); do
+  if curl -fs "http://$metrics/metrics" 2>/dev/null | grep -q '^maglev_vpp_lbsync_total{kind="vip_added"'; then
+    programmed=1; break
+  fi
+  sleep 0.1
+done
+[ "$programmed" = 1 ] || fail "maglevd never programmed the simulator"
 
 tmux send-keys -t "$session" C-c
 for _ in $(seq 1 150); do
@@ -36,9 +45,10 @@ done
 grep -q '^exit=' "$out" || fail "demo still running 15 s after Ctrl-C"
 grep -q '"msg":"stopped"' "$out" || fail "maglevd did not log a clean stop"
 for _ in $(seq 1 50); do
-  pgrep -f "http.server 8081|ch.ipng.maglev.daemon.Main" >/dev/null || break
+  pgrep -f "http.server 8081|ch.ipng.maglev.daemon.Main|ch.ipng.maglev.vppsim.Main" >/dev/null || break
   sleep 0.1
 done
 pgrep -f "http.server 8081" >/dev/null && fail "demo backends left running"
 pgrep -f "ch.ipng.maglev.daemon.Main" >/dev/null && fail "maglevd left running"
+pgrep -f "ch.ipng.maglev.vppsim.Main" >/dev/null && fail "maglev-vppsim left running"
 echo "make-run: ok"
