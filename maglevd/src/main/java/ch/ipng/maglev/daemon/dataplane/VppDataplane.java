@@ -370,18 +370,73 @@ public final class VppDataplane implements AutoCloseable {
 
   // ------------------------------------------------------------------ triggers
 
+  /** Backends whose transitions wait for the dataplane thread, with the earliest time each. */
+  private final Map<String, Instant> pendingTransitions = new LinkedHashMap<>();
+
   private void onEvent(MaglevEvent event) {
     if (event instanceof MaglevEvent.BackendTransition t) {
-      submit(
-          surviving(
-              "vpp-sync",
-              () -> {
-                for (Frontend f : checker.config().frontends().values()) {
-                  if (f.references(t.backend())) {
-                    syncFrontend(f.name(), null, "transition", t.time());
-                  }
-                }
-              }));
+      boolean schedule;
+      synchronized (pendingTransitions) {
+        schedule = pendingTransitions.isEmpty();
+        pendingTransitions.putIfAbsent(t.backend(), t.time());
+      }
+      if (schedule) {
+        submit(surviving("vpp-sync", this::drainTransitions));
+      }
+    }
+  }
+
+  /**
+   * Syncs every frontend that references a backend which changed state since the last drain, in one
+   * pipelined batch: a burst of transitions costs one round of writes, not one per backend.
+   */
+  private void drainTransitions() {
+    Map<String, Instant> backends;
+    synchronized (pendingTransitions) {
+      backends = new LinkedHashMap<>(pendingTransitions);
+      pendingTransitions.clear();
+    }
+    Link l = link;
+    if (l == null) {
+      return;
+    }
+    Config config = checker.config();
+    List<DesiredVip> desired = new ArrayList<>();
+    List<Plan.ActualVip> actual = new ArrayList<>();
+    Map<VipKey, Instant> since = new HashMap<>();
+    for (Frontend f : config.frontends().values()) {
+      Instant earliest = null;
+      for (Map.Entry<String, Instant> b : backends.entrySet()) {
+        if (f.references(b.getKey()) && (earliest == null || b.getValue().isBefore(earliest))) {
+          earliest = b.getValue();
+        }
+      }
+      if (earliest == null) {
+        continue;
+      }
+      if (!released(f.name())) {
+        logger
+            .atDebug()
+            .setMessage("vpp-sync-suppressed")
+            .addKeyValue("frontend", f.name())
+            .addKeyValue("reason", "warm-up")
+            .log();
+        continue;
+      }
+      Optional<FrontendStatus> status = checker.frontend(f.name());
+      if (status.isEmpty()) {
+        continue;
+      }
+      DesiredVip d = DesiredVip.of(config, status.get());
+      desired.add(d);
+      since.put(d.key(), earliest);
+      Plan.ActualVip a = believed.get(d.key());
+      if (a != null) {
+        actual.add(a);
+      }
+    }
+    if (!desired.isEmpty()) {
+      execute(l, Plan.of(desired, actual, false, flushed, null), "vip", "transition", since::get);
     }
   }
 
@@ -493,7 +548,7 @@ public final class VppDataplane implements AutoCloseable {
     }
     boolean deleteStrays = warm || operator;
     List<Plan.Op> ops = Plan.of(desired, List.copyOf(actual.values()), deleteStrays, flushed, null);
-    return execute(l, ops, "all", why, null);
+    return execute(l, ops, "all", why, k -> null);
   }
 
   private SyncResult syncFrontend(String frontend, @Nullable String flushBackend, String why) {
@@ -529,12 +584,17 @@ public final class VppDataplane implements AutoCloseable {
     if (a != null) {
       actual.add(a);
     }
-    return execute(l, Plan.of(List.of(d), actual, false, flushed, force), "vip", why, since);
+    return execute(l, Plan.of(List.of(d), actual, false, flushed, force), "vip", why, k -> since);
   }
 
   /** Writes the planned ops pipelined, in order, and keeps the believed state in step. */
   private SyncResult execute(
-      Link l, List<Plan.Op> ops, String scope, String why, @Nullable Instant since) {
+      Link l,
+      List<Plan.Op> ops,
+      String scope,
+      String why,
+      java.util.function.Function<VipKey, @Nullable Instant> since) {
+    long start = System.nanoTime();
     if (ops.isEmpty()) {
       return new SyncResult(0, 0, 0, 0, 0);
     }
@@ -575,11 +635,12 @@ public final class VppDataplane implements AutoCloseable {
               .addKeyValue("scope", scope)
               .addKeyValue("trigger", why)
               .addKeyValue("op", describe(op));
-      if (since != null) {
+      Instant transition = since.apply(op.vip());
+      if (transition != null) {
         // from the recorded transition to VPP's answer to the write
         record =
             record.addKeyValue(
-                "latency_us", Duration.between(since, clock.instant()).toNanos() / 1000);
+                "latency_us", Duration.between(transition, clock.instant()).toNanos() / 1000);
       }
       record.log();
     }
@@ -589,6 +650,14 @@ public final class VppDataplane implements AutoCloseable {
         metrics.lbSync(scope, names[k], kinds[k]);
       }
     }
+    logger
+        .atInfo()
+        .setMessage("vpp-lb-sync-done")
+        .addKeyValue("scope", scope)
+        .addKeyValue("trigger", why)
+        .addKeyValue("writes", ops.size())
+        .addKeyValue("duration_ms", (System.nanoTime() - start) / 1_000_000)
+        .log();
     return new SyncResult(kinds[0], kinds[1], kinds[2], kinds[3], kinds[4]);
   }
 
