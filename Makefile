@@ -20,7 +20,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN := mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
 PROGRAMS := maglevd maglevc maglev-vppsim
 
-.PHONY: all build test run install-deps install-deps-apt clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp
+.PHONY: all build test run install-deps install-deps-apt clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile
 
 all: build
 
@@ -63,11 +63,15 @@ install-deps-apt:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-bench: bench-probes bench-cli bench-maglev bench-vpp
+bench: bench-probes bench-cli bench-maglev bench-vpp bench-reconcile
 
 # VPP API client against maglev-vppsim: pipelined throughput, the 16k-AS dump, Maglev tables.
 bench-vpp: build
 	bench/vpp.sh $(BUILD)
+
+# maglevd's reconciler against maglev-vppsim: 1,000 frontends x 16 backends.
+bench-reconcile: build
+	bench/reconcile.sh $(BUILD)
 
 # VPP Maglev table build time (vpp-api).
 bench-maglev: build

@@ -101,17 +101,7 @@ final class ControlServer implements AutoCloseable {
           return sim.bump(vip, counter, delta) ? "ok" : "error: no VIP with index " + vip;
         }
         case "status" -> {
-          LbPlugin lb = sim.lb();
-          return "ok generation "
-              + sim.generation()
-              + " answering "
-              + sim.answering()
-              + " vips "
-              + (lb.vipSlots() - 1)
-              + " ass "
-              + lb.asRecords()
-              + " writes "
-              + sim.writes();
+          return "ok " + sim.status();
         }
         default -> {
           return "error: unknown command '"
@@ -121,7 +111,7 @@ final class ControlServer implements AutoCloseable {
       }
     } catch (NumberFormatException e) {
       return "error: not a number: " + e.getMessage();
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
       return "error: " + e.getMessage();
     }
   }

@@ -86,6 +86,20 @@ final class Simulator {
     answering = true;
   }
 
+  /** The control channel's status line, read under the simulator's lock. */
+  synchronized String status() {
+    return "generation "
+        + generation
+        + " answering "
+        + answering
+        + " vips "
+        + (lb.vipSlots() - 1)
+        + " ass "
+        + lb.asRecords()
+        + " writes "
+        + writes;
+  }
+
   /** lb requests that change state (conf, VIP, AS, weight, flush) answered since start. */
   synchronized long writes() {
     return writes;

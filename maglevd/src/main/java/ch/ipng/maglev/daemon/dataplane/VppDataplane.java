@@ -370,6 +370,29 @@ public final class VppDataplane implements AutoCloseable {
 
   // ------------------------------------------------------------------ triggers
 
+  private @Nullable Config indexed;
+  private Map<String, List<Frontend>> frontendsByBackend = Map.of();
+
+  /** The frontends referencing a backend, from an index rebuilt when the config changes. */
+  private List<Frontend> frontendsOf(Config config, String backend) {
+    if (config != indexed) {
+      Map<String, List<Frontend>> index = new HashMap<>();
+      for (Frontend f : config.frontends().values()) {
+        for (Frontend.Pool pool : f.pools()) {
+          for (String b : pool.backends().keySet()) {
+            List<Frontend> list = index.computeIfAbsent(b, k -> new ArrayList<>());
+            if (!list.contains(f)) {
+              list.add(f);
+            }
+          }
+        }
+      }
+      frontendsByBackend = index;
+      indexed = config;
+    }
+    return frontendsByBackend.getOrDefault(backend, List.of());
+  }
+
   /** Backends whose transitions wait for the dataplane thread, with the earliest time each. */
   private final Map<String, Instant> pendingTransitions = new LinkedHashMap<>();
 
@@ -404,13 +427,15 @@ public final class VppDataplane implements AutoCloseable {
     List<DesiredVip> desired = new ArrayList<>();
     List<Plan.ActualVip> actual = new ArrayList<>();
     Map<VipKey, Instant> since = new HashMap<>();
-    for (Frontend f : config.frontends().values()) {
-      Instant earliest = null;
-      for (Map.Entry<String, Instant> b : backends.entrySet()) {
-        if (f.references(b.getKey()) && (earliest == null || b.getValue().isBefore(earliest))) {
-          earliest = b.getValue();
-        }
+    // affected frontends, each with the earliest transition among its backends, in config order
+    Map<String, Instant> affected = new HashMap<>();
+    for (Map.Entry<String, Instant> b : backends.entrySet()) {
+      for (Frontend f : frontendsOf(config, b.getKey())) {
+        affected.merge(f.name(), b.getValue(), (x, y) -> x.isBefore(y) ? x : y);
       }
+    }
+    for (Frontend f : config.frontends().values()) {
+      Instant earliest = affected.get(f.name());
       if (earliest == null) {
         continue;
       }
@@ -436,7 +461,13 @@ public final class VppDataplane implements AutoCloseable {
       }
     }
     if (!desired.isEmpty()) {
-      execute(l, Plan.of(desired, actual, false, flushed, null), "vip", "transition", since::get);
+      execute(
+          l,
+          Plan.of(desired, actual, false, flushed, null),
+          "vip",
+          "transition",
+          since::get,
+          false);
     }
   }
 
@@ -587,20 +618,39 @@ public final class VppDataplane implements AutoCloseable {
     return execute(l, Plan.of(List.of(d), actual, false, flushed, force), "vip", why, k -> since);
   }
 
-  /** Writes the planned ops pipelined, in order, and keeps the believed state in step. */
+  /** Writes the planned ops and waits for VPP's answers: the counts are of accepted writes. */
   private SyncResult execute(
       Link l,
       List<Plan.Op> ops,
       String scope,
       String why,
       java.util.function.Function<VipKey, @Nullable Instant> since) {
-    long start = System.nanoTime();
+    return execute(l, ops, scope, why, since, true);
+  }
+
+  /**
+   * Writes the planned ops pipelined, in order. The believed state follows the plan at once, so the
+   * next plan builds on it without waiting for VPP; an op VPP refuses is logged and its VIP
+   * forgotten, so the next full sync reads it again. Without {@code wait} the dataplane thread
+   * moves on at once and the answers are reported when they arrive.
+   */
+  private SyncResult execute(
+      Link l,
+      List<Plan.Op> ops,
+      String scope,
+      String why,
+      java.util.function.Function<VipKey, @Nullable Instant> since,
+      boolean wait) {
     if (ops.isEmpty()) {
       return new SyncResult(0, 0, 0, 0, 0);
     }
+    long start = System.nanoTime();
+    Instant issued = clock.instant();
     List<CompletableFuture<Void>> futures = new ArrayList<>(ops.size());
-    for (Plan.Op op : ops) {
-      futures.add(
+    Instant[] answered = new Instant[ops.size()];
+    for (int i = 0; i < ops.size(); i++) {
+      Plan.Op op = ops.get(i);
+      CompletableFuture<Void> f =
           switch (op) {
             case Plan.AddVip v ->
                 l.lb().addVip(v.vip(), v.encap(), DesiredVip.TABLE_LENGTH, v.srcIpSticky());
@@ -608,57 +658,97 @@ public final class VppDataplane implements AutoCloseable {
             case Plan.AddAs a -> l.lb().addAs(a.vip(), a.address(), a.weight(), false);
             case Plan.DelAs a -> l.lb().delAs(a.vip(), a.address(), true);
             case Plan.SetWeight w -> l.lb().setWeight(w.vip(), w.address(), w.weight(), w.flush());
-          });
+          };
+      int index = i;
+      futures.add(f.whenComplete((r, e) -> answered[index] = clock.instant()));
+      apply(op);
     }
-    int[] kinds = new int[5];
-    for (int i = 0; i < ops.size(); i++) {
-      Plan.Op op = ops.get(i);
-      try {
-        VppConnection.await(futures.get(i));
-      } catch (VppException e) {
-        logger
-            .atWarn()
-            .setMessage("vpp-lb-sync-failed")
-            .addKeyValue("scope", scope)
-            .addKeyValue("op", describe(op))
-            .addKeyValue("error", e.getMessage())
-            .log();
-        believed.remove(op.vip()); // unsure now: the next full sync reads it again
-        continue;
-      }
-      int kind = apply(op);
-      kinds[kind]++;
-      var record =
+    java.util.function.Supplier<SyncResult> report =
+        () -> {
+          int[] kinds = new int[5];
+          for (int i = 0; i < ops.size(); i++) {
+            Plan.Op op = ops.get(i);
+            try {
+              VppConnection.await(futures.get(i));
+            } catch (VppException e) {
+              logger
+                  .atWarn()
+                  .setMessage("vpp-lb-sync-failed")
+                  .addKeyValue("scope", scope)
+                  .addKeyValue("op", describe(op))
+                  .addKeyValue("error", e.getMessage())
+                  .log();
+              Runnable forget =
+                  () -> {
+                    believed.remove(op.vip());
+                    if (op instanceof Plan.SetWeight w) {
+                      flushed.remove(new Plan.AsKey(w.vip(), w.address()));
+                    }
+                  };
+              if (wait) {
+                forget.run();
+              } else {
+                submit(forget); // the believed state belongs to the dataplane thread
+              }
+              continue;
+            }
+            kinds[kind(op)]++;
+            var record =
+                logger
+                    .atInfo()
+                    .setMessage("vpp-lb-sync")
+                    .addKeyValue("scope", scope)
+                    .addKeyValue("trigger", why)
+                    .addKeyValue("op", describe(op));
+            Instant transition = since.apply(op.vip());
+            if (transition != null) {
+              // from the recorded transition to sending the write, and to VPP's answer to it
+              record =
+                  record
+                      .addKeyValue("sent_us", Duration.between(transition, issued).toNanos() / 1000)
+                      .addKeyValue(
+                          "latency_us", Duration.between(transition, answered[i]).toNanos() / 1000);
+            }
+            record.log();
+          }
+          String[] names = {
+            "vip_added", "vip_removed", "as_added", "as_removed", "as_weight_updated"
+          };
+          for (int k = 0; k < kinds.length; k++) {
+            if (kinds[k] > 0) {
+              metrics.lbSync(scope, names[k], kinds[k]);
+            }
+          }
           logger
               .atInfo()
-              .setMessage("vpp-lb-sync")
+              .setMessage("vpp-lb-sync-done")
               .addKeyValue("scope", scope)
               .addKeyValue("trigger", why)
-              .addKeyValue("op", describe(op));
-      Instant transition = since.apply(op.vip());
-      if (transition != null) {
-        // from the recorded transition to VPP's answer to the write
-        record =
-            record.addKeyValue(
-                "latency_us", Duration.between(transition, clock.instant()).toNanos() / 1000);
-      }
-      record.log();
+              .addKeyValue("writes", ops.size())
+              .addKeyValue("duration_ms", (System.nanoTime() - start) / 1_000_000)
+              .log();
+          return new SyncResult(kinds[0], kinds[1], kinds[2], kinds[3], kinds[4]);
+        };
+    if (wait) {
+      return report.get();
     }
-    String[] names = {"vip_added", "vip_removed", "as_added", "as_removed", "as_weight_updated"};
-    for (int k = 0; k < kinds.length; k++) {
-      if (kinds[k] > 0) {
-        metrics.lbSync(scope, names[k], kinds[k]);
-      }
-    }
-    logger
-        .atInfo()
-        .setMessage("vpp-lb-sync-done")
-        .addKeyValue("scope", scope)
-        .addKeyValue("trigger", why)
-        .addKeyValue("writes", ops.size())
-        .addKeyValue("duration_ms", (System.nanoTime() - start) / 1_000_000)
-        .log();
-    return new SyncResult(kinds[0], kinds[1], kinds[2], kinds[3], kinds[4]);
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (r, e) -> {
+              // logged on the thread VPP's answers arrive on: the dataplane thread moves on
+              var unused = report.get();
+            });
+    return new SyncResult(0, 0, 0, 0, 0);
+  }
+
+  private static int kind(Plan.Op op) {
+    return switch (op) {
+      case Plan.AddVip v -> 0;
+      case Plan.DelVip v -> 1;
+      case Plan.AddAs a -> 2;
+      case Plan.DelAs a -> 3;
+      case Plan.SetWeight w -> 4;
+    };
   }
 
   private static String describe(Plan.Op op) {

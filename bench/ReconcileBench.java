@@ -1,0 +1,227 @@
+import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.proto.SyncVPPLBStateRequest;
+import ch.ipng.maglev.proto.SyncVPPLBStateResponse;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * maglevd's reconciler against maglev-vppsim (both as processes): 1,000 frontends x 16 backends.
+ * Time to program everything into an empty VPP, time of a full sync that finds nothing to do, and
+ * the latency from a backend transition to its weight write while all 1,000 backends flap. Run by
+ * bench/reconcile.sh with the build directory and a scratch directory.
+ */
+public class ReconcileBench {
+  static final int FRONTENDS = 1000;
+  static final int BACKENDS = 1000;
+  static final int PER_FRONTEND = 16;
+
+  public static void main(String[] args) throws Exception {
+    Path build = Path.of(args[0]);
+    Path dir = Path.of(args[1]);
+    // One listening socket per backend address: a TCP check passes while it is open, and a closed
+    // one refuses at once, so the backends flap exactly when the bench says.
+    int port = 18100;
+    for (int i = 0; i < BACKENDS; i++) {
+      up(i, port);
+    }
+
+    StringBuilder y = new StringBuilder();
+    y.append("maglev:\n  vpp:\n    lb:\n      ipv4-src-address: 192.0.2.254\n      ipv6-src-address: 2001:db8::254\n")
+        .append("      sync-interval: 1h\n      startup-min-delay: 2s\n      startup-max-delay: 60s\n")
+        .append("  healthchecks:\n    tcp: { type: tcp, port: ").append(port)
+        .append(", interval: 1s, timeout: 500ms, rise: 1, fall: 1 }\n  backends:\n");
+    for (int i = 0; i < BACKENDS; i++) {
+      y.append("    b").append(i).append(": { address: ").append(backend(i)).append(", healthcheck: tcp }\n");
+    }
+    y.append("  frontends:\n");
+    for (int f = 0; f < FRONTENDS; f++) {
+      y.append("    f").append(f).append(":\n      address: 198.18.").append(f / 250).append('.').append(f % 250 + 1)
+          .append("\n      protocol: tcp\n      port: 80\n      pools:\n        - name: main\n          backends: {");
+      for (int k = 0; k < PER_FRONTEND; k++) {
+        y.append(k == 0 ? " " : ", ").append('b').append((f + k) % BACKENDS).append(": {}");
+      }
+      y.append(" }\n");
+    }
+    Path config = dir.resolve("maglev.yaml");
+    Files.writeString(config, y);
+    Path log = dir.resolve("maglevd.log");
+
+    Process sim = new ProcessBuilder(build.resolve("bin/maglev-vppsim").toString(), "--api-addr", dir.resolve("api.sock").toString(),
+            "--stats-addr", dir.resolve("stats.sock").toString(), "--control-addr", dir.resolve("control.sock").toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("sim.log").toFile()).start();
+    while (!Files.exists(dir.resolve("control.sock"))) {
+      Thread.sleep(50);
+    }
+    Process maglevd = new ProcessBuilder(build.resolve("bin/maglevd").toString(), "--config", config.toString(),
+            "--grpc-addr", "127.0.0.1:19290", "--metrics-addr", "", "--vpp-api-addr", dir.resolve("api.sock").toString(),
+            "--vpp-stats-addr", dir.resolve("stats.sock").toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    int exit = 0;
+    ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", 19290).usePlaintext().build();
+    try {
+      waitFor(dir, "vips " + FRONTENDS + " ass " + FRONTENDS * PER_FRONTEND, 120);
+      // 1. from empty: the simulator restarts and loses everything; maglevd reconnects and programs it
+      Instant restart = Instant.now();
+      control(dir, "restart");
+      waitFor(dir, "vips " + FRONTENDS + " ass " + FRONTENDS * PER_FRONTEND, 120);
+      JsonObject done = records(log, "vpp-lb-sync-done").stream()
+          .filter(o -> o.get("trigger").getAsString().equals("connect") && Instant.parse(o.get("time").getAsString()).isAfter(restart))
+          .findFirst().orElseThrow();
+      System.out.printf("program from empty: %,d writes in %d ms (target < 2,000 ms)%n",
+          done.get("writes").getAsLong(), done.get("duration_ms").getAsLong());
+
+      // 2. a full sync with nothing to do
+      MaglevGrpc.MaglevBlockingStub stub = MaglevGrpc.newBlockingStub(ch);
+      long writesBefore = writes(dir);
+      long[] t = new long[7];
+      for (int i = 0; i < t.length; i++) {
+        long s = System.nanoTime();
+        SyncVPPLBStateResponse r = stub.withDeadlineAfter(60, TimeUnit.SECONDS).syncVPPLBState(SyncVPPLBStateRequest.getDefaultInstance());
+        t[i] = System.nanoTime() - s;
+        if (!r.equals(SyncVPPLBStateResponse.getDefaultInstance())) {
+          throw new IllegalStateException("an in-sync full sync changed something: " + r);
+        }
+      }
+      Arrays.sort(t);
+      System.out.printf("full sync already in sync: median %.1f ms, max %.1f ms, %d writes (target < 300 ms, 0 writes)%n",
+          t[t.length / 2] / 1e6, t[t.length - 1] / 1e6, writes(dir) - writesBefore);
+
+      // 3. all 1,000 backends flap (down, up) three times
+      Instant flapStart = Instant.now();
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < BACKENDS; i++) {
+          down(i);
+        }
+        waitForWeights(dir, log, flapStart, 2 * round + 1);
+        for (int i = 0; i < BACKENDS; i++) {
+          up(i, port);
+        }
+        waitForWeights(dir, log, flapStart, 2 * round + 2);
+      }
+      for (String field : List.of("sent_us", "latency_us")) {
+        List<Long> latencies = new ArrayList<>();
+        for (JsonObject o : records(log, "vpp-lb-sync")) {
+          if (o.has(field) && Instant.parse(o.get("time").getAsString()).isAfter(flapStart)) {
+            latencies.add(o.get(field).getAsLong());
+          }
+        }
+        latencies.sort(null);
+        System.out.printf("transition to weight write %s while 1,000 backends flap: %,d writes, p50 %.2f ms, p99 %.2f ms, max %.2f ms (target p99 < 5 ms)%n",
+            field.equals("sent_us") ? "sent" : "answered by the simulator",
+            latencies.size(), latencies.get(latencies.size() / 2) / 1e3, latencies.get(latencies.size() * 99 / 100) / 1e3,
+            latencies.getLast() / 1e3);
+      }
+    } catch (Exception e) {
+      System.out.println("bench-reconcile failed: " + e);
+      System.out.println("last maglevd log lines:");
+      List<String> lines = Files.readAllLines(log);
+      lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(System.out::println);
+      exit = 1;
+    } finally {
+      ch.shutdownNow();
+      maglevd.destroy();
+      sim.destroy();
+      maglevd.waitFor();
+      sim.waitFor();
+      System.exit(exit);
+    }
+  }
+
+  static final java.util.Map<Integer, java.net.ServerSocket> listeners = new ConcurrentHashMap<>();
+
+  static void up(int i, int port) throws Exception {
+    java.net.ServerSocket s = new java.net.ServerSocket();
+    s.setReuseAddress(true);
+    s.bind(new InetSocketAddress(InetAddress.getByName(backend(i)), port), 64);
+    listeners.put(i, s);
+    Thread.ofVirtual().start(() -> {
+      while (!s.isClosed()) {
+        try {
+          s.accept().close();
+        } catch (java.io.IOException e) {
+          // closed by down()
+        }
+      }
+    });
+  }
+
+  static void down(int i) throws Exception {
+    listeners.remove(i).close();
+  }
+
+  static String backend(int i) {
+    return "127.1." + (i / 250) + "." + (i % 250 + 1);
+  }
+
+  /** Waits until the number of transition-triggered weight writes reaches wave * 16,000. */
+  static void waitForWeights(Path dir, Path log, Instant since, int wave) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      long n = records(log, "vpp-lb-sync").stream()
+          .filter(o -> o.has("latency_us") && Instant.parse(o.get("time").getAsString()).isAfter(since)).count();
+      if (n >= (long) wave * FRONTENDS * PER_FRONTEND) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("flap wave " + wave + " not written within 120 s");
+  }
+
+  static List<JsonObject> records(Path log, String msg) throws Exception {
+    List<JsonObject> out = new ArrayList<>();
+    for (String line : Files.readAllLines(log)) {
+      if (line.startsWith("{") && line.contains("\"msg\":\"" + msg + "\"")) {
+        out.add(JsonParser.parseString(line).getAsJsonObject());
+      }
+    }
+    return out;
+  }
+
+  static String control(Path dir, String command) throws Exception {
+    try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      c.connect(UnixDomainSocketAddress.of(dir.resolve("control.sock")));
+      OutputStream out = Channels.newOutputStream(c);
+      out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8)).readLine();
+    }
+  }
+
+  static long writes(Path dir) throws Exception {
+    String[] w = control(dir, "status").split(" ");
+    return Long.parseLong(w[w.length - 1]);
+  }
+
+  static void waitFor(Path dir, String status, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      last = control(dir, "status");
+      if (last.contains(status)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("simulator never reached '" + status + "', last: " + last);
+  }
+}
