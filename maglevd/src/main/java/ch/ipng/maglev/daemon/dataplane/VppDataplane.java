@@ -252,7 +252,8 @@ public final class VppDataplane implements AutoCloseable {
     l.api().close();
     l.stats().close();
     logger.atInfo().setMessage("vpp-disconnect").addKeyValue("reason", reason).log();
-    retryLater();
+    // at once first (a restarted VPP is back before we notice it left), then every 5 s
+    submit(this::connect);
   }
 
   private void ping() {
