@@ -784,7 +784,12 @@ public final class VppDataplane implements AutoCloseable {
       }
       case Plan.AddAs a -> {
         replaceAs(a.vip(), a.address(), new Plan.ActualAs(a.address(), a.weight(), true));
-        flushed.remove(new Plan.AsKey(a.vip(), a.address()));
+        // an AS added at weight 0 has no flows of its own: there is nothing left to flush
+        if (a.weight() == 0) {
+          flushed.add(new Plan.AsKey(a.vip(), a.address()));
+        } else {
+          flushed.remove(new Plan.AsKey(a.vip(), a.address()));
+        }
         return 2;
       }
       case Plan.DelAs a -> {

@@ -365,6 +365,38 @@ class VppDataplaneTest {
         assertThat(again).isEqualTo(SyncVPPLBStateResponse.getDefaultInstance());
         assertThat(writes(sim)).isEqualTo(before);
 
+        // a disabled backend created at weight 0 has nothing to flush: after VPP is re-programmed
+        // from empty, a sync still finds nothing to do
+        stub(ch).disableBackend(BackendRequest.newBuilder().setName("c").build());
+        assertThat(sim.control("restart")).startsWith("ok");
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () -> {
+                  try (VppConnection fresh = observe(sim)) {
+                    assertThat(weights(new LbClient(fresh), web()))
+                        .isEqualTo(Map.of(A, 100, B, 50, C, 0));
+                  }
+                });
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    stub(ch)
+                        .syncVPPLBState(SyncVPPLBStateRequest.getDefaultInstance())
+                        .equals(SyncVPPLBStateResponse.getDefaultInstance()));
+        long settled = writes(sim);
+        assertThat(stub(ch).syncVPPLBState(SyncVPPLBStateRequest.getDefaultInstance()))
+            .isEqualTo(SyncVPPLBStateResponse.getDefaultInstance());
+        assertThat(writes(sim)).isEqualTo(settled);
+        assertThat(
+                records(d, "vpp-lb-sync").stream()
+                    .filter(o -> o.get("trigger").getAsString().equals("operator"))
+                    .map(o -> o.get("op").getAsString())
+                    .filter(op -> op.startsWith("set weight " + C)))
+            .as("no flush of c after its re-creation at weight 0")
+            .isEmpty();
+
         assertThatThrownBy(
                 () ->
                     stub(ch)
