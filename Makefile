@@ -20,7 +20,7 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN := mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
 PROGRAMS := maglevd maglevc maglev-vppsim
 
-.PHONY: all build test run install-deps install-deps-apt clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile
+.PHONY: all build test run pkg-deb install-deps install-deps-apt clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile
 
 all: build
 
@@ -36,6 +36,14 @@ test: install-deps
 	tests/smoke.sh $(BUILD)
 	tests/make-run.sh $(BUILD)
 	tests/maglevc-shell.sh $(BUILD)
+	scripts/build-deb.sh $(BUILD) $(DEB_VERSION) $(BUILD)/deb
+	tests/pkg-deb.sh $(BUILD)/deb
+
+# Debian packages vpp-maglevd and vpp-maglev into build/deb (version from git).
+DEB_VERSION := $(shell v=$$(sed -n 's#^  <version>\(.*\)-SNAPSHOT</version>#\1#p' pom.xml | head -n1); \
+  echo "$${v:-0.1.0}+git$$(git rev-list --count HEAD 2>/dev/null || echo 0).$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)")
+pkg-deb: build
+	scripts/build-deb.sh $(BUILD) $(DEB_VERSION) $(BUILD)/deb
 
 lint:
 	$(MVN) -q -DskipTests spotless:check compile
@@ -48,9 +56,11 @@ run: install-deps build
 
 # Debian packages the tests need: promtool (prometheus) for the metrics check,
 # ip (iproute2) and setpriv (util-linux) for network namespaces, python3 for
-# the demo backends, tmux for real-terminal tests, groff for the man pages.
+# the demo backends, tmux for real-terminal tests, groff for the man pages,
+# dpkg-dev/fakeroot/lintian/man-db/systemd for building and checking the packages.
 # Idempotent: installs only what is missing.
-APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps groff-base
+APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps groff-base \
+  fakeroot lintian man-db systemd adduser
 install-deps: install-deps-apt
 
 install-deps-apt:

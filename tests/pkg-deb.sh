@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Acceptance for the Debian packages: lintian finds no errors; both install with dpkg -i and
+# apt-get -f install; the installed launchers run; systemd-analyze accepts the unit; purge
+# removes everything, the maglevd user included. Needs root. Usage: tests/pkg-deb.sh DEBDIR
+set -euo pipefail
+debs=$1
+fail() { echo "pkg-deb: FAIL: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "pkg-deb: skipped: installing packages needs root"; exit 0; }
+tmp=$(mktemp -d)
+shim=
+cleanup() {
+  dpkg --purge vpp-maglevd vpp-maglev >/dev/null 2>&1 || true
+  [ -n "$shim" ] && dpkg --purge maglev-test-java21-shim >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+lintian --tag-display-limit 0 "$debs"/*.deb >"$tmp/lintian" 2>&1 || true
+if grep -q '^E:' "$tmp/lintian"; then
+  cat "$tmp/lintian" >&2
+  fail "lintian reports errors"
+fi
+echo "pkg-deb: lintian: no errors ($(grep -c '^W:' "$tmp/lintian" || true) warnings)"
+
+# The packages depend on a Java 21+ runtime from Debian (trixie has openjdk-21 and -25). This
+# machine may be older, with its JDK installed outside dpkg: then a local package standing in
+# for that runtime satisfies the dependency, and the launchers find the JDK under /usr/lib/jvm.
+if [ -z "$(apt-cache madison openjdk-21-jre-headless openjdk-25-jre-headless 2>/dev/null)" ]; then
+  echo "pkg-deb: no openjdk-21/25 package in this machine's Debian ($(cat /etc/debian_version)):" \
+    "installing a local java21-runtime-headless stand-in for the JDK under /usr/lib/jvm"
+  mkdir -p "$tmp/shim/DEBIAN"
+  cat >"$tmp/shim/DEBIAN/control" <<CONTROL
+Package: maglev-test-java21-shim
+Version: 1.0
+Architecture: all
+Maintainer: vpp-maglev tests <vpp-maglev@ipng.ch>
+Provides: java21-runtime-headless
+Description: test stand-in for a Java 21 runtime installed outside dpkg
+CONTROL
+  dpkg-deb --build "$tmp/shim" "$tmp/shim.deb" >/dev/null
+  dpkg -i "$tmp/shim.deb" >/dev/null
+  shim=1
+fi
+
+dpkg -i "$debs"/vpp-maglevd_*.deb "$debs"/vpp-maglev_*.deb >"$tmp/dpkg" 2>&1 || true
+DEBIAN_FRONTEND=noninteractive apt-get -f install -y -qq >>"$tmp/dpkg" 2>&1 \
+  || { cat "$tmp/dpkg" >&2; fail "apt-get -f install"; }
+for p in vpp-maglevd vpp-maglev; do
+  dpkg-query -W -f='${Status}\n' "$p" | grep -q 'install ok installed' \
+    || { cat "$tmp/dpkg" >&2; fail "$p is not installed"; }
+done
+
+/usr/sbin/maglevd --version | grep -q '^maglevd ' || fail "/usr/sbin/maglevd --version"
+/usr/bin/maglevc --version | grep -q '^maglevc ' || fail "/usr/bin/maglevc --version"
+/usr/sbin/maglevd --check --config /etc/vpp-maglev/maglev.yaml >"$tmp/check" 2>&1 \
+  || { cat "$tmp/check" >&2; fail "maglevd --check on the installed config"; }
+getent passwd maglevd >/dev/null || fail "no maglevd user"
+[ -f /usr/share/man/man8/maglevd.8.gz ] || fail "maglevd.8 not installed"
+[ -f /usr/share/bash-completion/completions/maglevc ] || fail "bash completion not installed"
+systemd-analyze verify /usr/lib/systemd/system/vpp-maglev.service >"$tmp/verify" 2>&1 \
+  || { cat "$tmp/verify" >&2; fail "systemd-analyze verify vpp-maglev.service"; }
+
+dpkg --purge vpp-maglevd vpp-maglev >"$tmp/purge" 2>&1 || { cat "$tmp/purge" >&2; fail "purge"; }
+for f in /usr/sbin/maglevd /usr/bin/maglevc /etc/vpp-maglev /etc/default/vpp-maglev \
+    /usr/share/vpp-maglevd /usr/share/vpp-maglev /var/cache/vpp-maglev \
+    /usr/lib/systemd/system/vpp-maglev.service; do
+  [ -e "$f" ] && fail "$f is left after purge"
+done
+getent passwd maglevd >/dev/null && fail "the maglevd user is left after purge"
+echo "pkg-deb: ok"
