@@ -96,6 +96,25 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /**
+   * Every key the parser accepts, by the YAML path of its mapping as docs/config-guide.md names its
+   * sections; a test keeps the guide and the parser in step.
+   */
+  public static Map<String, Set<String>> keysBySection() {
+    Map<String, Set<String>> keys = new java.util.LinkedHashMap<>();
+    keys.put("maglev", MAGLEV);
+    keys.put("maglev.healthchecker", HEALTHCHECKER);
+    keys.put("maglev.vpp", VPP);
+    keys.put("maglev.vpp.lb", LB);
+    keys.put("maglev.healthchecks.<name>", HEALTHCHECK);
+    keys.put("maglev.healthchecks.<name>.params", PARAMS);
+    keys.put("maglev.backends.<name>", BACKEND);
+    keys.put("maglev.frontends.<name>", FRONTEND);
+    keys.put("maglev.frontends.<name>.pools[]", POOL);
+    keys.put("maglev.frontends.<name>.pools[].backends.<name>", POOL_BACKEND);
+    return java.util.Collections.unmodifiableMap(keys);
+  }
+
   /** Reads and validates a config file. */
   public static Config load(Path file) throws ConfigException {
     String text;
