@@ -8,19 +8,22 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.
 COMMIT_HASH := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DATE := $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 
-# One JDK selection, reused by .ci/run: JAVA_HOME if it is >= JAVA_VERSION,
-# else the newest qualifying JDK under /usr/lib/jvm.
-JAVA_HOME := $(shell JAVA_VERSION=$(JAVA_VERSION) scripts/find-jdk.sh)
-ifeq ($(JAVA_HOME),)
-$(error no JDK >= $(JAVA_VERSION) found: set JAVA_HOME or install openjdk-$(JAVA_VERSION)-jdk-headless (see make install-deps))
-endif
-export JAVA_HOME
-export PATH := $(JAVA_HOME)/bin:$(PATH)
+# One JDK selection: JAVA_HOME if it is >= JAVA_VERSION, else the newest
+# qualifying JDK under /usr/lib/jvm. Found again in every recipe, so a JDK that
+# install-deps-jdk just installed is used at once.
+FIND_JDK := JAVA_VERSION=$(JAVA_VERSION) scripts/find-jdk.sh
+JDK = $$($(FIND_JDK))
+NO_JDK := no JDK >= $(JAVA_VERSION) found: set JAVA_HOME, or install openjdk-$(JAVA_VERSION)-jdk-headless (make install-deps-jdk)
 
-MVN := mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
+# For the scripts: the JDK found when make started (they look for one themselves if empty).
+export JAVA_HOME := $(shell $(FIND_JDK))
+
+MVN = jdk=$(JDK); [ -n "$$jdk" ] || { echo "$(NO_JDK)" >&2; exit 1; }; \
+  JAVA_HOME=$$jdk PATH=$$jdk/bin:$$PATH \
+  mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
 PROGRAMS := maglevd maglevc maglev-vppsim
 
-.PHONY: all build test run pkg-deb install-deps install-deps-apt clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile
+.PHONY: all build test run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile
 
 all: build
 
@@ -31,6 +34,7 @@ build:
 # Every test: unit and integration tests (mvn verify: Spotless, Error Prone,
 # enforcer included), then checks of the assembled launchers.
 test: install-deps
+	$(MAKE) --no-print-directory lint
 	$(MVN) verify
 	@scripts/assemble.sh $(BUILD) $(PROGRAMS)
 	tests/smoke.sh $(BUILD)
@@ -45,8 +49,9 @@ DEB_VERSION := $(shell v=$$(sed -n 's#^  <version>\(.*\)-SNAPSHOT</version>#\1#p
 pkg-deb: build
 	scripts/build-deb.sh $(BUILD) $(DEB_VERSION) $(BUILD)/deb
 
+# Formatting (Spotless) and Error Prone (in the compile); the SPA's checks join when it exists.
 lint:
-	$(MVN) -q -DskipTests spotless:check compile
+	$(MVN) -q -DskipTests -Djacoco.skip=true spotless:check compile
 
 fixstyle:
 	$(MVN) -q spotless:apply
@@ -61,7 +66,34 @@ run: install-deps build
 # Idempotent: installs only what is missing.
 APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps groff-base \
   fakeroot lintian man-db systemd adduser
-install-deps: install-deps-apt
+install-deps: install-deps-apt install-deps-jdk
+
+# A JDK >= JAVA_VERSION (make install-deps-jdk JAVA_VERSION=25): found, or installed from Debian.
+install-deps-jdk:
+	@if [ -n "$$($(FIND_JDK))" ]; then exit 0; fi; \
+	pkg=openjdk-$(JAVA_VERSION)-jdk-headless; \
+	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	if [ -n "$$(apt-cache madison $$pkg 2>/dev/null)" ]; then \
+	  echo "installing: $$pkg"; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$pkg; \
+	else \
+	  echo "$(NO_JDK); this Debian ($$(cat /etc/debian_version 2>/dev/null)) has no $$pkg: install a JDK >= $(JAVA_VERSION) under /usr/lib/jvm (e.g. Temurin) or point JAVA_HOME at one" >&2; \
+	  exit 1; \
+	fi
+
+# node and npm >= NODE_VERSION for the SPA (make install-deps-node NODE_VERSION=22).
+NODE_VERSION ?= 20
+install-deps-node:
+	@have=$$(node --version 2>/dev/null | sed -n 's/^v\{0,1\}\([0-9][0-9]*\).*/\1/p'); \
+	if [ -n "$$have" ] && [ "$$have" -ge $(NODE_VERSION) ] && command -v npm >/dev/null; then exit 0; fi; \
+	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	cand=$$(apt-cache policy nodejs 2>/dev/null | sed -n 's/^ *Candidate: \([0-9]*:\)\{0,1\}\([0-9][0-9]*\).*/\2/p'); \
+	if [ -n "$$cand" ] && [ "$$cand" -ge $(NODE_VERSION) ]; then \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm; \
+	else \
+	  echo "node >= $(NODE_VERSION) is needed for the SPA; found $${have:-none}, Debian offers $${cand:-none}: install it from nodejs.org or set NODE_VERSION" >&2; \
+	  exit 1; \
+	fi
 
 install-deps-apt:
 	@missing=""; for p in $(APT_PACKAGES); do \
