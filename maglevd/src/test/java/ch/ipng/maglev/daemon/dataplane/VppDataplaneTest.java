@@ -271,24 +271,6 @@ class VppDataplaneTest {
       assertThat(buckets(lb, web())).isEqualTo(Map.of(A, counts[1], B, counts[2], C, 0));
       assertThat(VppConnection.await(lb.vips())).hasSize(2);
 
-      // c, already at weight 0 in the standby pool, is disabled: its flows are flushed anyway
-      ManagedChannel ch =
-          NettyChannelBuilder.forAddress("127.0.0.1", d.grpcPort()).usePlaintext().build();
-      try {
-        stub(ch).disableBackend(BackendRequest.newBuilder().setName("c").build());
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .untilAsserted(
-                () -> {
-                  assertThat(syncOps(d))
-                      .contains("set weight " + C + " 0 flush on 192.0.2.10/32 tcp/80");
-                  assertThat(weights(lb, web())).isEqualTo(Map.of(A, 100, B, 50, C, 0));
-                });
-        stub(ch).enableBackend(BackendRequest.newBuilder().setName("c").build());
-      } finally {
-        ch.shutdownNow();
-      }
-
       // a goes down: weight 0 with flush (flush-on-down defaults to true); dns fails closed
       a.close();
       a = null;
@@ -324,6 +306,23 @@ class VppDataplaneTest {
                 assertThat(weights(lb, web())).isEqualTo(Map.of(A, 100, B, 0, C, 0));
                 assertThat(weights(lb, dns())).isEqualTo(Map.of(A, 100));
               });
+      // c carried traffic, then went back to standby at weight 0 without a flush (it is up):
+      // disabling it now still flushes its flows
+      ManagedChannel ch =
+          NettyChannelBuilder.forAddress("127.0.0.1", d.grpcPort()).usePlaintext().build();
+      try {
+        stub(ch).disableBackend(BackendRequest.newBuilder().setName("c").build());
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () -> {
+                  assertThat(syncOps(d))
+                      .contains("set weight " + C + " 0 flush on 192.0.2.10/32 tcp/80");
+                  assertThat(weights(lb, web())).isEqualTo(Map.of(A, 100, B, 0, C, 0));
+                });
+      } finally {
+        ch.shutdownNow();
+      }
     }
   }
 
