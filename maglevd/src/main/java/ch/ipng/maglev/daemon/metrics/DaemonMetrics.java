@@ -9,7 +9,6 @@ import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.FrontendState;
-import ch.ipng.maglev.daemon.probe.ProbeCode;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -23,11 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,23 +32,17 @@ import java.util.concurrent.TimeUnit;
  * weights, probe counts and durations, and transitions. Gauges read the checker at scrape time.
  */
 public final class DaemonMetrics implements ProbeListener {
-  /** Few buckets: the histogram exists per backend, so its size is multiplied by thousands. */
-  private static final Duration[] PROBE_BUCKETS = {
-    Duration.ofMillis(5),
-    Duration.ofMillis(25),
-    Duration.ofMillis(100),
-    Duration.ofMillis(250),
-    Duration.ofSeconds(1),
-    Duration.ofSeconds(5)
-  };
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Map<String, List<Meter>> backendMeters = new HashMap<>();
   private final Map<String, List<Meter>> frontendMeters = new HashMap<>();
-  private final Map<String, ProbeMeters> probeMeters =
-      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Optional<Checker> checker = Optional.empty();
+  private final BackendCollector backendCollector = new BackendCollector(() -> checker);
+
+  private DaemonMetrics() {
+    registry.getPrometheusRegistry().register(backendCollector);
+  }
+
   private final Timer lateness =
       Timer.builder("maglev.probe.lateness")
           .description("How late probes start against their schedule (scheduler health)")
@@ -73,37 +64,7 @@ public final class DaemonMetrics implements ProbeListener {
 
   /** Registers gauges for the backends and frontends of {@code config}, dropping old ones. */
   public synchronized void configApplied(Config config) {
-    Set<String> backends = new HashSet<>(config.backends().keySet());
-    for (String gone : new ArrayList<>(backendMeters.keySet())) {
-      if (!backends.contains(gone)) {
-        backendMeters.remove(gone).forEach(registry::remove);
-        probeMeters.keySet().removeIf(k -> k.startsWith(gone + "\0"));
-      }
-    }
-    for (String b : backends) {
-      if (backendMeters.containsKey(b)) {
-        continue;
-      }
-      List<Meter> meters = new ArrayList<>();
-      for (BackendState s : BackendState.values()) {
-        meters.add(
-            Gauge.builder("maglev.backend.state", () -> stateOf(b) == s ? 1 : 0)
-                .description("1 for the backend's current state, 0 for the others")
-                .tags("backend", b, "state", s.label())
-                .register(registry));
-      }
-      meters.add(
-          Gauge.builder("maglev.backend.health", () -> checker.map(c -> c.counter(b)).orElse(0))
-              .description("The backend's rise/fall counter, 0 to rise+fall-1")
-              .tags("backend", b)
-              .register(registry));
-      meters.add(
-          Gauge.builder("maglev.backend.enabled", () -> stateOf(b) == BackendState.DISABLED ? 0 : 1)
-              .description("0 while the backend is disabled")
-              .tags("backend", b)
-              .register(registry));
-      backendMeters.put(b, meters);
-    }
+    backendCollector.backends(new ArrayList<>(config.backends().keySet()));
     for (List<Meter> meters : frontendMeters.values()) {
       meters.forEach(registry::remove);
     }
@@ -166,54 +127,10 @@ public final class DaemonMetrics implements ProbeListener {
 
   @Override
   public void probed(String backend, HealthCheck check, ProbeResult result) {
-    // Meters are looked up once per backend, type and code: a registry lookup per probe costs
-    // more than the probe's own bookkeeping.
-    ProbeMeters m =
-        probeMeters.computeIfAbsent(
-            backend + "\0" + check.type().configName(),
-            k -> new ProbeMeters(backend, check.type().configName()));
-    m.counter(result.ok(), result.code()).increment();
-    m.duration.record(result.latencyNanos(), TimeUnit.NANOSECONDS);
+    backendCollector.probed(
+        backend, check.type().configName(), result.ok(), result.code(), result.latencyNanos());
   }
 
-  /** One backend's probe meters for one check type. */
-  private final class ProbeMeters {
-    final String backend;
-    final String type;
-    final Timer duration;
-    final Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
-
-    ProbeMeters(String backend, String type) {
-      this.backend = backend;
-      this.type = type;
-      this.duration =
-          Timer.builder("maglev.probe.duration")
-              .description("How long probes took")
-              .tags("backend", backend, "type", type)
-              .serviceLevelObjectives(PROBE_BUCKETS)
-              .register(registry);
-    }
-
-    Counter counter(boolean ok, ProbeCode code) {
-      return counters.computeIfAbsent(
-          (ok ? "+" : "-") + code.name(),
-          k ->
-              Counter.builder("maglev.probe")
-                  .description("Probes sent, by outcome")
-                  .tags(
-                      "backend",
-                      backend,
-                      "type",
-                      type,
-                      "result",
-                      ok ? "success" : "failure",
-                      "code",
-                      code.label())
-                  .register(registry));
-    }
-  }
-
-  @Override
   public void started(long latenessNanos) {
     lateness.record(latenessNanos, TimeUnit.NANOSECONDS);
   }
