@@ -15,6 +15,10 @@ import ch.ipng.maglev.proto.WatchRequest;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +42,7 @@ final class Session implements AutoCloseable {
   private final boolean json;
   private StopWatcher stopWatcher = stop -> () -> {};
   private @Nullable ManagedChannel channel;
+  private @Nullable EventLoopGroup eventLoop;
 
   Session(String server, Output output, boolean json) {
     this.server = server;
@@ -72,8 +77,18 @@ final class Session implements AutoCloseable {
   private synchronized ManagedChannel channel() {
     if (channel == null) {
       HostPort hp = HostPort.parse(server);
+      // An event loop of our own, so close() can stop it: a thread left in epoll_wait makes the
+      // JVM's exit wait 300 ms for it, which a one-shot command would pay every time.
+      eventLoop =
+          new MultiThreadIoEventLoopGroup(
+              1,
+              (java.util.concurrent.ThreadFactory)
+                  r -> Thread.ofPlatform().daemon().name("maglevc-io").unstarted(r),
+              NioIoHandler.newFactory());
       channel =
           NettyChannelBuilder.forAddress(hp.host(), hp.port())
+              .eventLoopGroup(eventLoop)
+              .channelType(NioSocketChannel.class)
               .usePlaintext()
               .userAgent("maglevc")
               .build();
@@ -145,6 +160,9 @@ final class Session implements AutoCloseable {
   public synchronized void close() {
     if (channel != null) {
       channel.shutdownNow();
+    }
+    if (eventLoop != null) {
+      eventLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1000);
     }
   }
 
