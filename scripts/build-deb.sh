@@ -8,7 +8,9 @@ build=$1
 version=$2
 out=$3
 root=$(cd "$(dirname "$0")/.." && pwd)
-arch=$(dpkg --print-architecture)
+# The jars carry their native parts for both amd64 and arm64 (netty's epoll for x86_64 and
+# aarch_64, jffi for every Linux), so one package serves both.
+arch=all
 maintainer="vpp-maglev developers <vpp-maglev@ipng.ch>"
 # Debian trixie's runtimes, and the virtual package newer JDK packages provide.
 java_depends="openjdk-25-jre-headless | openjdk-21-jre-headless | java21-runtime-headless"
