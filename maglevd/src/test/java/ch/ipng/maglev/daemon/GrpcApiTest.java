@@ -58,6 +58,7 @@ class GrpcApiTest {
   Path configFile;
   TestServers.Http web;
   Daemon daemon;
+  EventBus bus;
   ManagedChannel channel;
   MaglevGrpc.MaglevBlockingStub stub;
 
@@ -97,7 +98,7 @@ class GrpcApiTest {
     web = TestServers.http(200, "ok");
     configFile = dir.resolve("maglev.yaml");
     Files.writeString(configFile, config(web.port(), ""));
-    EventBus bus = EventBus.create();
+    bus = EventBus.create();
     LogFanout.install(bus, "warn");
     daemon =
         Daemon.start(
@@ -349,6 +350,9 @@ class GrpcApiTest {
         MaglevGrpc.newBlockingStub(channel)
             .withDeadlineAfter(5, TimeUnit.SECONDS)
             .watchEvents(WatchRequest.newBuilder().setBackend(true).build());
+    // The call starts at once, but the server subscribes a moment later: pausing before that
+    // would publish the transition to nobody.
+    await().until(() -> bus.subscriberCount() > 0);
     stub.pauseBackend(BackendRequest.newBuilder().setName("web1").build());
     Event e = it.next();
     assertThat(e.hasBackend()).isTrue();
