@@ -190,7 +190,8 @@ public class ReconcileBench {
   static List<JsonObject> records(Path log, String msg) throws Exception {
     List<JsonObject> out = new ArrayList<>();
     for (String line : Files.readAllLines(log)) {
-      if (line.startsWith("{") && line.contains("\"msg\":\"" + msg + "\"")) {
+      // the last line may be half written while maglevd runs
+      if (line.startsWith("{") && line.endsWith("}") && line.contains("\"msg\":\"" + msg + "\"")) {
         out.add(JsonParser.parseString(line).getAsJsonObject());
       }
     }

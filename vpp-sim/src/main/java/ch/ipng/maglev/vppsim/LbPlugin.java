@@ -113,6 +113,7 @@ final class LbPlugin {
 
     final Deque<Integer> freeServerSlots = new ArrayDeque<>();
     int[] table;
+    boolean tableStale;
     final long[] counters = new long[4];
 
     Vip(
@@ -423,19 +424,33 @@ final class LbPlugin {
     return OK;
   }
 
+  /**
+   * Marks the VIP's table for a rebuild at its next reading. VPP rebuilds at once; building lazily
+   * gives every reader the same table (it depends only on the active servers and their weights,
+   * which only the calls that mark it change) and spares a burst of weight calls one Maglev
+   * computation each.
+   */
   private void rebuild(Vip vip) {
-    List<MaglevTable.Server> servers = new ArrayList<>();
-    for (As as : vip.servers(this)) {
-      servers.add(
-          new MaglevTable.Server(as.index, inet(as.address), as.weight, as.active && vip.active));
+    vip.tableStale = true;
+  }
+
+  private int[] table(Vip vip) {
+    if (vip.tableStale) {
+      List<MaglevTable.Server> servers = new ArrayList<>();
+      for (As as : vip.servers(this)) {
+        servers.add(
+            new MaglevTable.Server(as.index, inet(as.address), as.weight, as.active && vip.active));
+      }
+      vip.table = MaglevTable.compute(vip.tableLength, servers);
+      vip.tableStale = false;
     }
-    vip.table = MaglevTable.compute(vip.tableLength, servers);
+    return vip.table;
   }
 
   /** Buckets of the VIP's table pointing at this AS. */
   int buckets(Vip vip, As as) {
     int n = 0;
-    for (int b : vip.table) {
+    for (int b : table(vip)) {
       if (b == as.index) {
         n++;
       }

@@ -3,6 +3,7 @@ package ch.ipng.maglev.daemon.checker;
 import ch.ipng.maglev.daemon.checker.BackendWorker.Action;
 import ch.ipng.maglev.daemon.checker.CheckerException.Reason;
 import ch.ipng.maglev.daemon.config.Backend;
+import ch.ipng.maglev.daemon.config.BackendIndex;
 import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.Frontend;
 import ch.ipng.maglev.daemon.config.HealthCheck;
@@ -17,6 +18,7 @@ import ch.ipng.maglev.daemon.probe.Probers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +54,8 @@ public final class Checker implements AutoCloseable {
 
   private final Map<String, FrontendState> frontendStates = new HashMap<>();
   private volatile @Nullable Config config;
+  // written under this object's lock, with config
+  private @Nullable BackendIndex backendIndex;
   private @Nullable Probers probers;
   private @Nullable String netns;
 
@@ -112,6 +116,7 @@ public final class Checker implements AutoCloseable {
     Probers p = Objects.requireNonNull(probers);
     int history = next.healthchecker().transitionHistory();
     config = next;
+    backendIndex = BackendIndex.of(next);
 
     for (Backend b : next.backends().values()) {
       HealthCheck hc = next.healthchecks().get(b.healthcheck());
@@ -181,30 +186,44 @@ public final class Checker implements AutoCloseable {
     bus.publish(
         new MaglevEvent.BackendTransition(
             t.time(), backend, t.from(), t.to(), t.code(), t.detail()));
-    updateFrontends();
+    updateFrontends(backend);
   }
 
   /** Recomputes every frontend's state and publishes the changes. */
   private void updateFrontends() {
+    updateFrontends(null);
+  }
+
+  /**
+   * Recomputes the state of the frontends that reference {@code backend} (all of them when null)
+   * and publishes the changes. Only those can change on a transition, and recomputing all of them
+   * made a burst of transitions cost frontends × transitions.
+   */
+  private void updateFrontends(@Nullable String backend) {
     List<MaglevEvent.FrontendTransition> changes = new ArrayList<>();
     synchronized (this) {
       Config c = config;
       if (c == null) {
         return;
       }
-      Map<String, FrontendState> now = new HashMap<>();
-      for (Frontend f : c.frontends().values()) {
+      Collection<Frontend> which =
+          backend == null
+              ? c.frontends().values()
+              : Objects.requireNonNull(backendIndex).frontendsOf(backend);
+      Map<String, FrontendState> now = new LinkedHashMap<>();
+      for (Frontend f : which) {
         now.put(f.name(), frontend(c, f).view().state());
       }
       Instant time = Instant.now();
-      for (Frontend f : c.frontends().values()) {
-        FrontendState before = frontendStates.getOrDefault(f.name(), FrontendState.UNKNOWN);
-        FrontendState after = now.get(f.name());
-        if (before != after) {
-          changes.add(new MaglevEvent.FrontendTransition(time, f.name(), before, after));
+      for (Map.Entry<String, FrontendState> e : now.entrySet()) {
+        FrontendState before = frontendStates.getOrDefault(e.getKey(), FrontendState.UNKNOWN);
+        if (before != e.getValue()) {
+          changes.add(new MaglevEvent.FrontendTransition(time, e.getKey(), before, e.getValue()));
         }
       }
-      frontendStates.clear();
+      if (backend == null) {
+        frontendStates.clear(); // frontends gone from the config go with it
+      }
       frontendStates.putAll(now);
       // Publish under the lock so subscribers see frontend changes in the order they happen.
       for (MaglevEvent.FrontendTransition t : changes) {

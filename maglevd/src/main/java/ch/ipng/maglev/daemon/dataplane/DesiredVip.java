@@ -12,17 +12,19 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
  * What VPP should hold for one frontend: a host-prefix VIP whose encap follows the backends'
  * address family, and one AS per backend with the effective (weight, flush).
  *
- * @param ases AS address to its weight, IPv4 before IPv6, numerically ascending
+ * @param ases AS address to its weight, iterating IPv4 before IPv6, numerically ascending
  * @param backends AS address to the backend's name
  */
 public record DesiredVip(
@@ -54,15 +56,15 @@ public record DesiredVip(
     for (Frontend f : config.frontends().values()) {
       out.add(of(config, status.apply(f.name())));
     }
-    out.sort(Comparator.comparing(DesiredVip::key, VIP_ORDER));
+    sortByVip(out, DesiredVip::key);
     return out;
   }
 
   /** One frontend's desired VIP. A backend in several pools carries its largest weight. */
   public static DesiredVip of(Config config, FrontendStatus status) {
     Frontend f = status.frontend();
-    Map<InetAddress, EffectiveWeights.Weight> ases = new TreeMap<>(ADDRESS_ORDER);
-    Map<InetAddress, String> names = new TreeMap<>(ADDRESS_ORDER);
+    Map<InetAddress, EffectiveWeights.Weight> weights = new HashMap<>();
+    Map<InetAddress, String> firstNames = new HashMap<>();
     boolean v6Backends = false;
     boolean anyBackend = false;
     for (Map<String, EffectiveWeights.Weight> pool : status.view().pools()) {
@@ -75,19 +77,80 @@ public record DesiredVip(
         anyBackend = true;
         v6Backends |= a instanceof Inet6Address;
         EffectiveWeights.Weight w = b.getValue();
-        EffectiveWeights.Weight prev = ases.get(a);
+        EffectiveWeights.Weight prev = weights.get(a);
         if (prev == null || w.weight() > prev.weight()) {
-          ases.put(a, w);
+          weights.put(a, w);
         } else if (prev.weight() == 0 && w.weight() == 0 && w.flush() && !prev.flush()) {
-          ases.put(a, w);
+          weights.put(a, w);
         }
-        names.putIfAbsent(a, backend.name());
+        firstNames.putIfAbsent(a, backend.name());
       }
     }
+    // hash maps iterating in address order: this runs for every frontend a transition touches
+    Map<InetAddress, EffectiveWeights.Weight> ases = new LinkedHashMap<>();
+    Map<InetAddress, String> names = new LinkedHashMap<>();
+    for (InetAddress a : inAddressOrder(weights.keySet())) {
+      ases.put(a, weights.get(a));
+      names.put(a, firstNames.get(a));
+    }
     boolean v6 = anyBackend ? v6Backends : !(f.address() instanceof Inet4Address);
-    int length = f.address() instanceof Inet4Address ? 32 : 128;
-    VipKey key = new VipKey(f.address(), length, f.protocol().number(), f.port());
     return new DesiredVip(
-        f.name(), key, v6 ? Encap.GRE6 : Encap.GRE4, f.srcIpSticky(), ases, names);
+        f.name(), keyOf(f), v6 ? Encap.GRE6 : Encap.GRE4, f.srcIpSticky(), ases, names);
+  }
+
+  /**
+   * The addresses in {@link #ADDRESS_ORDER}, each address's bytes copied once (the comparator
+   * copies them on every comparison).
+   */
+  static List<InetAddress> inAddressOrder(Collection<InetAddress> addresses) {
+    List<InetAddress> out = new ArrayList<>(addresses);
+    sortByAddress(out, a -> a);
+    return out;
+  }
+
+  /** Sorts in {@link #ADDRESS_ORDER} of each element's address. */
+  static <T> void sortByAddress(List<T> list, Function<T, InetAddress> address) {
+    sortByAddress(list, address, (x, y) -> 0);
+  }
+
+  /** Sorts in {@link #VIP_ORDER} of each element's VIP, as {@link #inAddressOrder} does. */
+  static <T> void sortByVip(List<T> list, Function<T, VipKey> vip) {
+    sortByAddress(
+        list,
+        t -> vip.apply(t).prefix(),
+        Comparator.comparing(
+            vip,
+            Comparator.comparingInt(VipKey::length)
+                .thenComparingInt(VipKey::protocol)
+                .thenComparingInt(VipKey::port)));
+  }
+
+  private static <T> void sortByAddress(
+      List<T> list, Function<T, InetAddress> address, Comparator<T> then) {
+    if (list.size() < 2) {
+      return;
+    }
+    record Keyed<T>(byte[] bytes, T item) {}
+    List<Keyed<T>> keyed = new ArrayList<>(list.size());
+    for (T t : list) {
+      keyed.add(new Keyed<>(address.apply(t).getAddress(), t));
+    }
+    keyed.sort(
+        (x, y) -> {
+          int c = Integer.compare(x.bytes().length, y.bytes().length);
+          if (c == 0) {
+            c = Arrays.compareUnsigned(x.bytes(), y.bytes());
+          }
+          return c != 0 ? c : then.compare(x.item(), y.item());
+        });
+    for (int i = 0; i < keyed.size(); i++) {
+      list.set(i, keyed.get(i).item());
+    }
+  }
+
+  /** A frontend's VIP: its address as a host prefix, protocol and port. */
+  public static VipKey keyOf(Frontend f) {
+    int length = f.address() instanceof Inet4Address ? 32 : 128;
+    return new VipKey(f.address(), length, f.protocol().number(), f.port());
   }
 }

@@ -5,7 +5,6 @@ import ch.ipng.maglev.vpp.lb.LbClient.Encap;
 import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,11 +75,11 @@ public final class Plan {
           strays.add(a);
         }
       }
-      strays.sort(Comparator.comparing(ActualVip::key, DesiredVip.VIP_ORDER));
+      DesiredVip.sortByVip(strays, ActualVip::key);
       strays.forEach(a -> tearDown(a, ops));
     }
     List<DesiredVip> ordered = new ArrayList<>(desired);
-    ordered.sort(Comparator.comparing(DesiredVip::key, DesiredVip.VIP_ORDER));
+    DesiredVip.sortByVip(ordered, DesiredVip::key);
     for (DesiredVip d : ordered) {
       ActualVip a = byKey.get(d.key());
       if (a != null && (a.encap() != d.encap() || a.srcIpSticky() != d.srcIpSticky())) {
@@ -118,7 +117,7 @@ public final class Plan {
           extra.add(as);
         }
       }
-      extra.sort(Comparator.comparing(ActualAs::address, DesiredVip.ADDRESS_ORDER));
+      DesiredVip.sortByAddress(extra, ActualAs::address);
       extra.forEach(as -> ops.add(new DelAs(d.key(), as.address())));
     }
     return ops;
@@ -132,7 +131,7 @@ public final class Plan {
         active.add(as);
       }
     }
-    active.sort(Comparator.comparing(ActualAs::address, DesiredVip.ADDRESS_ORDER));
+    DesiredVip.sortByAddress(active, ActualAs::address);
     active.forEach(as -> ops.add(new DelAs(a.key(), as.address())));
     ops.add(new DelVip(a.key()));
   }

@@ -2,6 +2,8 @@ package ch.ipng.maglev.daemon.dataplane;
 
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.checker.FrontendStatus;
+import ch.ipng.maglev.daemon.config.Backend;
+import ch.ipng.maglev.daemon.config.BackendIndex;
 import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.Frontend;
 import ch.ipng.maglev.daemon.config.VppLbSettings;
@@ -340,12 +342,18 @@ public final class VppDataplane implements AutoCloseable {
         logger.atInfo().setMessage("vpp-warm-up-done").log();
         fullSync("warm-up-end");
       } else if (!handsOff()) {
-        // in VIP order, not config order: the same config in any key order writes the same
-        Config config = checker.config();
-        for (DesiredVip d : DesiredVip.all(config, f -> checker.frontend(f).orElseThrow())) {
-          if (!released.contains(d.frontend()) && released(d.frontend())) {
-            syncFrontend(d.frontend(), null, "warm-up-release");
+        // Only frontends not yet released are looked at: this runs every 100 ms until
+        // startup-max-delay, and must not hold up the transitions queued behind it.
+        List<Frontend> ready = new ArrayList<>();
+        for (Frontend f : checker.config().frontends().values()) {
+          if (!released.contains(f.name()) && released(f.name())) {
+            ready.add(f);
           }
+        }
+        // in VIP order, not config order: the same config in any key order writes the same
+        DesiredVip.sortByVip(ready, DesiredVip::keyOf);
+        for (Frontend f : ready) {
+          syncFrontend(f.name(), null, "warm-up-release");
         }
       }
     }
@@ -371,27 +379,36 @@ public final class VppDataplane implements AutoCloseable {
 
   // ------------------------------------------------------------------ triggers
 
-  private @Nullable Config indexed;
-  private Map<String, List<Frontend>> frontendsByBackend = Map.of();
-
-  /** The frontends referencing a backend, from an index rebuilt when the config changes. */
-  private List<Frontend> frontendsOf(Config config, String backend) {
-    if (config != indexed) {
-      Map<String, List<Frontend>> index = new HashMap<>();
+  /** Lookups derived from one config snapshot, rebuilt when the config changes. */
+  private record Lookups(
+      Config config,
+      BackendIndex frontendsByBackend,
+      Map<VipKey, String> frontendByVip,
+      Map<InetAddress, String> backendByAddress) {
+    static Lookups of(Config config) {
+      Map<VipKey, String> frontends = new HashMap<>();
       for (Frontend f : config.frontends().values()) {
-        for (Frontend.Pool pool : f.pools()) {
-          for (String b : pool.backends().keySet()) {
-            List<Frontend> list = index.computeIfAbsent(b, k -> new ArrayList<>());
-            if (!list.contains(f)) {
-              list.add(f);
-            }
-          }
-        }
+        frontends.putIfAbsent(DesiredVip.keyOf(f), f.name());
       }
-      frontendsByBackend = index;
-      indexed = config;
+      Map<InetAddress, String> backends = new HashMap<>();
+      for (Backend b : config.backends().values()) {
+        backends.putIfAbsent(b.address(), b.name()); // the first by name, as listed
+      }
+      return new Lookups(config, BackendIndex.of(config), frontends, backends);
     }
-    return frontendsByBackend.getOrDefault(backend, List.of());
+  }
+
+  // read by gRPC threads too: an immutable snapshot behind a volatile
+  private volatile @Nullable Lookups lookups;
+
+  private Lookups lookups() {
+    Config config = checker.config();
+    Lookups l = lookups;
+    if (l == null || l.config() != config) {
+      l = Lookups.of(config);
+      lookups = l;
+    }
+    return l;
   }
 
   /** Backends whose transitions wait for the dataplane thread, with the earliest time each. */
@@ -424,14 +441,15 @@ public final class VppDataplane implements AutoCloseable {
     if (l == null) {
       return;
     }
-    Config config = checker.config();
+    Lookups lookups = lookups();
+    Config config = lookups.config();
     List<DesiredVip> desired = new ArrayList<>();
     List<Plan.ActualVip> actual = new ArrayList<>();
     Map<VipKey, Instant> since = new HashMap<>();
     // affected frontends, each with the earliest transition among its backends, in config order
     Map<String, Instant> affected = new HashMap<>();
     for (Map.Entry<String, Instant> b : backends.entrySet()) {
-      for (Frontend f : frontendsOf(config, b.getKey())) {
+      for (Frontend f : lookups.frontendsByBackend().frontendsOf(b.getKey())) {
         affected.merge(f.name(), b.getValue(), (x, y) -> x.isBefore(y) ? x : y);
       }
     }
@@ -892,7 +910,7 @@ public final class VppDataplane implements AutoCloseable {
             actual.add(
                 new Plan.ActualVip(v.key(), v.encap(), f != null && f.srcIpSticky(), List.of()));
           }
-          actual.sort(java.util.Comparator.comparing(Plan.ActualVip::key, DesiredVip.VIP_ORDER));
+          DesiredVip.sortByVip(actual, Plan.ActualVip::key);
           return new LbState(conf, actual, facts, byVip);
         });
   }
@@ -943,22 +961,12 @@ public final class VppDataplane implements AutoCloseable {
 
   /** The frontend a VIP key belongs to, or "". */
   public String frontendOf(VipKey key) {
-    for (Frontend f : checker.config().frontends().values()) {
-      int length = f.address() instanceof java.net.Inet4Address ? 32 : 128;
-      if (new VipKey(f.address(), length, f.protocol().number(), f.port()).equals(key)) {
-        return f.name();
-      }
-    }
-    return "";
+    return lookups().frontendByVip().getOrDefault(key, "");
   }
 
   /** The backend with this address, or "". */
   public String backendOf(InetAddress address) {
-    return checker.config().backends().values().stream()
-        .filter(b -> b.address().equals(address))
-        .map(b -> b.name())
-        .findFirst()
-        .orElse("");
+    return lookups().backendByAddress().getOrDefault(address, "");
   }
 
   /** Leaves VPP as it is: a restart of maglevd must not disturb traffic. */
