@@ -108,15 +108,16 @@ public class ReconcileBench {
 
       // 3. all 1,000 backends flap (down, up) three times
       Instant flapStart = Instant.now();
+      long before = transitionWrites(log);
       for (int round = 0; round < 3; round++) {
         for (int i = 0; i < BACKENDS; i++) {
           down(i);
         }
-        waitForWeights(dir, log, flapStart, 2 * round + 1);
+        waitForWeights(log, before, 2 * round + 1);
         for (int i = 0; i < BACKENDS; i++) {
           up(i, port);
         }
-        waitForWeights(dir, log, flapStart, 2 * round + 2);
+        waitForWeights(log, before, 2 * round + 2);
       }
       for (String field : List.of("sent_us", "latency_us")) {
         List<Long> latencies = new ArrayList<>();
@@ -173,18 +174,42 @@ public class ReconcileBench {
     return "127.1." + (i / 250) + "." + (i % 250 + 1);
   }
 
-  /** Waits until the number of transition-triggered weight writes reaches wave * 16,000. */
-  static void waitForWeights(Path dir, Path log, Instant since, int wave) throws Exception {
+  /**
+   * Waits until the number of transition-triggered weight writes since the flaps began reaches
+   * wave * 16,000. The log is read incrementally and not parsed: re-reading it whole every time
+   * cost the bench more CPU than maglevd's own work, on a two-core machine shared with it.
+   */
+  static void waitForWeights(Path log, long before, int wave) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      long n = records(log, "vpp-lb-sync").stream()
-          .filter(o -> o.has("latency_us") && Instant.parse(o.get("time").getAsString()).isAfter(since)).count();
-      if (n >= (long) wave * FRONTENDS * PER_FRONTEND) {
+      if (transitionWrites(log) - before >= (long) wave * FRONTENDS * PER_FRONTEND) {
         return;
       }
       Thread.sleep(200);
     }
     throw new IllegalStateException("flap wave " + wave + " not written within 120 s");
+  }
+
+  static long tailOffset;
+  static long tailCount;
+  static String tailPartial = "";
+
+  /** Transition-triggered writes logged so far, reading only the part of the log not yet read. */
+  static long transitionWrites(Path log) throws Exception {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.max(0, ch.size() - tailOffset));
+      while (buf.hasRemaining() && ch.read(buf, tailOffset + buf.position()) > 0) {}
+      tailOffset += buf.position();
+      String text = tailPartial + new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+      int end = text.lastIndexOf('\n') + 1;
+      tailPartial = text.substring(end);
+      for (String line : text.substring(0, end).split("\n")) {
+        if (line.contains("\"latency_us\"") && line.contains("\"msg\":\"vpp-lb-sync\"")) {
+          tailCount++;
+        }
+      }
+    }
+    return tailCount;
   }
 
   static List<JsonObject> records(Path log, String msg) throws Exception {

@@ -86,9 +86,15 @@ public final class VppDataplane implements AutoCloseable {
   private final Clock clock;
   private final Instant startedAt;
   private final ScheduledExecutorService executor;
+  // The counter scrape waits for a large CLI answer: it must not hold up the writes.
+  private final ScheduledExecutorService scraper;
+  // Guards publishing a scrape against a disconnect clearing what it published.
+  private final Object scrapeLock = new Object();
+
+  // Written on the executor thread only; the scraper reads it.
+  private volatile @Nullable Link link;
 
   // Touched on the executor thread only.
-  private @Nullable Link link;
   private final Map<VipKey, Plan.ActualVip> believed = new LinkedHashMap<>();
   private final Set<Plan.AsKey> flushed = new HashSet<>();
   private final Set<String> released = new HashSet<>();
@@ -113,6 +119,9 @@ public final class VppDataplane implements AutoCloseable {
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("vpp-dataplane").unstarted(r));
+    this.scraper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("vpp-stats").unstarted(r));
   }
 
   /** Starts connecting; health checking does not wait for VPP. */
@@ -128,7 +137,7 @@ public final class VppDataplane implements AutoCloseable {
         PING_INTERVAL.toMillis(),
         PING_INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);
-    d.executor.scheduleWithFixedDelay(
+    d.scraper.scheduleWithFixedDelay(
         d.surviving("vpp-stats", d::scrape),
         SCRAPE_INTERVAL.toMillis(),
         SCRAPE_INTERVAL.toMillis(),
@@ -188,7 +197,11 @@ public final class VppDataplane implements AutoCloseable {
       flushed.clear();
       pushConf(true);
       fullSync("connect");
-      scrape();
+      try {
+        scraper.execute(surviving("vpp-stats", this::scrape));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
     } catch (VppException e) {
       if (api != null) {
         api.close();
@@ -246,11 +259,13 @@ public final class VppDataplane implements AutoCloseable {
     if (l == null || l.api() != which) {
       return;
     }
-    link = null;
+    synchronized (scrapeLock) {
+      link = null;
+      counters = null;
+      metrics.vppDisconnected();
+    }
     info = null;
-    counters = null;
     believed.clear();
-    metrics.vppDisconnected();
     l.api().close();
     l.stats().close();
     logger.atInfo().setMessage("vpp-disconnect").addKeyValue("reason", reason).log();
@@ -933,7 +948,6 @@ public final class VppDataplane implements AutoCloseable {
         }
         out.put(e.getKey(), v);
       }
-      counters = new Counters(clock.instant(), out);
       Map<String, String> frontends = new HashMap<>();
       Map<String, long[]> values = new HashMap<>();
       out.forEach(
@@ -942,7 +956,13 @@ public final class VppDataplane implements AutoCloseable {
             values.put(label, v);
             frontends.put(label, frontendOf(key));
           });
-      metrics.vipCounters(frontends, values);
+      synchronized (scrapeLock) {
+        if (link != l) {
+          return; // disconnected meanwhile: nothing of this connection is shown any more
+        }
+        counters = new Counters(clock.instant(), out);
+        metrics.vipCounters(frontends, values);
+      }
     } catch (VppException e) {
       logger.atWarn().setMessage("vpp-stats-failed").addKeyValue("error", e.getMessage()).log();
     }
@@ -981,6 +1001,7 @@ public final class VppDataplane implements AutoCloseable {
             l.api().close();
           }
         });
+    scraper.shutdownNow();
     executor.shutdown();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
