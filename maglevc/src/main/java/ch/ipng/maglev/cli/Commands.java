@@ -3,6 +3,7 @@ package ch.ipng.maglev.cli;
 import ch.ipng.maglev.cli.tree.Invocation;
 import ch.ipng.maglev.cli.tree.Node;
 import ch.ipng.maglev.cli.tree.Node.Slot;
+import ch.ipng.maglev.common.Version;
 import ch.ipng.maglev.proto.BackendInfo;
 import ch.ipng.maglev.proto.BackendRequest;
 import ch.ipng.maglev.proto.CheckConfigRequest;
@@ -131,7 +132,7 @@ final class Commands {
     out()
         .fields(
             List.of(
-                new String[] {"maglevc", Version.describe()},
+                new String[] {"maglevc", Version.current().summary()},
                 new String[] {"server", session.server()}));
   }
 

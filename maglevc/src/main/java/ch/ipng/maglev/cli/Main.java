@@ -2,6 +2,7 @@ package ch.ipng.maglev.cli;
 
 import ch.ipng.maglev.cli.tree.Node;
 import ch.ipng.maglev.cli.tree.Resolver;
+import ch.ipng.maglev.common.Version;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.OutputStreamWriter;
@@ -112,7 +113,7 @@ public final class Main {
     Output out = new Output(pw, o.color());
     switch (o.mode()) {
       case "version" -> {
-        pw.println("maglevc " + Version.describe());
+        pw.println(Version.current().describe("maglevc"));
         return OK;
       }
       case "help" -> {

@@ -2,6 +2,7 @@ package ch.ipng.maglev.cli;
 
 import ch.ipng.maglev.cli.tree.Node;
 import ch.ipng.maglev.cli.tree.Resolver;
+import ch.ipng.maglev.common.Version;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class Shell {
             });
     reader.getKeyMaps().get(LineReader.MAIN).bind(new Reference("maglev-help"), "?");
 
-    out.line("maglevc " + Version.describe() + ", server " + session.server());
+    out.line(Version.current().describe("maglevc") + ", server " + session.server());
     out.line("TAB completes, ? shows what may follow, quit or Ctrl-D leaves.");
     out.flush();
     while (true) {

@@ -1,5 +1,6 @@
 package ch.ipng.maglev.daemon;
 
+import ch.ipng.maglev.common.Version;
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;

@@ -1,11 +1,13 @@
 package ch.ipng.maglev.daemon;
 
+import ch.ipng.maglev.common.Levels;
+import ch.ipng.maglev.common.ListenAddress;
+import ch.ipng.maglev.common.Version;
 import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.ConfigException;
 import ch.ipng.maglev.daemon.config.ConfigLoader;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
-import ch.ipng.maglev.daemon.events.Levels;
 import ch.ipng.maglev.daemon.log.LogFanout;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package ch.ipng.maglev.daemon.events;
 
+import ch.ipng.maglev.common.Levels;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package ch.ipng.maglev.daemon.grpc;
 
+import ch.ipng.maglev.common.Levels;
 import ch.ipng.maglev.daemon.checker.BackendStatus;
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.checker.CheckerException;
@@ -7,7 +8,6 @@ import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
-import ch.ipng.maglev.daemon.events.Levels;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.proto.BackendInfo;

@@ -1,5 +1,6 @@
 package ch.ipng.maglev.daemon.log;
 
+import ch.ipng.maglev.common.logging.JsonLineEncoder;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.qos.logback.classic.Level;

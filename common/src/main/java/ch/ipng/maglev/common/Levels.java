@@ -1,4 +1,4 @@
-package ch.ipng.maglev.daemon.events;
+package ch.ipng.maglev.common;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package ch.ipng.maglev.daemon.log;
+package ch.ipng.maglev.common.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -46,12 +46,12 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
   }
 
   /** "DEBUG", "INFO", "WARN", "ERROR" as slog prints them. */
-  static String levelName(Level level) {
+  public static String levelName(Level level) {
     return level.toInt() <= Level.DEBUG_INT ? "DEBUG" : level.levelStr;
   }
 
   /** Key/values of the record, plus "logger" for library records and "error" for throwables. */
-  static Map<String, String> attributes(ILoggingEvent event) {
+  public static Map<String, String> attributes(ILoggingEvent event) {
     Map<String, String> attrs = new LinkedHashMap<>();
     if (event.getKeyValuePairs() != null) {
       for (KeyValuePair kv : event.getKeyValuePairs()) {

@@ -1,16 +1,16 @@
-package ch.ipng.maglev.daemon;
+package ch.ipng.maglev.common;
 
 import com.google.common.net.InetAddresses;
 import java.net.InetSocketAddress;
 
 /** Parses Go-style listen addresses: ":9090", "127.0.0.1:9090", "[::1]:9090", "localhost:9090". */
-final class ListenAddress {
+public final class ListenAddress {
   private ListenAddress() {}
 
   /**
    * @throws IllegalArgumentException naming the flag and the expected form
    */
-  static InetSocketAddress parse(String flag, String text) {
+  public static InetSocketAddress parse(String flag, String text) {
     int colon = text.lastIndexOf(':');
     if (colon < 0) {
       throw invalid(flag, text);

@@ -1,10 +1,10 @@
-package ch.ipng.maglev.daemon;
+package ch.ipng.maglev.common;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The build's version, commit and date, written into the jar by the build. */
+/** The build's version, commit and date, written into the common jar by the build. */
 public record Version(String version, String commit, String date) {
   private static final Version CURRENT = load();
 
@@ -14,7 +14,12 @@ public record Version(String version, String commit, String date) {
 
   /** "maglevd 1.2.3 (commit abc123, built 2026-11-25T00:00:00Z)". */
   public String describe(String program) {
-    return program + " " + version + " (commit " + commit + ", built " + date + ")";
+    return program + " " + summary();
+  }
+
+  /** "1.2.3 (commit abc123, built 2026-11-25T00:00:00Z)". */
+  public String summary() {
+    return version + " (commit " + commit + ", built " + date + ")";
   }
 
   /** The User-Agent of HTTP probes. */
