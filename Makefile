@@ -21,7 +21,7 @@ export JAVA_HOME := $(shell $(FIND_JDK))
 MVN = jdk=$(JDK); [ -n "$$jdk" ] || { echo "$(NO_JDK)" >&2; exit 1; }; \
   JAVA_HOME=$$jdk PATH=$$jdk/bin:$$PATH \
   mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
-PROGRAMS := maglevd maglevc maglev-vppsim
+PROGRAMS := maglevd maglevc maglevd-frontend maglev-vppsim
 
 .PHONY: all build test run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile
 

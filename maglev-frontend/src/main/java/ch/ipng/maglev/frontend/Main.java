@@ -1,0 +1,210 @@
+package ch.ipng.maglev.frontend;
+
+import ch.ipng.maglev.common.Levels;
+import ch.ipng.maglev.common.ListenAddress;
+import ch.ipng.maglev.common.Version;
+import ch.ipng.maglev.frontend.http.Api;
+import ch.ipng.maglev.frontend.http.FrontendServer;
+import ch.ipng.maglev.frontend.sse.SseBroker;
+import ch.ipng.maglev.frontend.upstream.Maglevds;
+import ch.qos.logback.classic.Level;
+import com.google.gson.JsonObject;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * maglevd-frontend's entry point. Exit codes: 0 success (also after SIGTERM/SIGINT), 1 a usage
+ * error, 3 the listener could not start. SIGHUP is ignored: there is nothing to reload.
+ */
+public final class Main {
+  static final int OK = 0;
+  static final int USAGE = 1;
+  static final int STARTUP_FAILED = 3;
+
+  private Main() {}
+
+  @Command(
+      name = "maglevd-frontend",
+      description = "The web dashboard over one or more maglevds.",
+      sortOptions = false)
+  static final class Options {
+    @Option(
+        names = {"--server", "-server"},
+        paramLabel = "ADDR[,ADDR...]",
+        description = "maglevd gRPC addresses, comma-separated (env MAGLEV_FRONTEND_SERVER).",
+        defaultValue = "${env:MAGLEV_FRONTEND_SERVER:-localhost:9090}")
+    String server = "localhost:9090";
+
+    @Option(
+        names = {"--listen", "-listen"},
+        paramLabel = "ADDR",
+        description = "HTTP listen address (env MAGLEV_FRONTEND_LISTEN; default :8080).",
+        defaultValue = "${env:MAGLEV_FRONTEND_LISTEN:-:8080}")
+    String listen = ":8080";
+
+    @Option(
+        names = {"--log-level", "-log-level"},
+        paramLabel = "LEVEL",
+        description = "debug, info, warn or error (env MAGLEV_FRONTEND_LOG_LEVEL; default info).",
+        defaultValue = "${env:MAGLEV_FRONTEND_LOG_LEVEL:-info}")
+    String logLevel = "info";
+
+    @Option(
+        names = {"--version", "-version"},
+        description = "Print the version and exit.")
+    boolean version;
+
+    @Option(
+        names = {"--help", "-h"},
+        usageHelp = true,
+        description = "Show this help.")
+    boolean help;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Options o = new Options();
+    CommandLine cl = new CommandLine(o);
+    try {
+      cl.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      err.println("maglevd-frontend: " + e.getMessage());
+      err.println("Try 'maglevd-frontend --help'.");
+      return USAGE;
+    }
+    if (o.help) {
+      cl.usage(out);
+      return OK;
+    }
+    if (o.version) {
+      out.println(Version.current().describe("maglevd-frontend"));
+      return OK;
+    }
+    InetSocketAddress listen;
+    List<String> servers =
+        Arrays.stream(o.server.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    try {
+      Levels.severity(o.logLevel);
+      listen = ListenAddress.parse("--listen", o.listen);
+      if (servers.isEmpty()) {
+        throw new IllegalArgumentException("--server: no address given (expected: host:port,...)");
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("maglevd-frontend: " + e.getMessage());
+      return USAGE;
+    }
+    setLevel(o.logLevel);
+    Logger logger = LoggerFactory.getLogger(Main.class);
+    Version v = Version.current();
+    logger
+        .atInfo()
+        .setMessage("starting")
+        .addKeyValue("version", v.version())
+        .addKeyValue("commit", v.commit())
+        .addKeyValue("date", v.date())
+        .log();
+
+    CountDownLatch stop = new CountDownLatch(1);
+    @Nullable String[] stopSignal = {null};
+    // A hang-up of the terminal must not stop it, and there is no config to reload.
+    Signal.handle(
+        new Signal("HUP"),
+        s -> logger.atInfo().setMessage("signal-ignored").addKeyValue("signal", "SIGHUP").log());
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(
+          new Signal(name),
+          s -> {
+            stopSignal[0] = "SIG" + name;
+            stop.countDown();
+          });
+    }
+
+    SseBroker broker = SseBroker.create(Clock.systemUTC());
+    Maglevds maglevds;
+    try {
+      maglevds = Maglevds.start(servers, broker);
+    } catch (IllegalArgumentException e) {
+      err.println("maglevd-frontend: " + e.getMessage());
+      return USAGE;
+    }
+    FrontendServer server;
+    try {
+      server = FrontendServer.start(listen, api(maglevds), broker);
+    } catch (RuntimeException e) {
+      logger.atError().setMessage("startup-failed").addKeyValue("error", e.toString()).log();
+      err.println("maglevd-frontend: cannot listen on " + o.listen + ": " + e.getMessage());
+      maglevds.close();
+      return STARTUP_FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      maglevds.close();
+      return STARTUP_FAILED;
+    }
+    logger
+        .atInfo()
+        .setMessage("listening")
+        .addKeyValue("listen", o.listen)
+        .addKeyValue("port", server.address().getPort())
+        .addKeyValue("servers", String.join(",", servers))
+        .log();
+    try {
+      stop.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    logger
+        .atInfo()
+        .setMessage("stopping")
+        .addKeyValue("signal", String.valueOf(stopSignal[0]))
+        .log();
+    server.close();
+    maglevds.close();
+    logger.atInfo().setMessage("stopped").log();
+    return OK;
+  }
+
+  private static Api api(Maglevds maglevds) {
+    Version v = Version.current();
+    JsonObject version = new JsonObject();
+    version.addProperty("version", v.version());
+    version.addProperty("commit", v.commit());
+    version.addProperty("date", v.date());
+    String versionJson = version.toString();
+    return new Api() {
+      @Override
+      public String versionJson() {
+        return versionJson;
+      }
+
+      @Override
+      public String maglevdsJson() {
+        return maglevds.statusJson();
+      }
+    };
+  }
+
+  private static void setLevel(String level) {
+    Level l =
+        switch (Levels.severity(level)) {
+          case 0 -> Level.DEBUG;
+          case 2 -> Level.WARN;
+          case 3 -> Level.ERROR;
+          default -> Level.INFO;
+        };
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(l);
+  }
+}

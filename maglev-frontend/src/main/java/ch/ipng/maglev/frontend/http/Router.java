@@ -1,0 +1,107 @@
+package ch.ipng.maglev.frontend.http;
+
+import ch.ipng.maglev.frontend.sse.SseBroker;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/** Answers one connection's requests; an event-stream request turns it into an SSE stream. */
+final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private final Api api;
+  private final SseBroker broker;
+  private @Nullable SseStream stream;
+
+  Router(Api api, SseBroker broker) {
+    this.api = api;
+    this.broker = broker;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (stream != null) {
+      return; // nothing more is read on an event stream
+    }
+    String path = req.uri().split("\\?", 2)[0];
+    boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
+    if (!get) {
+      reply(ctx, req, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET for " + path));
+      return;
+    }
+    switch (path) {
+      case "/" -> {
+        FullHttpResponse r = empty(HttpResponseStatus.FOUND);
+        r.headers().set(HttpHeaderNames.LOCATION, "/view/");
+        reply(ctx, req, r);
+      }
+      case "/healthz" -> reply(ctx, req, body(HttpResponseStatus.OK, "ok\n", "text/plain"));
+      case "/view/api/version" -> reply(ctx, req, json(api.versionJson()));
+      case "/view/api/maglevds" -> reply(ctx, req, json(api.maglevdsJson()));
+      case "/view/api/events" ->
+          stream = SseStream.open(ctx.channel(), broker, req.headers().get("Last-Event-ID"));
+      default -> reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + path));
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (stream != null && ctx.channel().isWritable()) {
+      stream.writable();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  private static void reply(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r) {
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+    if (req.method().equals(HttpMethod.HEAD)) {
+      r.content().clear();
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    HttpUtil.setKeepAlive(r, keepAlive);
+    var f = ctx.writeAndFlush(r);
+    if (!keepAlive) {
+      f.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private static FullHttpResponse json(String json) {
+    FullHttpResponse r = body(HttpResponseStatus.OK, json, "application/json");
+    r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    return r;
+  }
+
+  private static FullHttpResponse error(HttpResponseStatus status, String message) {
+    return body(status, "{\"error\":" + quote(message) + "}", "application/json");
+  }
+
+  static String quote(String s) {
+    return new com.google.gson.JsonPrimitive(s).toString();
+  }
+
+  private static FullHttpResponse empty(HttpResponseStatus status) {
+    return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+  }
+
+  private static FullHttpResponse body(HttpResponseStatus status, String body, String type) {
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, type + "; charset=utf-8");
+    return r;
+  }
+}

@@ -1,0 +1,246 @@
+package ch.ipng.maglev.frontend.upstream;
+
+import ch.ipng.maglev.frontend.sse.SseBroker;
+import ch.ipng.maglev.proto.Event;
+import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.proto.WatchRequest;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One maglevd: a plaintext gRPC channel, a WatchEvents stream at debug whose events go to the
+ * broker, and a 5 s health check that notices a lost maglevd quickly. A dropped stream is
+ * re-subscribed with a backoff from 1 s to 30 s; the loops outlive any failure.
+ */
+public final class MaglevdClient implements AutoCloseable {
+  static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
+  static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private static final Logger logger = LoggerFactory.getLogger(MaglevdClient.class);
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer().omittingInsignificantWhitespace().preservingProtoFieldNames();
+
+  private final String name;
+  private final String address;
+  private final ManagedChannel channel;
+  private final SseBroker broker;
+  private final ScheduledExecutorService loops;
+  private volatile boolean connected;
+  private volatile String lastError = "";
+  private volatile boolean closed;
+  private volatile Duration backoff = MIN_BACKOFF;
+
+  private MaglevdClient(
+      String name, String address, SseBroker broker, ScheduledExecutorService loops) {
+    this.name = name;
+    this.address = address;
+    this.broker = broker;
+    this.loops = loops;
+    this.channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+  }
+
+  /** Starts the loops of one maglevd; {@code loops} is shared by all clients. */
+  public static MaglevdClient start(
+      String name, String address, SseBroker broker, ScheduledExecutorService loops) {
+    MaglevdClient c = new MaglevdClient(name, address, broker, loops);
+    loops.execute(c::watch);
+    loops.scheduleWithFixedDelay(
+        c.surviving(c::checkHealth), 0, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    return c;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public boolean connected() {
+    return connected;
+  }
+
+  /** Why the last call or stream failed, "" when none has. */
+  public String lastError() {
+    return lastError;
+  }
+
+  private Runnable surviving(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        logger
+            .atWarn()
+            .setMessage("maglevd-loop-failed")
+            .addKeyValue("maglevd", name)
+            .addKeyValue("error", e.toString())
+            .log();
+      }
+    };
+  }
+
+  private void checkHealth() {
+    if (closed) {
+      return;
+    }
+    try {
+      HealthCheckResponse r =
+          HealthGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(HEALTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .check(HealthCheckRequest.getDefaultInstance());
+      setConnected(r.getStatus() == HealthCheckResponse.ServingStatus.SERVING, "not serving");
+    } catch (io.grpc.StatusRuntimeException e) {
+      setConnected(false, describe(e.getStatus()));
+    }
+  }
+
+  private synchronized void setConnected(boolean now, String error) {
+    if (!now) {
+      lastError = error;
+    }
+    if (connected == now) {
+      return;
+    }
+    connected = now;
+    logger
+        .atInfo()
+        .setMessage(now ? "maglevd-connect" : "maglevd-disconnect")
+        .addKeyValue("maglevd", name)
+        .addKeyValue("address", address)
+        .addKeyValue("error", now ? "" : error)
+        .log();
+    JsonObject o = new JsonObject();
+    o.addProperty("maglevd", name);
+    o.addProperty("connected", now);
+    o.addProperty("last_error", lastError);
+    broker.publish("maglevd-status", o.toString());
+  }
+
+  private void watch() {
+    if (closed) {
+      return;
+    }
+    WatchRequest req =
+        WatchRequest.newBuilder()
+            .setLog(true)
+            .setLogLevel("debug")
+            .setBackend(true)
+            .setFrontend(true)
+            .build();
+    MaglevGrpc.newStub(channel)
+        .watchEvents(
+            req,
+            new StreamObserver<>() {
+              @Override
+              public void onNext(Event e) {
+                backoff = MIN_BACKOFF;
+                setConnected(true, "");
+                publish(e);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                ended(describe(Status.fromThrowable(t)));
+              }
+
+              @Override
+              public void onCompleted() {
+                ended("maglevd ended the event stream");
+              }
+            });
+  }
+
+  private void ended(String why) {
+    if (closed) {
+      return;
+    }
+    lastError = why;
+    Duration wait = backoff;
+    backoff =
+        backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    logger
+        .atDebug()
+        .setMessage("maglevd-watch-ended")
+        .addKeyValue("maglevd", name)
+        .addKeyValue("error", why)
+        .addKeyValue("retry_ms", wait.toMillis())
+        .log();
+    try {
+      loops.schedule(surviving(this::watch), wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down
+    }
+  }
+
+  /** One maglevd event as the browser gets it: the proto's JSON plus the maglevd's name. */
+  private void publish(Event e) {
+    String kind =
+        switch (e.getEventCase()) {
+          case BACKEND -> "backend-transition";
+          case FRONTEND -> "frontend-transition";
+          case LOG -> "log";
+          case EVENT_NOT_SET -> null;
+        };
+    if (kind == null) {
+      return;
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("maglevd", name);
+    try {
+      JsonObject body = JsonParser.parseString(JSON.print(e)).getAsJsonObject();
+      body.entrySet().forEach(en -> o.add(en.getKey(), en.getValue()));
+    } catch (InvalidProtocolBufferException ex) {
+      return; // a message JsonFormat cannot print has no place on the page
+    }
+    broker.publish(kind, o.toString());
+  }
+
+  static String describe(Status s) {
+    String d = s.getDescription();
+    return s.getCode() + (d == null || d.isEmpty() ? "" : ": " + d);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    channel.shutdownNow();
+  }
+
+  /** The status of every client, for /view/api/maglevds. */
+  static JsonObject status(MaglevdClient c) {
+    JsonObject o = new JsonObject();
+    o.addProperty("name", c.name());
+    o.addProperty("address", c.address());
+    o.addProperty("connected", c.connected());
+    o.addProperty("last_error", c.lastError());
+    return o;
+  }
+
+  static @Nullable String hostOf(String address) {
+    int colon = address.lastIndexOf(':');
+    String host = colon < 0 ? address : address.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return host.isEmpty() ? null : host;
+  }
+}

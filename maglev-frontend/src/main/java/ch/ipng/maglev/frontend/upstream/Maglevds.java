@@ -1,0 +1,68 @@
+package ch.ipng.maglev.frontend.upstream;
+
+import ch.ipng.maglev.frontend.sse.SseBroker;
+import com.google.gson.JsonArray;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Every maglevd of --server, in that order, each named by its host (host:port if shared). */
+public final class Maglevds implements AutoCloseable {
+  private final List<MaglevdClient> clients;
+  private final ScheduledExecutorService loops;
+
+  private Maglevds(List<MaglevdClient> clients, ScheduledExecutorService loops) {
+    this.clients = List.copyOf(clients);
+    this.loops = loops;
+  }
+
+  /**
+   * Connects to every address.
+   *
+   * @throws IllegalArgumentException naming an address that is empty or given twice
+   */
+  public static Maglevds start(List<String> addresses, SseBroker broker) {
+    Map<String, Integer> hosts = new HashMap<>();
+    for (String a : addresses) {
+      String host = MaglevdClient.hostOf(a);
+      if (host == null) {
+        throw new IllegalArgumentException(
+            "--server: \"" + a + "\" (expected: host:port, e.g. lb0.example.net:9090)");
+      }
+      hosts.merge(host, 1, Integer::sum);
+    }
+    if (addresses.stream().distinct().count() != addresses.size()) {
+      throw new IllegalArgumentException("--server: an address is listed twice: " + addresses);
+    }
+    ScheduledExecutorService loops =
+        Executors.newScheduledThreadPool(
+            1, r -> Thread.ofPlatform().daemon().name("maglevd-loops").unstarted(r));
+    List<MaglevdClient> clients = new ArrayList<>();
+    for (String a : addresses) {
+      String host = MaglevdClient.hostOf(a);
+      String name = hosts.get(host) > 1 ? a : host;
+      clients.add(MaglevdClient.start(name, a, broker, loops));
+    }
+    return new Maglevds(clients, loops);
+  }
+
+  public List<MaglevdClient> clients() {
+    return clients;
+  }
+
+  /** {@code [{"name","address","connected","last_error"}, …]} in --server order. */
+  public String statusJson() {
+    JsonArray a = new JsonArray();
+    clients.forEach(c -> a.add(MaglevdClient.status(c)));
+    return a.toString();
+  }
+
+  @Override
+  public void close() {
+    loops.shutdownNow();
+    clients.forEach(MaglevdClient::close);
+  }
+}

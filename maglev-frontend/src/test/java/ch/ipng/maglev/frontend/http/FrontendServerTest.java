@@ -1,0 +1,196 @@
+package ch.ipng.maglev.frontend.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.ipng.maglev.frontend.SseClient;
+import ch.ipng.maglev.frontend.sse.SseBroker;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP routes and the event stream over real sockets. */
+class FrontendServerTest {
+  static final Api API =
+      new Api() {
+        @Override
+        public String versionJson() {
+          return "{\"version\":\"test\"}";
+        }
+
+        @Override
+        public String maglevdsJson() {
+          return "[]";
+        }
+      };
+
+  SseBroker broker = SseBroker.create(Clock.systemUTC());
+  FrontendServer server;
+
+  FrontendServer start(SseBroker b) throws Exception {
+    server =
+        FrontendServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), API, b);
+    return server;
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.address().getPort() + path);
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  HttpResponse<String> request(String method, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(uri(path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void routes() throws Exception {
+    start(broker);
+    assertThat(request("GET", "/healthz").body()).isEqualTo("ok\n");
+    HttpResponse<String> v = request("GET", "/view/api/version");
+    assertThat(v.statusCode()).isEqualTo(200);
+    assertThat(v.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
+    assertThat(v.body()).isEqualTo("{\"version\":\"test\"}");
+    assertThat(request("GET", "/view/api/maglevds").body()).isEqualTo("[]");
+    HttpResponse<String> missing = request("GET", "/nope");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.body()).isEqualTo("{\"error\":\"no such page: /nope\"}");
+    HttpResponse<String> post = request("POST", "/view/api/version");
+    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(post.body()).isEqualTo("{\"error\":\"use GET for /view/api/version\"}");
+    HttpResponse<String> root =
+        HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(root.statusCode()).isEqualTo(302);
+    assertThat(root.headers().firstValue("location")).hasValue("/view/");
+  }
+
+  @Test
+  void eventStream_headers_retryHint_andEventsWithIds() throws Exception {
+    start(broker);
+    try (SseClient c = SseClient.connect(uri("/view/api/events"), null)) {
+      assertThat(c.response.headers().firstValue("content-type"))
+          .hasValue("text/event-stream; charset=utf-8");
+      assertThat(c.response.headers().firstValue("x-accel-buffering")).hasValue("no");
+      assertThat(c.response.headers().firstValue("cache-control")).hasValue("no-cache");
+      assertThat(c.response.headers().firstValue("content-encoding")).isEmpty();
+      await().until(() -> broker.clientCount() == 1);
+      SseBroker.Event sent = broker.publish("backend-transition", "{\"backend\":\"a\"}");
+      await().until(() -> c.events.size() == 1);
+      assertThat(c.events.get(0))
+          .isEqualTo(
+              new SseClient.Received(sent.id(), "backend-transition", "{\"backend\":\"a\"}"));
+      assertThat(c.comments).contains("retry: 2000");
+    }
+    await().until(() -> broker.clientCount() == 0);
+  }
+
+  @Test
+  void reconnectWithLastEventId_getsExactlyTheMissedEvents() throws Exception {
+    start(broker);
+    String last;
+    try (SseClient c = SseClient.connect(uri("/view/api/events"), null)) {
+      await().until(() -> broker.clientCount() == 1);
+      for (int i = 0; i < 3; i++) {
+        broker.publish("log", "{\"n\":" + i + "}");
+      }
+      await().until(() -> c.events.size() == 3);
+      last = c.lastId();
+    }
+    await().until(() -> broker.clientCount() == 0);
+    for (int i = 3; i < 7; i++) {
+      broker.publish("log", "{\"n\":" + i + "}"); // missed while away
+    }
+    try (SseClient c = SseClient.connect(uri("/view/api/events"), last)) {
+      await().until(() -> c.events.size() == 4);
+      broker.publish("log", "{\"n\":7}");
+      await().until(() -> c.events.size() == 5);
+      assertThat(c.events)
+          .extracting(SseClient.Received::data)
+          .containsExactly("{\"n\":3}", "{\"n\":4}", "{\"n\":5}", "{\"n\":6}", "{\"n\":7}");
+    }
+  }
+
+  @Test
+  void afterAFrontendRestart_aReconnectingClientGetsResync() throws Exception {
+    start(broker);
+    String last;
+    try (SseClient c = SseClient.connect(uri("/view/api/events"), null)) {
+      await().until(() -> broker.clientCount() == 1);
+      broker.publish("log", "{}");
+      await().until(() -> c.events.size() == 1);
+      last = c.lastId();
+    }
+    server.close();
+    SseBroker restarted = SseBroker.create(Clock.systemUTC());
+    await().until(() -> restarted.epoch() != broker.epoch());
+    start(restarted);
+    restarted.publish("log", "{}");
+    try (SseClient c = SseClient.connect(uri("/view/api/events"), last)) {
+      await().until(() -> !c.events.isEmpty());
+      assertThat(c.events.get(0).event()).isEqualTo("resync");
+      assertThat(c.events.get(0).id()).isEqualTo(restarted.epoch() + "-0");
+    }
+  }
+
+  @Test
+  void aClientThatStopsReading_isCutOff_whileAnotherKeepsReceiving() throws Exception {
+    SseBroker small = SseBroker.create(Clock.systemUTC(), 2000, 8);
+    start(small);
+    String big = "\"" + "x".repeat(64 * 1024) + "\"";
+    try (Socket slow = new Socket();
+        SseClient fast = SseClient.connect(uri("/view/api/events"), null)) {
+      slow.setReceiveBufferSize(4096);
+      slow.connect(server.address());
+      OutputStream out = slow.getOutputStream();
+      out.write(
+          "GET /view/api/events HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      await().until(() -> small.clientCount() == 2);
+      int sent = 0;
+      // The slow one never reads: once the socket buffers are full, its queue fills and it is
+      // cut off; the fast one reads every event meanwhile.
+      while (small.clientCount() == 2 && sent < 2000) {
+        small.publish("log", big);
+        sent++;
+        int expected = sent;
+        await().atMost(Duration.ofSeconds(10)).until(() -> fast.events.size() == expected);
+      }
+      assertThat(small.clientCount()).isEqualTo(1);
+      assertThat(sent).isLessThan(2000);
+      // the slow connection was closed by the server: reading it to the end terminates
+      InputStream in = slow.getInputStream();
+      byte[] buf = new byte[1 << 16];
+      slow.setSoTimeout(10_000);
+      while (in.read(buf) >= 0) {
+        // drain what was buffered before the close
+      }
+      for (int i = 0; i < 5; i++) {
+        small.publish("log", "{\"after\":" + i + "}");
+      }
+      int total = sent + 5;
+      await().until(() -> fast.events.size() == total);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package ch.ipng.maglev.frontend.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.ipng.maglev.daemon.testing.DaemonProcess;
+import ch.ipng.maglev.daemon.testing.TestServers;
+import ch.ipng.maglev.frontend.SseClient;
+import ch.ipng.maglev.frontend.http.Api;
+import ch.ipng.maglev.frontend.http.FrontendServer;
+import ch.ipng.maglev.frontend.sse.SseBroker;
+import ch.ipng.maglev.proto.BackendRequest;
+import ch.ipng.maglev.proto.MaglevGrpc;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real maglevd process probing a real loopback server, seen through the frontend. */
+class MaglevdEventsTest {
+  @TempDir Path dir;
+
+  static JsonObject json(SseClient.Received e) {
+    return JsonParser.parseString(e.data()).getAsJsonObject();
+  }
+
+  @Test
+  void maglevdEvents_reachTheBrowser_namedByTheirMaglevd_andALostMaglevdIsShownAsSuch()
+      throws Exception {
+    Path config = dir.resolve("maglev.yaml");
+    try (TestServers.Http web = TestServers.http(200, "ok")) {
+      Files.writeString(
+          config,
+          """
+          maglev:
+            healthchecks:
+              http: { type: http, port: %d, interval: 200ms, params: { path: /healthz } }
+            backends:
+              web1: { address: 127.0.0.1, healthcheck: http }
+            frontends:
+              site:
+                address: 192.0.2.1
+                protocol: tcp
+                port: 80
+                pools:
+                  - { name: primary, backends: { web1: {} } }
+          """
+              .formatted(web.port()));
+      DaemonProcess d = DaemonProcess.start(dir, List.of(), "--config=" + config);
+      SseBroker broker = SseBroker.create(Clock.systemUTC());
+      String address = "127.0.0.1:" + d.grpcPort();
+      try (d;
+          Maglevds maglevds = Maglevds.start(List.of(address), broker);
+          FrontendServer server =
+              FrontendServer.start(
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                  new Api() {
+                    @Override
+                    public String versionJson() {
+                      return "{}";
+                    }
+
+                    @Override
+                    public String maglevdsJson() {
+                      return maglevds.statusJson();
+                    }
+                  },
+                  broker)) {
+        String base = "http://127.0.0.1:" + server.address().getPort();
+        try (SseClient browser = SseClient.connect(URI.create(base + "/view/api/events"), null)) {
+          await().until(() -> maglevds.clients().get(0).connected());
+          JsonArray status =
+              JsonParser.parseString(
+                      HttpClient.newHttpClient()
+                          .send(
+                              HttpRequest.newBuilder(URI.create(base + "/view/api/maglevds"))
+                                  .build(),
+                              HttpResponse.BodyHandlers.ofString())
+                          .body())
+                  .getAsJsonArray();
+          assertThat(status).hasSize(1);
+          assertThat(status.get(0).getAsJsonObject().get("name").getAsString())
+              .isEqualTo("127.0.0.1");
+          assertThat(status.get(0).getAsJsonObject().get("connected").getAsBoolean()).isTrue();
+
+          ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+          try {
+            await()
+                .until(
+                    () ->
+                        browser.events.stream()
+                            .anyMatch(
+                                e ->
+                                    e.event().equals("log")
+                                        && json(e)
+                                            .getAsJsonObject("log")
+                                            .get("msg")
+                                            .getAsString()
+                                            .equals("probe-done")));
+            MaglevGrpc.newBlockingStub(ch)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .pauseBackend(BackendRequest.newBuilder().setName("web1").build());
+            await()
+                .until(
+                    () ->
+                        browser.events.stream()
+                            .filter(e -> e.event().equals("backend-transition"))
+                            .map(MaglevdEventsTest::json)
+                            .anyMatch(
+                                o ->
+                                    o.get("maglevd").getAsString().equals("127.0.0.1")
+                                        && o.getAsJsonObject("backend")
+                                            .get("name")
+                                            .getAsString()
+                                            .equals("web1")
+                                        && o.getAsJsonObject("backend")
+                                            .getAsJsonObject("transition")
+                                            .get("to")
+                                            .getAsString()
+                                            .equals("paused")));
+          } finally {
+            ch.shutdownNow();
+          }
+
+          d.close(); // maglevd dies: the page must say so, not keep showing the old truth
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(
+                  () ->
+                      browser.events.stream()
+                          .filter(e -> e.event().equals("maglevd-status"))
+                          .map(MaglevdEventsTest::json)
+                          .anyMatch(o -> !o.get("connected").getAsBoolean()));
+          assertThat(maglevds.clients().get(0).connected()).isFalse();
+          assertThat(maglevds.clients().get(0).lastError()).startsWith("UNAVAILABLE");
+        }
+      }
+    }
+  }
+}
