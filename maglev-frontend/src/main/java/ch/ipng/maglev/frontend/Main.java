@@ -3,12 +3,10 @@ package ch.ipng.maglev.frontend;
 import ch.ipng.maglev.common.Levels;
 import ch.ipng.maglev.common.ListenAddress;
 import ch.ipng.maglev.common.Version;
-import ch.ipng.maglev.frontend.http.Api;
 import ch.ipng.maglev.frontend.http.FrontendServer;
 import ch.ipng.maglev.frontend.sse.SseBroker;
 import ch.ipng.maglev.frontend.upstream.Maglevds;
 import ch.qos.logback.classic.Level;
-import com.google.gson.JsonObject;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -143,7 +141,7 @@ public final class Main {
     }
     FrontendServer server;
     try {
-      server = FrontendServer.start(listen, api(maglevds), broker);
+      server = FrontendServer.start(listen, DashboardApi.of(maglevds, v), broker);
     } catch (RuntimeException e) {
       logger.atError().setMessage("startup-failed").addKeyValue("error", e.toString()).log();
       err.println("maglevd-frontend: cannot listen on " + o.listen + ": " + e.getMessage());
@@ -175,26 +173,6 @@ public final class Main {
     maglevds.close();
     logger.atInfo().setMessage("stopped").log();
     return OK;
-  }
-
-  private static Api api(Maglevds maglevds) {
-    Version v = Version.current();
-    JsonObject version = new JsonObject();
-    version.addProperty("version", v.version());
-    version.addProperty("commit", v.commit());
-    version.addProperty("date", v.date());
-    String versionJson = version.toString();
-    return new Api() {
-      @Override
-      public String versionJson() {
-        return versionJson;
-      }
-
-      @Override
-      public String maglevdsJson() {
-        return maglevds.statusJson();
-      }
-    };
   }
 
   private static void setLevel(String level) {

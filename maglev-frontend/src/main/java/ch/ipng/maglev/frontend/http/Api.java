@@ -7,4 +7,13 @@ public interface Api {
 
   /** The configured maglevds with their connection status, in --server order. */
   String maglevdsJson();
+
+  /** Every maglevd's cached state, in --server order. */
+  String stateJson();
+
+  /** One maglevd's cached state, or empty for an unknown name. */
+  java.util.Optional<String> stateJson(String maglevd);
+
+  /** The maglevds' names, for the error that names an unknown one. */
+  java.util.List<String> names();
 }

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
@@ -49,7 +50,29 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/view/api/maglevds" -> reply(ctx, req, json(api.maglevdsJson()));
       case "/view/api/events" ->
           stream = SseStream.open(ctx.channel(), broker, req.headers().get("Last-Event-ID"));
-      default -> reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + path));
+      case "/view/api/state" -> reply(ctx, req, json(api.stateJson()));
+      default -> {
+        if (path.startsWith("/view/api/state/")) {
+          String name =
+              QueryStringDecoder.decodeComponent(path.substring("/view/api/state/".length()));
+          reply(
+              ctx,
+              req,
+              api.stateJson(name)
+                  .map(Router::json)
+                  .orElseGet(
+                      () ->
+                          error(
+                              HttpResponseStatus.NOT_FOUND,
+                              "no maglevd \""
+                                  + name
+                                  + "\" (known: "
+                                  + String.join(", ", api.names())
+                                  + ")")));
+        } else {
+          reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + path));
+        }
+      }
     }
   }
 

@@ -2,7 +2,14 @@ package ch.ipng.maglev.frontend.upstream;
 
 import ch.ipng.maglev.frontend.sse.SseBroker;
 import ch.ipng.maglev.proto.Event;
+import ch.ipng.maglev.proto.GetVPPInfoRequest;
+import ch.ipng.maglev.proto.GetVPPLBStateRequest;
+import ch.ipng.maglev.proto.ListBackendsRequest;
+import ch.ipng.maglev.proto.ListFrontendsRequest;
+import ch.ipng.maglev.proto.ListHealthChecksRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.proto.VPPInfo;
+import ch.ipng.maglev.proto.VPPLBState;
 import ch.ipng.maglev.proto.WatchRequest;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -16,6 +23,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +40,9 @@ public final class MaglevdClient implements AutoCloseable {
   static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
   static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
+  static final Duration REFRESH_SPACING = Duration.ofSeconds(1);
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
   private static final Logger logger = LoggerFactory.getLogger(MaglevdClient.class);
   private static final JsonFormat.Printer JSON =
@@ -46,6 +57,12 @@ public final class MaglevdClient implements AutoCloseable {
   private volatile String lastError = "";
   private volatile boolean closed;
   private volatile Duration backoff = MIN_BACKOFF;
+  private volatile @Nullable Snapshot snapshot;
+  private volatile @Nullable String lbStateJson;
+  // the refresh debounce: at most one refresh per REFRESH_SPACING, leading and trailing edge
+  private final Object refreshLock = new Object();
+  private boolean refreshScheduled;
+  private long lastRefreshNanos = Long.MIN_VALUE / 2;
 
   private MaglevdClient(
       String name, String address, SseBroker broker, ScheduledExecutorService loops) {
@@ -63,6 +80,8 @@ public final class MaglevdClient implements AutoCloseable {
     loops.execute(c::watch);
     loops.scheduleWithFixedDelay(
         c.surviving(c::checkHealth), 0, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    loops.scheduleWithFixedDelay(
+        c.surviving(c::requestRefresh), 0, REFRESH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     return c;
   }
 
@@ -81,6 +100,79 @@ public final class MaglevdClient implements AutoCloseable {
   /** Why the last call or stream failed, "" when none has. */
   public String lastError() {
     return lastError;
+  }
+
+  /** The last refresh, or empty before the first one succeeded. */
+  public java.util.Optional<Snapshot> snapshot() {
+    return java.util.Optional.ofNullable(snapshot);
+  }
+
+  /**
+   * Asks for a refresh of the snapshot: at once when the last one is older than a second, else once
+   * at the end of that second, so a burst of transitions costs two refreshes, not one each.
+   */
+  public void requestRefresh() {
+    synchronized (refreshLock) {
+      if (refreshScheduled || closed) {
+        return;
+      }
+      refreshScheduled = true;
+      long wait = lastRefreshNanos + REFRESH_SPACING.toNanos() - System.nanoTime();
+      try {
+        loops.schedule(surviving(this::refresh), Math.max(0, wait), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        refreshScheduled = false; // shutting down
+      }
+    }
+  }
+
+  private void refresh() {
+    synchronized (refreshLock) {
+      refreshScheduled = false;
+      lastRefreshNanos = System.nanoTime();
+    }
+    if (closed) {
+      return;
+    }
+    MaglevGrpc.MaglevBlockingStub stub =
+        MaglevGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    Snapshot s;
+    try {
+      var frontends = stub.listFrontends(ListFrontendsRequest.getDefaultInstance());
+      var backends = stub.listBackends(ListBackendsRequest.getDefaultInstance());
+      var healthchecks = stub.listHealthChecks(ListHealthChecksRequest.getDefaultInstance());
+      VPPInfo info = null;
+      VPPLBState lb = null;
+      String vppError = "";
+      try {
+        info = stub.getVPPInfo(GetVPPInfoRequest.getDefaultInstance());
+        lb = stub.getVPPLBState(GetVPPLBStateRequest.getDefaultInstance());
+      } catch (io.grpc.StatusRuntimeException e) {
+        vppError = describe(e.getStatus()); // VPP disabled or not connected: shown as such
+      }
+      s = new Snapshot(Instant.now(), frontends, backends, healthchecks, info, lb, vppError);
+    } catch (io.grpc.StatusRuntimeException e) {
+      setConnected(false, describe(e.getStatus()));
+      return;
+    }
+    snapshot = s;
+    String lbJson = s.lbState() == null ? "null" : print(s.lbState());
+    if (!lbJson.equals(lbStateJson)) {
+      lbStateJson = lbJson;
+      JsonObject o = new JsonObject();
+      o.addProperty("maglevd", name);
+      o.add("lb_state", JsonParser.parseString(lbJson));
+      broker.publish("lb-state", o.toString());
+    }
+  }
+
+  static String print(com.google.protobuf.MessageOrBuilder m) {
+    try {
+      return JSON.print(m);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("cannot print " + m.getClass().getSimpleName(), e);
+    }
   }
 
   private Runnable surviving(Runnable task) {
@@ -121,6 +213,9 @@ public final class MaglevdClient implements AutoCloseable {
       return;
     }
     connected = now;
+    if (now) {
+      requestRefresh(); // what was missed while away
+    }
     logger
         .atInfo()
         .setMessage(now ? "maglevd-connect" : "maglevd-disconnect")
@@ -155,6 +250,9 @@ public final class MaglevdClient implements AutoCloseable {
                 backoff = MIN_BACKOFF;
                 setConnected(true, "");
                 publish(e);
+                if (e.hasBackend() || e.hasFrontend() || isVppRecord(e)) {
+                  requestRefresh();
+                }
               }
 
               @Override
@@ -214,6 +312,17 @@ public final class MaglevdClient implements AutoCloseable {
     broker.publish(kind, o.toString());
   }
 
+  /** VPP (dis)connects and lb writes change what GetVPPInfo and GetVPPLBState say. */
+  private static boolean isVppRecord(Event e) {
+    if (!e.hasLog()) {
+      return false;
+    }
+    String msg = e.getLog().getMsg();
+    return msg.equals("vpp-connect")
+        || msg.equals("vpp-disconnect")
+        || msg.equals("vpp-lb-sync-done");
+  }
+
   static String describe(Status s) {
     String d = s.getDescription();
     return s.getCode() + (d == null || d.isEmpty() ? "" : ": " + d);
@@ -223,6 +332,46 @@ public final class MaglevdClient implements AutoCloseable {
   public void close() {
     closed = true;
     channel.shutdownNow();
+  }
+
+  /**
+   * This maglevd's state for /view/api/state: its status, then the last snapshot, which is marked
+   * stale while the maglevd is not connected so the page never passes it off as current.
+   */
+  static JsonObject state(MaglevdClient c) {
+    JsonObject o = status(c);
+    Snapshot s = c.snapshot;
+    o.addProperty("stale", s == null || !c.connected());
+    o.addProperty(
+        "last_refresh_unix_ns",
+        s == null ? 0 : s.at().getEpochSecond() * 1_000_000_000L + s.at().getNano());
+    String vppState = s == null ? "" : s.vppInfo() != null ? "connected" : "disconnected";
+    o.addProperty("vpp_state", vppState);
+    o.addProperty("vpp_error", s == null ? "" : s.vppError());
+    o.add(
+        "frontends",
+        s == null ? new com.google.gson.JsonArray() : list(s.frontends(), "frontends"));
+    o.add("backends", s == null ? new com.google.gson.JsonArray() : list(s.backends(), "backends"));
+    o.add(
+        "healthchecks",
+        s == null ? new com.google.gson.JsonArray() : list(s.healthchecks(), "healthchecks"));
+    o.add(
+        "vpp_info",
+        s == null || s.vppInfo() == null
+            ? com.google.gson.JsonNull.INSTANCE
+            : JsonParser.parseString(print(s.vppInfo())));
+    o.add(
+        "lb_state",
+        s == null || s.lbState() == null
+            ? com.google.gson.JsonNull.INSTANCE
+            : JsonParser.parseString(print(s.lbState())));
+    return o;
+  }
+
+  private static com.google.gson.JsonArray list(
+      com.google.protobuf.MessageOrBuilder m, String field) {
+    JsonObject o = JsonParser.parseString(print(m)).getAsJsonObject();
+    return o.has(field) ? o.getAsJsonArray(field) : new com.google.gson.JsonArray();
   }
 
   /** The status of every client, for /view/api/maglevds. */

@@ -60,6 +60,26 @@ public final class Maglevds implements AutoCloseable {
     return a.toString();
   }
 
+  /** Every maglevd's state, in --server order. */
+  public String stateJson() {
+    JsonArray a = new JsonArray();
+    clients.forEach(c -> a.add(MaglevdClient.state(c)));
+    return a.toString();
+  }
+
+  /** One maglevd's state, by its name. */
+  public java.util.Optional<String> stateJson(String name) {
+    return clients.stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .map(c -> MaglevdClient.state(c).toString());
+  }
+
+  /** The names, for error messages. */
+  public List<String> names() {
+    return clients.stream().map(MaglevdClient::name).toList();
+  }
+
   @Override
   public void close() {
     loops.shutdownNow();

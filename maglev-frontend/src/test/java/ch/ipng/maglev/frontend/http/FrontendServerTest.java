@@ -33,6 +33,23 @@ class FrontendServerTest {
         public String maglevdsJson() {
           return "[]";
         }
+
+        @Override
+        public String stateJson() {
+          return "[{\"maglevd\":\"lb0\"}]";
+        }
+
+        @Override
+        public java.util.Optional<String> stateJson(String maglevd) {
+          return maglevd.equals("lb0")
+              ? java.util.Optional.of("{\"maglevd\":\"lb0\"}")
+              : java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.List<String> names() {
+          return java.util.List.of("lb0");
+        }
       };
 
   SseBroker broker = SseBroker.create(Clock.systemUTC());
@@ -73,6 +90,11 @@ class FrontendServerTest {
     assertThat(v.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
     assertThat(v.body()).isEqualTo("{\"version\":\"test\"}");
     assertThat(request("GET", "/view/api/maglevds").body()).isEqualTo("[]");
+    assertThat(request("GET", "/view/api/state").body()).isEqualTo("[{\"maglevd\":\"lb0\"}]");
+    assertThat(request("GET", "/view/api/state/lb0").body()).isEqualTo("{\"maglevd\":\"lb0\"}");
+    HttpResponse<String> unknown = request("GET", "/view/api/state/lb9");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).isEqualTo("{\"error\":\"no maglevd \\\"lb9\\\" (known: lb0)\"}");
     HttpResponse<String> missing = request("GET", "/nope");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.body()).isEqualTo("{\"error\":\"no such page: /nope\"}");

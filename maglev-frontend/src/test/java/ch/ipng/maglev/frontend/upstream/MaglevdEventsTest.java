@@ -3,10 +3,11 @@ package ch.ipng.maglev.frontend.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.ipng.maglev.common.Version;
 import ch.ipng.maglev.daemon.testing.DaemonProcess;
 import ch.ipng.maglev.daemon.testing.TestServers;
+import ch.ipng.maglev.frontend.DashboardApi;
 import ch.ipng.maglev.frontend.SseClient;
-import ch.ipng.maglev.frontend.http.Api;
 import ch.ipng.maglev.frontend.http.FrontendServer;
 import ch.ipng.maglev.frontend.sse.SseBroker;
 import ch.ipng.maglev.proto.BackendRequest;
@@ -34,6 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** A real maglevd process probing a real loopback server, seen through the frontend. */
 class MaglevdEventsTest {
   @TempDir Path dir;
+
+  static String get(String url) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
 
   static JsonObject json(SseClient.Received e) {
     return JsonParser.parseString(e.data()).getAsJsonObject();
@@ -69,17 +76,7 @@ class MaglevdEventsTest {
           FrontendServer server =
               FrontendServer.start(
                   new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                  new Api() {
-                    @Override
-                    public String versionJson() {
-                      return "{}";
-                    }
-
-                    @Override
-                    public String maglevdsJson() {
-                      return maglevds.statusJson();
-                    }
-                  },
+                  DashboardApi.of(maglevds, Version.current()),
                   broker)) {
         String base = "http://127.0.0.1:" + server.address().getPort();
         try (SseClient browser = SseClient.connect(URI.create(base + "/view/api/events"), null)) {
@@ -133,6 +130,38 @@ class MaglevdEventsTest {
                                             .get("to")
                                             .getAsString()
                                             .equals("paused")));
+            // the cached state follows within the refresh debounce, lists in maglevd's order
+            await()
+                .until(
+                    () -> {
+                      JsonObject st =
+                          JsonParser.parseString(get(base + "/view/api/state/127.0.0.1"))
+                              .getAsJsonObject();
+                      return st.getAsJsonArray("backends")
+                          .get(0)
+                          .getAsJsonObject()
+                          .get("state")
+                          .getAsString()
+                          .equals("paused");
+                    });
+            JsonObject st =
+                JsonParser.parseString(get(base + "/view/api/state/127.0.0.1")).getAsJsonObject();
+            assertThat(st.get("connected").getAsBoolean()).isTrue();
+            assertThat(st.get("stale").getAsBoolean()).isFalse();
+            assertThat(
+                    st.getAsJsonArray("frontends")
+                        .get(0)
+                        .getAsJsonObject()
+                        .get("name")
+                        .getAsString())
+                .isEqualTo("site");
+            assertThat(st.getAsJsonArray("healthchecks")).hasSize(1);
+            // this maglevd runs without VPP: said so, not hidden
+            assertThat(st.get("vpp_state").getAsString()).isEqualTo("disconnected");
+            assertThat(st.get("vpp_error").getAsString()).startsWith("UNAVAILABLE");
+            assertThat(st.get("vpp_info").isJsonNull()).isTrue();
+            assertThat(JsonParser.parseString(get(base + "/view/api/state")).getAsJsonArray())
+                .hasSize(1);
           } finally {
             ch.shutdownNow();
           }
@@ -148,6 +177,9 @@ class MaglevdEventsTest {
                           .anyMatch(o -> !o.get("connected").getAsBoolean()));
           assertThat(maglevds.clients().get(0).connected()).isFalse();
           assertThat(maglevds.clients().get(0).lastError()).startsWith("UNAVAILABLE");
+          JsonObject after =
+              JsonParser.parseString(get(base + "/view/api/state/127.0.0.1")).getAsJsonObject();
+          assertThat(after.get("stale").getAsBoolean()).isTrue();
         }
       }
     }
