@@ -86,13 +86,21 @@ pkg=vpp-maglevd
 dir=$stage/$pkg
 common_files $pkg "$dir"
 cp "$root"/maglevd/target/lib/*.jar "$root"/maglevd/target/maglevd-*.jar "$dir/usr/share/$pkg/lib/"
+cp "$root"/maglev-frontend/target/lib/*.jar "$root"/maglev-frontend/target/maglev-frontend-*.jar \
+  "$dir/usr/share/$pkg/lib/"
 rm -f "$dir"/usr/share/$pkg/lib/*-tests.jar "$dir"/usr/share/$pkg/lib/*-sources.jar
 launcher maglevd $pkg
 install -D -m 755 "$stage/maglevd.launcher" "$dir/usr/sbin/maglevd"
+launcher maglevd-frontend $pkg
+install -D -m 755 "$stage/maglevd-frontend.launcher" "$dir/usr/sbin/maglevd-frontend"
+# installed, not enabled: the dashboard is opt-in
+install -D -m 644 "$root/debian/vpp-maglev-frontend.service" \
+  "$dir/usr/lib/systemd/system/vpp-maglev-frontend.service"
 install -D -m 644 "$root/debian/vpp-maglev.service" "$dir/usr/lib/systemd/system/vpp-maglev.service"
 install -D -m 644 "$root/debian/vpp-maglev.default" "$dir/etc/default/vpp-maglev"
 install -D -m 644 "$root/debian/maglev.yaml" "$dir/etc/vpp-maglev/maglev.yaml"
 man maglevd.8 "$dir" 8
+man maglevd-frontend.8 "$dir" 8
 for script in postinst prerm postrm; do
   install -m 755 "$root/debian/$pkg/$script" "$dir/DEBIAN/$script"
 done
@@ -101,7 +109,10 @@ control $pkg "$dir" "adduser, $java_depends" "Maglev health-checker and VPP lb c
  maglevd health-checks backends (HTTP, HTTPS, TCP, ICMP, optionally in a network
  namespace), keeps a rise/fall state machine per backend, and programs VIPs,
  application servers and weights into VPP's lb (Maglev) plugin. It serves a
- gRPC API and Prometheus metrics and reloads its configuration on SIGHUP."
+ gRPC API and Prometheus metrics and reloads its configuration on SIGHUP.
+ .
+ maglevd-frontend, the web dashboard over one or more maglevds, comes with it;
+ its systemd unit vpp-maglev-frontend.service is installed but not enabled."
 fakeroot dpkg-deb --build -Zxz "$dir" "$out/${pkg}_${version}_${arch}.deb" >/dev/null
 
 # ---------------------------------------------------------------- vpp-maglev

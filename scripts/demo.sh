@@ -2,7 +2,7 @@
 # `make run`: maglevd on debian/maglev.yaml with local demo backends and
 # maglev-vppsim standing in for VPP. Starts one HTTP server per demo backend
 # address (127.0.0.1-3, port 8081, serving /healthz), the simulator (with
-# traffic on its counters), then maglevd in the foreground. Ctrl-C stops
+# traffic on its counters), maglevd-frontend, then maglevd in the foreground. Ctrl-C stops
 # everything.
 set -euo pipefail
 build=$1
@@ -32,12 +32,17 @@ for _ in $(seq 1 100); do [ -S "$www/vpp/stats.sock" ] && break; sleep 0.1; done
 
 grpc=${MAGLEV_GRPC_ADDR:-127.0.0.1:9090}
 metrics=${MAGLEV_METRICS_ADDR:-127.0.0.1:9091}
+frontend=${MAGLEV_FRONTEND_LISTEN:-127.0.0.1:8080}
+# the dashboard server follows maglevd (it keeps retrying until maglevd listens)
+"$build/bin/maglevd-frontend" --server "$grpc" --listen "$frontend" >"$www/frontend.log" 2>&1 &
+pids+=($!)
 cat <<MSG
 demo backends: http://127.0.0.{1,2,3}:8081/healthz
 maglevd gRPC:  $grpc   (try: grpcurl -plaintext $grpc maglev.Maglev/ListBackends)
 metrics:       http://$metrics/metrics
 maglev-vppsim: $www/vpp/api.sock (VIPs appear after the 5 s warm-up)
 maglevc:       build/bin/maglevc --server $grpc show vpp lb state
+dashboard API: http://$frontend/view/api/state   (live: curl -N http://$frontend/view/api/events)
 Ctrl-C stops everything.
 MSG
 # In the foreground, so Ctrl-C reaches maglevd (a background job would ignore

@@ -15,7 +15,7 @@ if curl -fs "http://$metrics/metrics" >/dev/null 2>&1; then
   fail "something already listens on $metrics; stop it first"
 fi
 tmux new-session -d -s "$session" -x 200 -y 50 \
-  "MAGLEV_GRPC_ADDR=127.0.0.1:19190 MAGLEV_METRICS_ADDR=$metrics $root/scripts/demo.sh $build >$out 2>&1; echo exit=\$? >>$out; sleep 30"
+  "MAGLEV_GRPC_ADDR=127.0.0.1:19190 MAGLEV_METRICS_ADDR=$metrics MAGLEV_FRONTEND_LISTEN=127.0.0.1:19180 $root/scripts/demo.sh $build >$out 2>&1; echo exit=\$? >>$out; sleep 30"
 
 up=0
 for _ in $(seq 1 300); do
@@ -36,6 +36,15 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ "$programmed" = 1 ] || fail "maglevd never programmed the simulator"
+# the dashboard server follows the demo's maglevd
+followed=0
+for _ in $(seq 1 300); do
+  if curl -fs http://127.0.0.1:19180/view/api/maglevds 2>/dev/null | grep -q '"connected":true'; then
+    followed=1; break
+  fi
+  sleep 0.1
+done
+[ "$followed" = 1 ] || fail "maglevd-frontend never connected to the demo's maglevd"
 
 tmux send-keys -t "$session" C-c
 for _ in $(seq 1 150); do
@@ -45,10 +54,11 @@ done
 grep -q '^exit=' "$out" || fail "demo still running 15 s after Ctrl-C"
 grep -q '"msg":"stopped"' "$out" || fail "maglevd did not log a clean stop"
 for _ in $(seq 1 50); do
-  pgrep -f "http.server 8081|ch.ipng.maglev.daemon.Main|ch.ipng.maglev.vppsim.Main" >/dev/null || break
+  pgrep -f "http.server 8081|ch.ipng.maglev.daemon.Main|ch.ipng.maglev.vppsim.Main|ch.ipng.maglev.frontend.Main" >/dev/null || break
   sleep 0.1
 done
 pgrep -f "http.server 8081" >/dev/null && fail "demo backends left running"
 pgrep -f "ch.ipng.maglev.daemon.Main" >/dev/null && fail "maglevd left running"
 pgrep -f "ch.ipng.maglev.vppsim.Main" >/dev/null && fail "maglev-vppsim left running"
+pgrep -f "ch.ipng.maglev.frontend.Main" >/dev/null && fail "maglevd-frontend left running"
 echo "make-run: ok"

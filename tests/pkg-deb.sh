@@ -52,18 +52,24 @@ done
 
 /usr/sbin/maglevd --version | grep -q '^maglevd ' || fail "/usr/sbin/maglevd --version"
 /usr/bin/maglevc --version | grep -q '^maglevc ' || fail "/usr/bin/maglevc --version"
+/usr/sbin/maglevd-frontend --version | grep -q '^maglevd-frontend ' \
+  || fail "/usr/sbin/maglevd-frontend --version"
 /usr/sbin/maglevd --check --config /etc/vpp-maglev/maglev.yaml >"$tmp/check" 2>&1 \
   || { cat "$tmp/check" >&2; fail "maglevd --check on the installed config"; }
 getent passwd maglevd >/dev/null || fail "no maglevd user"
 [ -f /usr/share/man/man8/maglevd.8.gz ] || fail "maglevd.8 not installed"
+[ -f /usr/share/man/man8/maglevd-frontend.8.gz ] || fail "maglevd-frontend.8 not installed"
 [ -f /usr/share/bash-completion/completions/maglevc ] || fail "bash completion not installed"
-systemd-analyze verify /usr/lib/systemd/system/vpp-maglev.service >"$tmp/verify" 2>&1 \
-  || { cat "$tmp/verify" >&2; fail "systemd-analyze verify vpp-maglev.service"; }
+for unit in vpp-maglev.service vpp-maglev-frontend.service; do
+  systemd-analyze verify "/usr/lib/systemd/system/$unit" >"$tmp/verify" 2>&1 \
+    || { cat "$tmp/verify" >&2; fail "systemd-analyze verify $unit"; }
+done
 
 dpkg --purge vpp-maglevd vpp-maglev >"$tmp/purge" 2>&1 || { cat "$tmp/purge" >&2; fail "purge"; }
 for f in /usr/sbin/maglevd /usr/bin/maglevc /etc/vpp-maglev /etc/default/vpp-maglev \
     /usr/share/vpp-maglevd /usr/share/vpp-maglev /var/cache/vpp-maglev \
-    /usr/lib/systemd/system/vpp-maglev.service; do
+    /usr/lib/systemd/system/vpp-maglev.service /usr/sbin/maglevd-frontend \
+    /usr/lib/systemd/system/vpp-maglev-frontend.service; do
   [ -e "$f" ] && fail "$f is left after purge"
 done
 getent passwd maglevd >/dev/null && fail "the maglevd user is left after purge"
