@@ -1,14 +1,17 @@
 package ch.ipng.maglev.frontend;
 
 import ch.ipng.maglev.common.Version;
+import ch.ipng.maglev.frontend.http.AdminAction;
+import ch.ipng.maglev.frontend.http.AdminApi;
 import ch.ipng.maglev.frontend.http.Api;
 import ch.ipng.maglev.frontend.upstream.Maglevds;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
-/** The routes' view of the maglevds and of the frontend's own build. */
-public final class DashboardApi implements Api {
+/** The routes' view of the maglevds and of the frontend's own build, and the admin actions. */
+public final class DashboardApi implements Api, AdminApi {
   private final Maglevds maglevds;
   private final String versionJson;
 
@@ -48,5 +51,25 @@ public final class DashboardApi implements Api {
   @Override
   public List<String> names() {
     return maglevds.names();
+  }
+
+  @Override
+  public CompletableFuture<Reply> perform(AdminAction action, String user, String remote) {
+    return maglevds.clients().stream()
+        .filter(c -> c.name().equals(action.maglevd()))
+        .findFirst()
+        .map(c -> c.perform(action, user, remote))
+        .orElseGet(
+            () -> {
+              JsonObject o = new JsonObject();
+              o.addProperty(
+                  "error",
+                  "no maglevd \""
+                      + action.maglevd()
+                      + "\" (known: "
+                      + String.join(", ", maglevds.names())
+                      + ")");
+              return CompletableFuture.completedFuture(new Reply(404, o.toString()));
+            });
   }
 }

@@ -3,6 +3,7 @@ package ch.ipng.maglev.frontend;
 import ch.ipng.maglev.common.Levels;
 import ch.ipng.maglev.common.ListenAddress;
 import ch.ipng.maglev.common.Version;
+import ch.ipng.maglev.frontend.http.AdminGate;
 import ch.ipng.maglev.frontend.http.FrontendServer;
 import ch.ipng.maglev.frontend.sse.SseBroker;
 import ch.ipng.maglev.frontend.upstream.Maglevds;
@@ -12,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -141,7 +143,20 @@ public final class Main {
     }
     FrontendServer server;
     try {
-      server = FrontendServer.start(listen, DashboardApi.of(maglevds, v), broker);
+      DashboardApi dashboard = DashboardApi.of(maglevds, v);
+      Optional<AdminGate> gate =
+          AdminGate.of(
+              System.getenv("MAGLEV_FRONTEND_USER"), System.getenv("MAGLEV_FRONTEND_PASSWORD"));
+      logger
+          .atInfo()
+          .setMessage(gate.isPresent() ? "admin-enabled" : "admin-disabled")
+          .addKeyValue(
+              "reason",
+              gate.isPresent()
+                  ? "MAGLEV_FRONTEND_USER and MAGLEV_FRONTEND_PASSWORD are set"
+                  : "MAGLEV_FRONTEND_USER or MAGLEV_FRONTEND_PASSWORD is not set")
+          .log();
+      server = FrontendServer.start(listen, dashboard, broker, gate, dashboard);
     } catch (RuntimeException e) {
       logger.atError().setMessage("startup-failed").addKeyValue("error", e.toString()).log();
       err.println("maglevd-frontend: cannot listen on " + o.listen + ": " + e.getMessage());

@@ -11,6 +11,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** The dashboard's HTTP server: setup and teardown only; {@link Router} answers. */
@@ -28,6 +30,17 @@ public final class FrontendServer implements AutoCloseable {
   /** Binds {@code address} and serves {@code api} and the broker's event stream. */
   public static FrontendServer start(InetSocketAddress address, Api api, SseBroker broker)
       throws InterruptedException {
+    return start(address, api, broker, Optional.empty(), (a, u, r) -> notEnabled());
+  }
+
+  /** As above, with /admin/ behind {@code gate}. */
+  public static FrontendServer start(
+      InetSocketAddress address,
+      Api api,
+      SseBroker broker,
+      Optional<AdminGate> gate,
+      AdminApi admin)
+      throws InterruptedException {
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     try {
@@ -35,7 +48,7 @@ public final class FrontendServer implements AutoCloseable {
           new ServerBootstrap()
               .group(boss, workers)
               .channel(NioServerSocketChannel.class)
-              .childHandler(new Initializer(api, broker))
+              .childHandler(new Initializer(api, broker, gate, admin))
               .bind(address)
               .sync()
               .channel();
@@ -45,6 +58,11 @@ public final class FrontendServer implements AutoCloseable {
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  private static CompletableFuture<AdminApi.Reply> notEnabled() {
+    return CompletableFuture.completedFuture(
+        new AdminApi.Reply(404, "{\"error\":\"admin is not enabled\"}"));
   }
 
   public InetSocketAddress address() {
@@ -63,10 +81,14 @@ public final class FrontendServer implements AutoCloseable {
   private static final class Initializer extends ChannelInitializer<Channel> {
     private final Api api;
     private final SseBroker broker;
+    private final Optional<AdminGate> gate;
+    private final AdminApi admin;
 
-    Initializer(Api api, SseBroker broker) {
+    Initializer(Api api, SseBroker broker, Optional<AdminGate> gate, AdminApi admin) {
       this.api = api;
       this.broker = broker;
+      this.gate = gate;
+      this.admin = admin;
     }
 
     @Override
@@ -74,7 +96,7 @@ public final class FrontendServer implements AutoCloseable {
       c.pipeline()
           .addLast("http", new HttpServerCodec())
           .addLast("aggregate", new HttpObjectAggregator(64 * 1024))
-          .addLast("router", new Router(api, broker));
+          .addLast("router", new Router(api, broker, gate, admin));
     }
   }
 }

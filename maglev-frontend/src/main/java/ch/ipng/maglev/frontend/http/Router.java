@@ -15,17 +15,24 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** Answers one connection's requests; an event-stream request turns it into an SSE stream. */
 final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Api api;
   private final SseBroker broker;
+  private final Optional<AdminGate> gate;
+  private final AdminApi admin;
   private @Nullable SseStream stream;
 
-  Router(Api api, SseBroker broker) {
+  Router(Api api, SseBroker broker, Optional<AdminGate> gate, AdminApi admin) {
     this.api = api;
     this.broker = broker;
+    this.gate = gate;
+    this.admin = admin;
   }
 
   @Override
@@ -34,6 +41,10 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       return; // nothing more is read on an event stream
     }
     String path = req.uri().split("\\?", 2)[0];
+    if (path.equals("/admin") || path.startsWith("/admin/")) {
+      admin(ctx, req, path);
+      return;
+    }
     boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
     if (!get) {
       reply(ctx, req, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET for " + path));
@@ -76,6 +87,61 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
+  /** /admin/: hidden unless configured, then basic auth, then POST actions only. */
+  private void admin(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
+    if (gate.isEmpty()) {
+      reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + path));
+      return;
+    }
+    Optional<String> user = gate.get().user(req);
+    if (user.isEmpty()) {
+      FullHttpResponse r = error(HttpResponseStatus.UNAUTHORIZED, "authentication required");
+      r.headers()
+          .set(
+              HttpHeaderNames.WWW_AUTHENTICATE,
+              "Basic realm=\"" + AdminGate.REALM + "\", charset=\"UTF-8\"");
+      reply(ctx, req, r);
+      return;
+    }
+    if (!path.startsWith("/admin/api/")) {
+      reply(
+          ctx,
+          req,
+          error(HttpResponseStatus.NOT_FOUND, "the admin page is not built yet: " + path));
+      return;
+    }
+    if (!req.method().equals(HttpMethod.POST)) {
+      reply(ctx, req, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST for admin actions"));
+      return;
+    }
+    Optional<String> crossSite = AdminGate.crossSite(req);
+    if (crossSite.isPresent()) {
+      reply(ctx, req, error(HttpResponseStatus.FORBIDDEN, crossSite.get()));
+      return;
+    }
+    List<String> parts = new ArrayList<>();
+    for (String p : path.substring("/admin/api/".length()).split("/", -1)) {
+      parts.add(QueryStringDecoder.decodeComponent(p));
+    }
+    AdminAction.Parsed parsed =
+        AdminAction.parse(parts, req.content().toString(StandardCharsets.UTF_8));
+    if (parsed.action() == null) {
+      reply(ctx, req, error(HttpResponseStatus.BAD_REQUEST, parsed.error()));
+      return;
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    String remote = String.valueOf(ctx.channel().remoteAddress());
+    admin
+        .perform(parsed.action(), user.get(), remote)
+        .thenAccept(
+            r -> {
+              FullHttpResponse resp =
+                  body(HttpResponseStatus.valueOf(r.status()), r.json(), "application/json");
+              resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
+              send(ctx, resp, keepAlive);
+            });
+  }
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (stream != null && ctx.channel().isWritable()) {
@@ -94,7 +160,10 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (req.method().equals(HttpMethod.HEAD)) {
       r.content().clear();
     }
-    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    send(ctx, r, HttpUtil.isKeepAlive(req));
+  }
+
+  private static void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
     HttpUtil.setKeepAlive(r, keepAlive);
     var f = ctx.writeAndFlush(r);
     if (!keepAlive) {

@@ -1,6 +1,9 @@
 package ch.ipng.maglev.frontend.upstream;
 
+import ch.ipng.maglev.frontend.http.AdminAction;
+import ch.ipng.maglev.frontend.http.AdminApi;
 import ch.ipng.maglev.frontend.sse.SseBroker;
+import ch.ipng.maglev.proto.BackendRequest;
 import ch.ipng.maglev.proto.Event;
 import ch.ipng.maglev.proto.GetVPPInfoRequest;
 import ch.ipng.maglev.proto.GetVPPLBStateRequest;
@@ -8,9 +11,16 @@ import ch.ipng.maglev.proto.ListBackendsRequest;
 import ch.ipng.maglev.proto.ListFrontendsRequest;
 import ch.ipng.maglev.proto.ListHealthChecksRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.proto.ReloadConfigRequest;
+import ch.ipng.maglev.proto.SetWeightRequest;
+import ch.ipng.maglev.proto.SyncVPPLBStateRequest;
 import ch.ipng.maglev.proto.VPPInfo;
 import ch.ipng.maglev.proto.VPPLBState;
 import ch.ipng.maglev.proto.WatchRequest;
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -24,6 +34,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -310,6 +321,92 @@ public final class MaglevdClient implements AutoCloseable {
       return; // a message JsonFormat cannot print has no place on the page
     }
     broker.publish(kind, o.toString());
+  }
+
+  /**
+   * Carries out an admin action on this maglevd and answers with its result as JSON, or with the
+   * maglevd's error (without gRPC's boilerplate) and a matching HTTP status. Each action is logged
+   * with who asked for it and from where.
+   */
+  public CompletableFuture<AdminApi.Reply> perform(AdminAction action, String user, String remote) {
+    MaglevGrpc.MaglevFutureStub stub =
+        MaglevGrpc.newFutureStub(channel)
+            .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    ListenableFuture<? extends com.google.protobuf.Message> call =
+        switch (action) {
+          case AdminAction.Lifecycle l -> {
+            BackendRequest r = BackendRequest.newBuilder().setName(l.backend()).build();
+            yield switch (l.verb()) {
+              case "pause" -> stub.pauseBackend(r);
+              case "resume" -> stub.resumeBackend(r);
+              case "enable" -> stub.enableBackend(r);
+              default -> stub.disableBackend(r);
+            };
+          }
+          case AdminAction.SetWeight w ->
+              stub.setFrontendPoolBackendWeight(
+                  SetWeightRequest.newBuilder()
+                      .setFrontend(w.frontend())
+                      .setPool(w.pool())
+                      .setBackend(w.backend())
+                      .setWeight(w.weight())
+                      .setFlush(w.flush())
+                      .build());
+          case AdminAction.SyncVpp v ->
+              stub.syncVPPLBState(
+                  SyncVPPLBStateRequest.newBuilder().setFrontend(v.frontend()).build());
+          case AdminAction.ReloadConfig r ->
+              stub.reloadConfig(ReloadConfigRequest.getDefaultInstance());
+        };
+    CompletableFuture<AdminApi.Reply> out = new CompletableFuture<>();
+    Futures.addCallback(
+        call,
+        new FutureCallback<com.google.protobuf.Message>() {
+          @Override
+          public void onSuccess(com.google.protobuf.Message m) {
+            audit(action, user, remote, "ok");
+            // a weight change makes no transition event: refresh for the buckets' sake
+            requestRefresh();
+            out.complete(new AdminApi.Reply(200, print(m)));
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            Status s = Status.fromThrowable(t);
+            String message =
+                s.getDescription() != null ? s.getDescription() : s.getCode().toString();
+            audit(action, user, remote, describe(s));
+            JsonObject o = new JsonObject();
+            o.addProperty("error", message);
+            out.complete(new AdminApi.Reply(httpStatus(s.getCode()), o.toString()));
+          }
+        },
+        MoreExecutors.directExecutor());
+    return out;
+  }
+
+  private void audit(AdminAction action, String user, String remote, String result) {
+    logger
+        .atInfo()
+        .setMessage("admin-action")
+        .addKeyValue("maglevd", name)
+        .addKeyValue("action", action.toString())
+        .addKeyValue("user", user)
+        .addKeyValue("remote", remote)
+        .addKeyValue("result", result)
+        .log();
+  }
+
+  /** The HTTP status that says what a maglevd's gRPC status says. */
+  static int httpStatus(Status.Code code) {
+    return switch (code) {
+      case NOT_FOUND -> 404;
+      case INVALID_ARGUMENT -> 400;
+      case FAILED_PRECONDITION -> 409;
+      case UNAVAILABLE -> 503;
+      case DEADLINE_EXCEEDED -> 504;
+      default -> 502;
+    };
   }
 
   /** VPP (dis)connects and lb writes change what GetVPPInfo and GetVPPLBState say. */

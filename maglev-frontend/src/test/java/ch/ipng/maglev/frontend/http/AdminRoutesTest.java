@@ -1,0 +1,167 @@
+package ch.ipng.maglev.frontend.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.ipng.maglev.frontend.sse.SseBroker;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** /admin/ over real sockets: hidden, authenticated, POST only, same-site only. */
+class AdminRoutesTest {
+  final List<String> performed = new CopyOnWriteArrayList<>();
+  final AdminApi admin =
+      (action, user, remote) -> {
+        performed.add(user + " " + action);
+        return CompletableFuture.completedFuture(new AdminApi.Reply(200, "{\"done\":true}"));
+      };
+  FrontendServer server;
+
+  void start(Optional<AdminGate> gate) throws Exception {
+    server =
+        FrontendServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            FrontendServerTest.API,
+            SseBroker.create(Clock.systemUTC()),
+            gate,
+            admin);
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  HttpResponse<String> send(String method, String path, String body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + path))
+            .method(method, HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String basic(String user, String password) {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static final Map<String, String> GOOD =
+      Map.of("Authorization", basic("ops", "s3cret"), AdminGate.HEADER, "1");
+
+  @Test
+  void withoutBothVariables_adminDoesNotExist() throws Exception {
+    assertThat(AdminGate.of("ops", "")).isEmpty();
+    assertThat(AdminGate.of(null, "x")).isEmpty();
+    start(Optional.empty());
+    assertThat(send("GET", "/admin/", "", Map.of()).statusCode()).isEqualTo(404);
+    HttpResponse<String> r = send("POST", "/admin/api/lb0/backends/a/pause", "", GOOD);
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.headers().firstValue("www-authenticate")).isEmpty();
+    assertThat(performed).isEmpty();
+  }
+
+  @Test
+  void credentialsAreRequired_andCheckedBoth() throws Exception {
+    start(AdminGate.of("ops", "s3cret"));
+    HttpResponse<String> none = send("POST", "/admin/api/lb0/backends/a/pause", "", Map.of());
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("www-authenticate"))
+        .hasValue("Basic realm=\"maglevd-frontend admin\", charset=\"UTF-8\"");
+    for (String auth :
+        List.of(basic("ops", "wrong"), basic("root", "s3cret"), "Basic !!!", "Bearer x")) {
+      assertThat(
+              send(
+                      "POST",
+                      "/admin/api/lb0/backends/a/pause",
+                      "",
+                      Map.of("Authorization", auth, AdminGate.HEADER, "1"))
+                  .statusCode())
+          .as(auth)
+          .isEqualTo(401);
+    }
+    assertThat(performed).isEmpty();
+  }
+
+  @Test
+  void mutationsArePostOnly_andSameSiteOnly() throws Exception {
+    start(AdminGate.of("ops", "s3cret"));
+    HttpResponse<String> get =
+        send(
+            "GET",
+            "/admin/api/lb0/backends/a/pause",
+            "",
+            Map.of("Authorization", basic("ops", "s3cret")));
+    assertThat(get.statusCode()).isEqualTo(405);
+    HttpResponse<String> noHeader =
+        send(
+            "POST",
+            "/admin/api/lb0/backends/a/pause",
+            "",
+            Map.of("Authorization", basic("ops", "s3cret")));
+    assertThat(noHeader.statusCode()).isEqualTo(403);
+    assertThat(noHeader.body())
+        .isEqualTo("{\"error\":\"admin requests need the header X-Maglev-Admin: 1\"}");
+    HttpResponse<String> evil =
+        send(
+            "POST",
+            "/admin/api/lb0/backends/a/pause",
+            "",
+            Map.of(
+                "Authorization",
+                basic("ops", "s3cret"),
+                AdminGate.HEADER,
+                "1",
+                "Origin",
+                "http://evil.example"));
+    assertThat(evil.statusCode()).isEqualTo(403);
+    assertThat(evil.body())
+        .isEqualTo(
+            "{\"error\":\"cross-site request refused: Origin http://evil.example is not this server\"}");
+    assertThat(performed).isEmpty();
+  }
+
+  @Test
+  void aGoodRequest_isPerformedForItsUser_andABadOneIsExplained() throws Exception {
+    start(AdminGate.of("ops", "s3cret"));
+    String origin = "http://127.0.0.1:" + server.address().getPort();
+    HttpResponse<String> ok =
+        send(
+            "POST",
+            "/admin/api/lb0/frontends/web/pools/primary/backends/nginx0/weight",
+            "{\"weight\":25,\"flush\":true}",
+            Map.of(
+                "Authorization", basic("ops", "s3cret"), AdminGate.HEADER, "1", "Origin", origin));
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("{\"done\":true}");
+    assertThat(performed)
+        .containsExactly(
+            "ops SetWeight[maglevd=lb0, frontend=web, pool=primary, backend=nginx0, weight=25,"
+                + " flush=true]");
+    HttpResponse<String> bad =
+        send(
+            "POST",
+            "/admin/api/lb0/frontends/web/pools/primary/backends/nginx0/weight",
+            "{\"weight\":250}",
+            GOOD);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).isEqualTo("{\"error\":\"weight: 250 (expected: 0-100)\"}");
+    assertThat(performed).hasSize(1);
+  }
+}

@@ -1,0 +1,155 @@
+package ch.ipng.maglev.frontend.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.ipng.maglev.common.Version;
+import ch.ipng.maglev.daemon.testing.DaemonProcess;
+import ch.ipng.maglev.daemon.testing.TestServers;
+import ch.ipng.maglev.frontend.DashboardApi;
+import ch.ipng.maglev.frontend.http.AdminGate;
+import ch.ipng.maglev.frontend.http.FrontendServer;
+import ch.ipng.maglev.frontend.sse.SseBroker;
+import ch.ipng.maglev.proto.GetBackendRequest;
+import ch.ipng.maglev.proto.GetFrontendRequest;
+import ch.ipng.maglev.proto.MaglevGrpc;
+import com.google.gson.JsonParser;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Admin actions through the frontend change a real maglevd, and only when they should. */
+class AdminEndToEndTest {
+  @TempDir Path dir;
+
+  @Test
+  void pauseAndWeight_reachMaglevd_crossSiteDoesNot_andMaglevdsErrorsAreShownPlainly()
+      throws Exception {
+    Path config = dir.resolve("maglev.yaml");
+    try (TestServers.Http web = TestServers.http(200, "ok")) {
+      Files.writeString(
+          config,
+          """
+          maglev:
+            healthchecks:
+              http: { type: http, port: %d, interval: 200ms, params: { path: /healthz } }
+            backends:
+              web1: { address: 127.0.0.1, healthcheck: http }
+            frontends:
+              site:
+                address: 192.0.2.1
+                protocol: tcp
+                port: 80
+                pools:
+                  - { name: primary, backends: { web1: {} } }
+          """
+              .formatted(web.port()));
+      DaemonProcess d = DaemonProcess.start(dir, List.of(), "--config=" + config);
+      SseBroker broker = SseBroker.create(Clock.systemUTC());
+      String address = "127.0.0.1:" + d.grpcPort();
+      ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+      try (d;
+          Maglevds maglevds = Maglevds.start(List.of(address), broker);
+          FrontendServer server =
+              FrontendServer.start(
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                  DashboardApi.of(maglevds, Version.current()),
+                  broker,
+                  AdminGate.of("ops", "s3cret"),
+                  DashboardApi.of(maglevds, Version.current()))) {
+        var stub = MaglevGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+        await()
+            .until(
+                () ->
+                    stub.getBackend(GetBackendRequest.newBuilder().setName("web1").build())
+                        .getState()
+                        .equals("up"));
+        String base = "http://127.0.0.1:" + server.address().getPort();
+        String auth =
+            "Basic "
+                + Base64.getEncoder().encodeToString("ops:s3cret".getBytes(StandardCharsets.UTF_8));
+
+        // a page elsewhere cannot drain the backend through a logged-in browser
+        HttpResponse<String> evil =
+            post(base, "/admin/api/127.0.0.1/backends/web1/pause", "", auth, "http://evil.example");
+        assertThat(evil.statusCode()).isEqualTo(403);
+        assertThat(
+                stub.getBackend(GetBackendRequest.newBuilder().setName("web1").build()).getState())
+            .isEqualTo("up");
+
+        HttpResponse<String> paused =
+            post(base, "/admin/api/127.0.0.1/backends/web1/pause", "", auth, base);
+        assertThat(paused.statusCode()).isEqualTo(200);
+        assertThat(
+                JsonParser.parseString(paused.body()).getAsJsonObject().get("state").getAsString())
+            .isEqualTo("paused");
+        assertThat(
+                stub.getBackend(GetBackendRequest.newBuilder().setName("web1").build()).getState())
+            .isEqualTo("paused");
+
+        HttpResponse<String> weight =
+            post(
+                base,
+                "/admin/api/127.0.0.1/frontends/site/pools/primary/backends/web1/weight",
+                "{\"weight\":30}",
+                auth,
+                base);
+        assertThat(weight.statusCode()).isEqualTo(200);
+        assertThat(
+                stub.getFrontend(GetFrontendRequest.newBuilder().setName("site").build())
+                    .getPools(0)
+                    .getBackends(0)
+                    .getWeight())
+            .isEqualTo(30);
+
+        // maglevd's own refusals come through with their message and a fitting status
+        HttpResponse<String> missing =
+            post(
+                base,
+                "/admin/api/127.0.0.1/frontends/site/pools/primary/backends/nosuch/weight",
+                "{\"weight\":30}",
+                auth,
+                base);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).doesNotContain("rpc error").contains("nosuch");
+        HttpResponse<String> vpp = post(base, "/admin/api/127.0.0.1/sync-vpp", "", auth, base);
+        assertThat(vpp.statusCode()).isEqualTo(503);
+        assertThat(vpp.body()).isEqualTo("{\"error\":\"VPP integration is not connected\"}");
+        HttpResponse<String> unknown =
+            post(base, "/admin/api/lb9/backends/web1/pause", "", auth, base);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body())
+            .isEqualTo("{\"error\":\"no maglevd \\\"lb9\\\" (known: 127.0.0.1)\"}");
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
+
+  static HttpResponse<String> post(
+      String base, String path, String body, String auth, String origin) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", auth)
+                .header(AdminGate.HEADER, "1")
+                .header("Origin", origin)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+}
