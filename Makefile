@@ -23,7 +23,7 @@ MVN = jdk=$(JDK); [ -n "$$jdk" ] || { echo "$(NO_JDK)" >&2; exit 1; }; \
   mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
 PROGRAMS := maglevd maglevc maglevd-frontend maglev-vppsim
 
-.PHONY: all build test run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile
+.PHONY: all build test run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend
 
 all: build
 
@@ -105,7 +105,7 @@ install-deps-apt:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-bench: bench-probes bench-cli bench-maglev bench-vpp bench-reconcile
+bench: bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend
 
 # VPP API client against maglev-vppsim: pipelined throughput, the 16k-AS dump, Maglev tables.
 bench-vpp: build
@@ -114,6 +114,10 @@ bench-vpp: build
 # maglevd's reconciler against maglev-vppsim: 1,000 frontends x 16 backends.
 bench-reconcile: build
 	bench/reconcile.sh $(BUILD)
+
+# maglevd-frontend: 500 SSE clients while 100 backends flap.
+bench-frontend: build
+	bench/frontend.sh $(BUILD)
 
 # VPP Maglev table build time (vpp-api).
 bench-maglev: build

@@ -24,8 +24,22 @@ public final class SseBroker {
   public static final int MAX_COUNT = 2000;
   public static final int CLIENT_CAPACITY = 256;
 
-  /** One event as sent: its id, SSE event name and JSON data. */
-  public record Event(String id, String name, String data) {}
+  /**
+   * One event: its id, SSE event name and JSON data, and its wire form, encoded once however many
+   * clients it goes to.
+   */
+  public record Event(String id, String name, String data, byte[] wire) {
+    static Event of(String id, String name, String data) {
+      StringBuilder b = new StringBuilder(data.length() + 64);
+      if (!id.isEmpty()) {
+        b.append("id: ").append(id).append('\n');
+      }
+      b.append("event: ").append(name).append('\n');
+      b.append("data: ").append(data).append("\n\n");
+      return new Event(
+          id, name, data, b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
 
   private record Entry(long seq, Instant at, Event event) {}
 
@@ -64,7 +78,7 @@ public final class SseBroker {
     Objects.requireNonNull(data, "data");
     Instant now = clock.instant();
     long seq = nextSeq++;
-    Event e = new Event(epoch + "-" + seq, name, data);
+    Event e = Event.of(epoch + "-" + seq, name, data);
     Instant oldest = now.minus(MAX_AGE);
     while (!ring.isEmpty() && ring.peekFirst().at().isBefore(oldest)) {
       ring.removeFirst();
@@ -91,7 +105,7 @@ public final class SseBroker {
       List<Event> missed = missedSince(lastEventId.strip());
       if (missed == null) {
         String id = nextSeq > 0 ? epoch + "-" + (nextSeq - 1) : "";
-        c.offer(new Event(id, "resync", "{}"));
+        c.offer(Event.of(id, "resync", "{}"));
       } else {
         missed.forEach(c::offer);
       }
