@@ -23,18 +23,20 @@ MVN = jdk=$(JDK); [ -n "$$jdk" ] || { echo "$(NO_JDK)" >&2; exit 1; }; \
   mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
 PROGRAMS := maglevd maglevc maglevd-frontend maglev-vppsim
 
-.PHONY: all build test run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend
+.PHONY: all build web test run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend
 
 all: build
 
-build:
+build: web
 	$(MVN) -q -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true package
 	@scripts/assemble.sh $(BUILD) $(PROGRAMS)
 
 # Every test: unit and integration tests (mvn verify: Spotless, Error Prone,
 # enforcer included), then checks of the assembled launchers.
 test: install-deps
+	$(MAKE) --no-print-directory web
 	$(MAKE) --no-print-directory lint
+	cd $(WEB) && npm test --silent
 	$(MVN) verify
 	@scripts/assemble.sh $(BUILD) $(PROGRAMS)
 	tests/smoke.sh $(BUILD)
@@ -49,9 +51,16 @@ DEB_VERSION := $(shell v=$$(sed -n 's#^  <version>\(.*\)-SNAPSHOT</version>#\1#p
 pkg-deb: build
 	scripts/build-deb.sh $(BUILD) $(DEB_VERSION) $(BUILD)/deb
 
-# Formatting (Spotless) and Error Prone (in the compile); the SPA's checks join when it exists.
+# The dashboard page (SolidJS + TypeScript, Vite) into maglev-frontend/web/dist, which the
+# frontend's jar carries; npm ci installs exactly the committed package-lock.json.
+WEB := maglev-frontend/web
+web: install-deps-node
+	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+
+# Formatting (Spotless) and Error Prone (in the compile), the SPA's type check and ESLint.
 lint:
 	$(MVN) -q -DskipTests -Djacoco.skip=true spotless:check compile
+	cd $(WEB) && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run lint --silent
 
 fixstyle:
 	$(MVN) -q spotless:apply
@@ -66,7 +75,7 @@ run: install-deps build
 # Idempotent: installs only what is missing.
 APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps groff-base \
   fakeroot lintian man-db systemd adduser
-install-deps: install-deps-apt install-deps-jdk
+install-deps: install-deps-apt install-deps-jdk install-deps-node
 
 # A JDK >= JAVA_VERSION (make install-deps-jdk JAVA_VERSION=25): found, or installed from Debian.
 install-deps-jdk:

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 
 /** Answers one connection's requests; an event-stream request turns it into an SSE stream. */
 final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final StaticFiles FILES = new StaticFiles("web/");
   private final Api api;
   private final SseBroker broker;
   private final Optional<AdminGate> gate;
@@ -51,19 +52,20 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     switch (path) {
-      case "/" -> {
-        FullHttpResponse r = empty(HttpResponseStatus.FOUND);
-        r.headers().set(HttpHeaderNames.LOCATION, "/view/");
-        reply(ctx, req, r);
-      }
+      case "/" -> reply(ctx, req, redirect("/view/"));
       case "/healthz" -> reply(ctx, req, body(HttpResponseStatus.OK, "ok\n", "text/plain"));
+      case "/view" -> reply(ctx, req, redirect("/view/"));
+      case "/view/" -> reply(ctx, req, file(FILES.index(), path));
+      case "/favicon.ico" -> reply(ctx, req, file(FILES.favicon(), path));
       case "/view/api/version" -> reply(ctx, req, json(api.versionJson()));
       case "/view/api/maglevds" -> reply(ctx, req, json(api.maglevdsJson()));
       case "/view/api/events" ->
           stream = SseStream.open(ctx.channel(), broker, req.headers().get("Last-Event-ID"));
       case "/view/api/state" -> reply(ctx, req, json(api.stateJson()));
       default -> {
-        if (path.startsWith("/view/api/state/")) {
+        if (path.startsWith("/view/assets/")) {
+          reply(ctx, req, file(FILES.asset(path.substring("/view/assets/".length())), path));
+        } else if (path.startsWith("/view/api/state/")) {
           String name =
               QueryStringDecoder.decodeComponent(path.substring("/view/api/state/".length()));
           reply(
@@ -104,10 +106,18 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     if (!path.startsWith("/admin/api/")) {
-      reply(
-          ctx,
-          req,
-          error(HttpResponseStatus.NOT_FOUND, "the admin page is not built yet: " + path));
+      boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
+      if (!get) {
+        reply(ctx, req, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET for " + path));
+      } else if (path.equals("/admin")) {
+        reply(ctx, req, redirect("/admin/"));
+      } else if (path.equals("/admin/")) {
+        reply(ctx, req, file(FILES.index(), path));
+      } else if (path.startsWith("/admin/assets/")) {
+        reply(ctx, req, file(FILES.asset(path.substring("/admin/assets/".length())), path));
+      } else {
+        reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + path));
+      }
       return;
     }
     if (!req.method().equals(HttpMethod.POST)) {
@@ -185,8 +195,33 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     return new com.google.gson.JsonPrimitive(s).toString();
   }
 
-  private static FullHttpResponse empty(HttpResponseStatus status) {
-    return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+  private static FullHttpResponse redirect(String location) {
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND);
+    r.headers().set(HttpHeaderNames.LOCATION, location);
+    return r;
+  }
+
+  /** A file of the page, or 404 when this build has none (the SPA is built by make). */
+  private static FullHttpResponse file(Optional<StaticFiles.File> f, String path) {
+    if (f.isEmpty()) {
+      return error(
+          HttpResponseStatus.NOT_FOUND,
+          path.endsWith("/")
+              ? "the dashboard page is not in this build (make builds it): " + path
+              : "no such file: " + path);
+    }
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(f.get().bytes()));
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, f.get().type())
+        .set(HttpHeaderNames.CACHE_CONTROL, f.get().cacheControl())
+        .set("X-Content-Type-Options", "nosniff")
+        // nothing but this server's own files, and no framing (the admin page has buttons)
+        .set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+        .set("Referrer-Policy", "same-origin");
+    return r;
   }
 
   private static FullHttpResponse body(HttpResponseStatus status, String body, String type) {

@@ -57,7 +57,10 @@ public final class MaglevdClient implements AutoCloseable {
 
   private static final Logger logger = LoggerFactory.getLogger(MaglevdClient.class);
   private static final JsonFormat.Printer JSON =
-      JsonFormat.printer().omittingInsignificantWhitespace().preservingProtoFieldNames();
+      JsonFormat.printer()
+          .omittingInsignificantWhitespace()
+          .preservingProtoFieldNames()
+          .alwaysPrintFieldsWithNoPresence();
 
   private final String name;
   private final String address;
@@ -70,6 +73,7 @@ public final class MaglevdClient implements AutoCloseable {
   private volatile Duration backoff = MIN_BACKOFF;
   private volatile @Nullable Snapshot snapshot;
   private volatile @Nullable String lbStateJson;
+  private volatile @Nullable String frontendsJson;
   // the refresh debounce: at most one refresh per REFRESH_SPACING, leading and trailing edge
   private final Object refreshLock = new Object();
   private boolean refreshScheduled;
@@ -168,6 +172,16 @@ public final class MaglevdClient implements AutoCloseable {
       return;
     }
     snapshot = s;
+    // effective weights and frontend states change with transitions and weight calls: the
+    // page gets them when they change
+    String fJson = list(s.frontends(), "frontends").toString();
+    if (!fJson.equals(frontendsJson)) {
+      frontendsJson = fJson;
+      JsonObject o = new JsonObject();
+      o.addProperty("maglevd", name);
+      o.add("frontends", JsonParser.parseString(fJson));
+      broker.publish("frontends", o.toString());
+    }
     String lbJson = s.lbState() == null ? "null" : print(s.lbState());
     if (!lbJson.equals(lbStateJson)) {
       lbStateJson = lbJson;

@@ -100,6 +100,24 @@ class AdminRoutesTest {
   }
 
   @Test
+  void theAdminPage_needsCredentialsToo() throws Exception {
+    start(AdminGate.of("ops", "s3cret"));
+    assertThat(send("GET", "/admin/", "", Map.of()).statusCode()).isEqualTo(401);
+    HttpResponse<String> page =
+        send("GET", "/admin/", "", Map.of("Authorization", basic("ops", "s3cret")));
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<title>test page</title>");
+    assertThat(
+            send(
+                    "GET",
+                    "/admin/assets/app-abc123.js",
+                    "",
+                    Map.of("Authorization", basic("ops", "s3cret")))
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
   void mutationsArePostOnly_andSameSiteOnly() throws Exception {
     start(AdminGate.of("ops", "s3cret"));
     HttpResponse<String> get =

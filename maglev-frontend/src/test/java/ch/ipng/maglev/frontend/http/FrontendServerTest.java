@@ -109,6 +109,31 @@ class FrontendServerTest {
   }
 
   @Test
+  void thePage_isServedUncached_andItsHashedAssetsForGood() throws Exception {
+    start(broker);
+    HttpResponse<String> page = request("GET", "/view/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<title>test page</title>");
+    assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.headers().firstValue("cache-control")).hasValue("no-cache");
+    assertThat(page.headers().firstValue("content-security-policy"))
+        .hasValue("default-src 'self'; frame-ancestors 'none'");
+    HttpResponse<String> asset = request("GET", "/view/assets/app-abc123.js");
+    assertThat(asset.body()).isEqualTo("console.log(\"test asset\");\n");
+    assertThat(asset.headers().firstValue("content-type"))
+        .hasValue("text/javascript; charset=utf-8");
+    assertThat(asset.headers().firstValue("cache-control"))
+        .hasValue("public, max-age=31536000, immutable");
+    assertThat(request("GET", "/favicon.ico").headers().firstValue("content-type"))
+        .hasValue("image/svg+xml");
+    assertThat(request("GET", "/view/assets/nope.js").statusCode()).isEqualTo(404);
+    assertThat(request("GET", "/view/assets/..%2Findex.html").statusCode()).isEqualTo(404);
+    assertThat(request("GET", "/view").headers().firstValue("location")).hasValue("/view/");
+    // the admin page is hidden when admin is off
+    assertThat(request("GET", "/admin/").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void eventStream_headers_retryHint_andEventsWithIds() throws Exception {
     start(broker);
     try (SseClient c = SseClient.connect(uri("/view/api/events"), null)) {

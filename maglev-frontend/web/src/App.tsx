@@ -1,0 +1,149 @@
+import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import { fetchOne, fetchState, isAdmin } from './api/client';
+import { follow } from './api/sse';
+import type { ServerEvent } from './api/types';
+import { ActionDialog } from './components/ActionDialog';
+import { FrontendCard, type RowAction } from './components/FrontendCard';
+import { ScopeTabs } from './components/ScopeTabs';
+import { VppPanel } from './components/VppPanel';
+import { health } from './state/cascade';
+import { cookie, readCookie } from './state/cookies';
+import { reduce, type Scope } from './state/reduce';
+
+const SCOPE_COOKIE = 'maglev_scope';
+const ZIPPY_COOKIE = 'maglev_zippy_open';
+
+export function App() {
+  const admin = isAdmin();
+  const [scopes, setScopes] = createStore<Scope[]>([]);
+  const [selected, setSelected] = createSignal(readCookie(document.cookie, SCOPE_COOKIE) ?? '');
+  const [open, setOpen] = createSignal<string[]>(
+    (readCookie(document.cookie, ZIPPY_COOKIE) ?? '').split(',').filter((s) => s !== ''),
+  );
+  const [streamOpen, setStreamOpen] = createSignal(false);
+  const [error, setError] = createSignal('');
+  const [now, setNow] = createSignal(Date.now());
+  const [pulse, setPulse] = createSignal(false);
+  const [action, setAction] = createSignal<RowAction | null>(null);
+  let pulseTimer = 0;
+
+  const hydrate = async () => {
+    try {
+      const all = await fetchState();
+      setScopes(reconcile(all.map((state) => ({ state, settling: [] }))));
+      setError('');
+      if (!all.some((m) => m.name === selected()) && all.length > 0) {
+        setSelected(all[0].name);
+      }
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const refetch = async (name: string) => {
+    try {
+      const state = await fetchOne(name);
+      setScopes((s) => s.state.name === name, 'state', reconcile(state));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const onEvent = (ev: ServerEvent) => {
+    if (ev.kind === 'resync') {
+      void hydrate();
+      return;
+    }
+    if (ev.kind === 'log' && ev.maglevd === selected() && ev.log.msg.startsWith('vpp-api-')) {
+      setPulse(true);
+      window.clearTimeout(pulseTimer);
+      pulseTimer = window.setTimeout(() => setPulse(false), 250);
+    }
+    const i = scopes.findIndex((s) => s.state.name === ev.maglevd);
+    if (i < 0) {
+      return;
+    }
+    const next = reduce(scopes[i], ev);
+    if (next !== scopes[i]) {
+      setScopes(i, reconcile(next));
+    }
+    if (ev.kind === 'maglevd-status' && ev.connected) {
+      void refetch(ev.maglevd); // what changed while it was away
+    }
+  };
+
+  onMount(() => {
+    void hydrate();
+    const stop = follow(onEvent, setStreamOpen);
+    const tick = window.setInterval(() => setNow(Date.now()), 1000);
+    onCleanup(() => {
+      stop();
+      window.clearInterval(tick);
+    });
+  });
+
+  const select = (name: string) => {
+    setSelected(name);
+    document.cookie = cookie(SCOPE_COOKIE, name);
+  };
+  const toggle = (key: string) => {
+    const next = open().includes(key) ? open().filter((k) => k !== key) : [...open(), key];
+    setOpen(next);
+    document.cookie = cookie(ZIPPY_COOKIE, next.join(','));
+  };
+  const scope = createMemo(() => scopes.find((s) => s.state.name === selected()));
+
+  return (
+    <main>
+      <header class="top">
+        <h1>maglev{admin ? ' · admin' : ''}</h1>
+        <span classList={{ live: true, on: streamOpen() }}>{streamOpen() ? 'live' : 'reconnecting…'}</span>
+      </header>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
+      <ScopeTabs maglevds={scopes.map((s) => s.state)} selected={selected()} onSelect={select} />
+      <Show when={scope()} fallback={<p class="muted">loading…</p>}>
+        {(s) => (
+          <>
+            <Show when={s().state.stale}>
+              <p class="error" role="alert">
+                {s().state.name} is not reachable ({s().state.last_error || 'no answer yet'}): what follows is what it said
+                last, not its current state.
+              </p>
+            </Show>
+            <div classList={{ stale: s().state.stale }}>
+              <VppPanel state={s().state} now={now()} pulse={pulse()} />
+              <For each={s().state.frontends}>
+                {(f) => (
+                  <FrontendCard
+                    frontend={f}
+                    backends={s().state.backends}
+                    lbState={s().state.lb_state}
+                    health={health({
+                      frontend: f,
+                      reachable: s().state.connected && !s().state.stale,
+                      lbState: s().state.lb_state,
+                      settling: s().settling.includes(f.name),
+                    })}
+                    open={open().includes(`${s().state.name}/${f.name}`)}
+                    onToggle={() => toggle(`${s().state.name}/${f.name}`)}
+                    now={now()}
+                    admin={admin}
+                    onAction={setAction}
+                  />
+                )}
+              </For>
+            </div>
+          </>
+        )}
+      </Show>
+      <Show when={action()}>
+        {(row) => <ActionDialog maglevd={selected()} row={row()} onClose={() => setAction(null)} />}
+      </Show>
+    </main>
+  );
+}

@@ -1,0 +1,34 @@
+import type { MaglevdState } from './types';
+
+/** The page's base: "/view/" or "/admin/"; the API is read under /view/api either way. */
+export const isAdmin = (): boolean => window.location.pathname.startsWith('/admin/');
+
+export async function fetchState(): Promise<MaglevdState[]> {
+  const r = await fetch('/view/api/state', { cache: 'no-store' });
+  if (!r.ok) {
+    throw new Error(`GET /view/api/state: ${r.status}`);
+  }
+  return (await r.json()) as MaglevdState[];
+}
+
+export async function fetchOne(name: string): Promise<MaglevdState> {
+  const r = await fetch(`/view/api/state/${encodeURIComponent(name)}`, { cache: 'no-store' });
+  if (!r.ok) {
+    throw new Error(`GET /view/api/state/${name}: ${r.status}`);
+  }
+  return (await r.json()) as MaglevdState;
+}
+
+/** POSTs an admin action; resolves to maglevd's answer, rejects with its error message. */
+export async function adminAction(path: string, body?: unknown): Promise<unknown> {
+  const r = await fetch(`/admin/api/${path}`, {
+    method: 'POST',
+    headers: { 'X-Maglev-Admin': '1', 'Content-Type': 'application/json' },
+    body: body === undefined ? '' : JSON.stringify(body),
+  });
+  const json = (await r.json().catch(() => ({ error: `HTTP ${r.status}` }))) as { error?: string };
+  if (!r.ok) {
+    throw new Error(json.error ?? `HTTP ${r.status}`);
+  }
+  return json;
+}

@@ -1,0 +1,100 @@
+// The server's JSON (docs/frontend.md): protobuf JSON with snake_case names, every field present,
+// 64-bit integers as strings.
+
+export interface Transition {
+  from: string;
+  to: string;
+  time_ns: string;
+  code: string;
+  detail: string;
+}
+
+export interface PoolBackend {
+  name: string;
+  weight: number;
+  effective_weight: number;
+  flush: boolean;
+  state: string;
+}
+
+export interface Pool {
+  name: string;
+  backends: PoolBackend[];
+}
+
+export interface Frontend {
+  name: string;
+  address: string;
+  protocol: string;
+  port: number;
+  pools: Pool[];
+  description: string;
+  src_ip_sticky: boolean;
+  flush_on_down: boolean;
+  state: string;
+  active_pool: number;
+}
+
+export interface Backend {
+  name: string;
+  address: string;
+  state: string;
+  enabled: boolean;
+  healthcheck: string;
+  description: string;
+  last_transition_ns: string;
+}
+
+export interface VppInfo {
+  version: string;
+  build_date: string;
+  build_directory: string;
+  pid: number;
+  boottime_ns: string;
+  connecttime_ns: string;
+}
+
+export interface LbAs {
+  address: string;
+  weight: number;
+  flags: number;
+  buckets: number;
+  backend: string;
+}
+
+export interface LbVip {
+  prefix: string;
+  protocol: string;
+  port: number;
+  frontend: string;
+  ases: LbAs[];
+}
+
+export interface LbState {
+  vips: LbVip[];
+}
+
+export interface MaglevdState {
+  name: string;
+  address: string;
+  connected: boolean;
+  last_error: string;
+  stale: boolean;
+  last_refresh_unix_ns: number;
+  vpp_state: string;
+  vpp_error: string;
+  frontends: Frontend[];
+  backends: Backend[];
+  vpp_info: VppInfo | null;
+  lb_state: LbState | null;
+}
+
+/** One event of /view/api/events, by its SSE event name. */
+export type ServerEvent =
+  | { kind: 'backend-transition'; maglevd: string; backend: { name: string; transition: Transition } }
+  | { kind: 'frontend-transition'; maglevd: string; frontend: { name: string; from: string; to: string } }
+  | { kind: 'log'; maglevd: string; time_ns: string; log: { level: string; msg: string; attrs: Record<string, string> } }
+  | { kind: 'maglevd-status'; maglevd: string; connected: boolean; last_error: string }
+  | { kind: 'lb-state'; maglevd: string; lb_state: LbState | null }
+  | { kind: 'frontends'; maglevd: string; frontends: Frontend[] }
+  | { kind: 'resync' };

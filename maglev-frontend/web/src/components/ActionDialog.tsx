@@ -1,0 +1,93 @@
+import { createSignal, For, Show } from 'solid-js';
+import { adminAction } from '../api/client';
+import { allowed, consequence, type Verb, weightConsequence } from '../state/actions';
+import type { RowAction } from './FrontendCard';
+
+const VERBS: Verb[] = ['pause', 'resume', 'disable', 'enable'];
+
+/** The admin menu of one backend row: each action says what it will do before it is sent. */
+export function ActionDialog(props: { maglevd: string; row: RowAction; onClose: () => void }) {
+  const [verb, setVerb] = createSignal<Verb | 'weight' | null>(null);
+  const [weight, setWeight] = createSignal(props.row.weight);
+  const [flush, setFlush] = createSignal(false);
+  const [error, setError] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const b = () => encodeURIComponent(props.row.backend);
+  const send = async () => {
+    const v = verb();
+    setBusy(true);
+    setError('');
+    try {
+      if (v === 'weight') {
+        const r = props.row;
+        await adminAction(
+          `${encodeURIComponent(props.maglevd)}/frontends/${encodeURIComponent(r.frontend)}/pools/${encodeURIComponent(r.pool)}/backends/${b()}/weight`,
+          { weight: weight(), flush: flush() },
+        );
+      } else if (v) {
+        await adminAction(`${encodeURIComponent(props.maglevd)}/backends/${b()}/${v}`);
+      }
+      props.onClose();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
+      <div class="dialog" role="dialog" aria-modal="true" aria-label={`actions for ${props.row.backend}`}>
+        <h2>{props.row.backend}</h2>
+        <Show
+          when={verb()}
+          fallback={
+            <div class="menu">
+              <For each={VERBS}>
+                {(v) => (
+                  <button disabled={!allowed(v, props.row.state)} onClick={() => setVerb(v)}>
+                    {v}
+                  </button>
+                )}
+              </For>
+              <button onClick={() => setVerb('weight')}>set weight</button>
+              <button onClick={() => props.onClose()}>cancel</button>
+            </div>
+          }
+        >
+          <Show when={verb() === 'weight'}>
+            <label>
+              weight in {props.row.frontend} / {props.row.pool}{' '}
+              <input
+                type="number"
+                min="0"
+                max="100"
+                value={weight()}
+                onInput={(e) => setWeight(Math.max(0, Math.min(100, Number(e.currentTarget.value) || 0)))}
+              />
+            </label>
+            <label>
+              <input type="checkbox" checked={flush()} onChange={(e) => setFlush(e.currentTarget.checked)} /> flush its
+              existing connections
+            </label>
+          </Show>
+          <p class="consequence">
+            {verb() === 'weight'
+              ? weightConsequence(props.row.frontend, props.row.pool, props.row.backend, weight(), flush())
+              : consequence(verb() as Verb, props.row.backend)}
+          </p>
+          <Show when={error()}>
+            <p class="error" role="alert">
+              {error()}
+            </p>
+          </Show>
+          <div class="menu">
+            <button class="primary" disabled={busy()} onClick={() => void send()}>
+              {verb() === 'weight' ? 'set weight' : verb()}
+            </button>
+            <button onClick={() => props.onClose()}>cancel</button>
+          </div>
+        </Show>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import { For, Show } from 'solid-js';
+import type { Backend, Frontend, LbState } from '../api/types';
+import { formatAge, sinceNs } from '../state/age';
+import { bucketsOf, type Health, ICONS, MEANINGS } from '../state/cascade';
+
+export interface RowAction {
+  frontend: string;
+  pool: string;
+  backend: string;
+  state: string;
+  weight: number;
+}
+
+/** A collapsible frontend: name, health icon and state, then its pools' backends. */
+export function FrontendCard(props: {
+  frontend: Frontend;
+  backends: Backend[];
+  lbState: LbState | null;
+  health: Health;
+  open: boolean;
+  onToggle: () => void;
+  now: number;
+  admin: boolean;
+  onAction: (row: RowAction) => void;
+}) {
+  const backend = (name: string) => props.backends.find((b) => b.name === name);
+  return (
+    <section class="card frontend" aria-label={`frontend ${props.frontend.name}`}>
+      <button class="zippy" aria-expanded={props.open} onClick={() => props.onToggle()}>
+        <span class="frontend-title-name">{props.frontend.name}</span>
+        <span class="icon" title={MEANINGS[props.health]} aria-label={props.health}>
+          {ICONS[props.health]}
+        </span>
+        <span class={`badge ${props.frontend.state}`}>{props.frontend.state}</span>
+        <span class="muted">
+          {props.frontend.address} {props.frontend.protocol}/{props.frontend.port}
+        </span>
+      </button>
+      <Show when={props.open}>
+        <table>
+          <thead>
+            <tr>
+              <th>pool</th>
+              <th>backend</th>
+              <th>state</th>
+              <th>weight</th>
+              <th>effective</th>
+              <th>lb buckets</th>
+              <th class="nowrap">last transition</th>
+              <Show when={props.admin}>
+                <th aria-label="actions" />
+              </Show>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={props.frontend.pools}>
+              {(pool) => (
+                <For each={pool.backends}>
+                  {(b, i) => (
+                    <tr data-backend={b.name}>
+                      <td class="muted">{i() === 0 ? pool.name : ''}</td>
+                      <td class="nowrap">{b.name}</td>
+                      <td>
+                        <span class={`badge ${b.state}`}>{b.state}</span>
+                      </td>
+                      <td class="num">{b.weight}</td>
+                      <td class="num">{b.effective_weight}</td>
+                      <td class="num">{bucketsOf(props.lbState, props.frontend.name, b.name) ?? '—'}</td>
+                      <td class="num">{formatAge(sinceNs(backend(b.name)?.last_transition_ns, props.now) ?? 0)}</td>
+                      <Show when={props.admin}>
+                        <td>
+                          <button
+                            class="kebab"
+                            aria-label={`actions for ${b.name}`}
+                            onClick={() =>
+                              props.onAction({
+                                frontend: props.frontend.name,
+                                pool: pool.name,
+                                backend: b.name,
+                                state: backend(b.name)?.state ?? b.state,
+                                weight: b.weight,
+                              })
+                            }
+                          >
+                            ⋮
+                          </button>
+                        </td>
+                      </Show>
+                    </tr>
+                  )}
+                </For>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </Show>
+    </section>
+  );
+}

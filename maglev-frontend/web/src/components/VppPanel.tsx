@@ -1,0 +1,35 @@
+import { Show } from 'solid-js';
+import type { MaglevdState } from '../api/types';
+import { formatAge, sinceNs } from '../state/age';
+
+/** VPP's connection badge, the API pulse and VPP's facts with live ages. */
+export function VppPanel(props: { state: MaglevdState; now: number; pulse: boolean }) {
+  const connected = () => props.state.vpp_state === 'connected' && props.state.connected;
+  return (
+    <section class="card vpp" aria-label="VPP">
+      <header>
+        <span classList={{ badge: true, up: connected(), down: !connected() }}>VPP {connected() ? 'connected' : 'not connected'}</span>
+        <span classList={{ pulse: true, on: props.pulse }} title="VPP API calls">API: ↑↓</span>
+      </header>
+      <Show
+        when={props.state.vpp_info}
+        fallback={<p class="muted">{props.state.vpp_error || 'VPP not connected'}</p>}
+      >
+        {(info) => (
+          <dl>
+            <dt>version</dt>
+            <dd>{info().version}</dd>
+            <dt>built</dt>
+            <dd>{info().build_date}</dd>
+            <dt>pid</dt>
+            <dd>{info().pid}</dd>
+            <dt>up</dt>
+            <dd>{formatAge(sinceNs(info().boottime_ns, props.now) ?? 0)}</dd>
+            <dt>connected</dt>
+            <dd>{formatAge(sinceNs(info().connecttime_ns, props.now) ?? 0)}</dd>
+          </dl>
+        )}
+      </Show>
+    </section>
+  );
+}

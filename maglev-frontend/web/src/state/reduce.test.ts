@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { reduce, type Scope } from './reduce';
+import { frontend, lb, maglevd } from './testdata';
+
+const scope = (): Scope => ({ state: maglevd(), settling: [] });
+
+describe('reduce', () => {
+  it('a backend transition changes its state everywhere and marks its frontends settling', () => {
+    const before = scope();
+    const after = reduce(before, {
+      kind: 'backend-transition',
+      maglevd: 'lb0',
+      backend: { name: 'b', transition: { from: 'up', to: 'down', time_ns: '1795600800000000000', code: 'L7STS', detail: '503' } },
+    });
+    expect(after.state.backends.find((b) => b.name === 'b')?.state).toBe('down');
+    expect(after.state.backends.find((b) => b.name === 'b')?.last_transition_ns).toBe('1795600800000000000');
+    expect(after.state.frontends[0].pools[0].backends[1].state).toBe('down');
+    expect(after.settling).toEqual(['web']);
+    // the old scope is untouched
+    expect(before.state.backends.find((b) => b.name === 'b')?.state).toBe('up');
+  });
+
+  it('events of another maglevd change nothing', () => {
+    const before = scope();
+    const after = reduce(before, { kind: 'frontend-transition', maglevd: 'lb9', frontend: { name: 'web', from: 'up', to: 'down' } });
+    expect(after).toBe(before);
+  });
+
+  it('a frontend transition sets its state', () => {
+    const after = reduce(scope(), { kind: 'frontend-transition', maglevd: 'lb0', frontend: { name: 'web', from: 'up', to: 'down' } });
+    expect(after.state.frontends[0].state).toBe('down');
+  });
+
+  it('new frontends replace the old, and the changed ones settle', () => {
+    const f = frontend();
+    f.pools[0].backends[0].effective_weight = 50;
+    const after = reduce(scope(), { kind: 'frontends', maglevd: 'lb0', frontends: [f] });
+    expect(after.state.frontends[0].pools[0].backends[0].effective_weight).toBe(50);
+    expect(after.settling).toEqual(['web']);
+    const same = reduce(scope(), { kind: 'frontends', maglevd: 'lb0', frontends: [frontend()] });
+    expect(same.settling).toEqual([]);
+  });
+
+  it('an lb state ends settling', () => {
+    const settling: Scope = { ...scope(), settling: ['web'] };
+    const after = reduce(settling, { kind: 'lb-state', maglevd: 'lb0', lb_state: lb({ a: 1024 }) });
+    expect(after.settling).toEqual([]);
+    expect(after.state.lb_state?.vips[0].ases[0].buckets).toBe(1024);
+  });
+
+  it('a lost maglevd is marked stale, a found one is connected again', () => {
+    const lost = reduce(scope(), { kind: 'maglevd-status', maglevd: 'lb0', connected: false, last_error: 'UNAVAILABLE: io exception' });
+    expect(lost.state.connected).toBe(false);
+    expect(lost.state.stale).toBe(true);
+    expect(lost.state.last_error).toBe('UNAVAILABLE: io exception');
+    const found = reduce(lost, { kind: 'maglevd-status', maglevd: 'lb0', connected: true, last_error: '' });
+    expect(found.state.connected).toBe(true);
+  });
+
+  it('VPP going away clears its lb state', () => {
+    const after = reduce(scope(), { kind: 'log', maglevd: 'lb0', time_ns: '1', log: { level: 'info', msg: 'vpp-disconnect', attrs: {} } });
+    expect(after.state.vpp_state).toBe('disconnected');
+    expect(after.state.lb_state).toBeNull();
+  });
+
+  it('other log records change nothing', () => {
+    const before = scope();
+    expect(reduce(before, { kind: 'log', maglevd: 'lb0', time_ns: '1', log: { level: 'debug', msg: 'probe-done', attrs: {} } })).toBe(before);
+  });
+});
