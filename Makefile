@@ -42,6 +42,7 @@ test: install-deps
 	tests/smoke.sh $(BUILD)
 	tests/make-run.sh $(BUILD)
 	tests/maglevc-shell.sh $(BUILD)
+	tests/dashboard-e2e.sh $(BUILD)
 	scripts/build-deb.sh $(BUILD) $(DEB_VERSION) $(BUILD)/deb
 	tests/pkg-deb.sh $(BUILD)/deb
 
@@ -74,7 +75,7 @@ run: install-deps build
 # dpkg-dev/fakeroot/lintian/man-db/systemd for building and checking the packages.
 # Idempotent: installs only what is missing.
 APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps groff-base \
-  fakeroot lintian man-db systemd adduser
+  fakeroot lintian man-db systemd adduser chromium fonts-noto-color-emoji
 install-deps: install-deps-apt install-deps-jdk install-deps-node
 
 # A JDK >= JAVA_VERSION (make install-deps-jdk JAVA_VERSION=25): found, or installed from Debian.

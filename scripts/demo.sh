@@ -34,7 +34,8 @@ grpc=${MAGLEV_GRPC_ADDR:-127.0.0.1:9090}
 metrics=${MAGLEV_METRICS_ADDR:-127.0.0.1:9091}
 frontend=${MAGLEV_FRONTEND_LISTEN:-127.0.0.1:8080}
 # the dashboard server follows maglevd (it keeps retrying until maglevd listens)
-"$build/bin/maglevd-frontend" --server "$grpc" --listen "$frontend" >"$www/frontend.log" 2>&1 &
+"$build/bin/maglevd-frontend" --server "${MAGLEV_FRONTEND_SERVER:-$grpc}" --listen "$frontend" \
+  >"$www/frontend.log" 2>&1 &
 pids+=($!)
 cat <<MSG
 demo backends: http://127.0.0.{1,2,3}:8081/healthz
@@ -42,7 +43,7 @@ maglevd gRPC:  $grpc   (try: grpcurl -plaintext $grpc maglev.Maglev/ListBackends
 metrics:       http://$metrics/metrics
 maglev-vppsim: $www/vpp/api.sock (VIPs appear after the 5 s warm-up)
 maglevc:       build/bin/maglevc --server $grpc show vpp lb state
-dashboard API: http://$frontend/view/api/state   (live: curl -N http://$frontend/view/api/events)
+dashboard:     http://$frontend/view/   (admin at /admin/ when MAGLEV_FRONTEND_USER and _PASSWORD are set)
 Ctrl-C stops everything.
 MSG
 # In the foreground, so Ctrl-C reaches maglevd (a background job would ignore

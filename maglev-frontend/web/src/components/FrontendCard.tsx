@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import type { Backend, Frontend, LbState } from '../api/types';
-import { formatAge, sinceNs } from '../state/age';
+import { ageOf } from '../state/age';
 import { bucketsOf, type Health, ICONS, MEANINGS } from '../state/cascade';
 
 export interface RowAction {
@@ -66,7 +66,7 @@ export function FrontendCard(props: {
                       <td class="num">{b.weight}</td>
                       <td class="num">{b.effective_weight}</td>
                       <td class="num">{bucketsOf(props.lbState, props.frontend.name, b.name) ?? '—'}</td>
-                      <td class="num">{formatAge(sinceNs(backend(b.name)?.last_transition_ns, props.now) ?? 0)}</td>
+                      <td class="num">{ageOf(backend(b.name)?.last_transition_ns, props.now)}</td>
                       <Show when={props.admin}>
                         <td>
                           <button

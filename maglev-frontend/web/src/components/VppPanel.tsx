@@ -1,6 +1,6 @@
 import { Show } from 'solid-js';
 import type { MaglevdState } from '../api/types';
-import { formatAge, sinceNs } from '../state/age';
+import { ageOf } from '../state/age';
 
 /** VPP's connection badge, the API pulse and VPP's facts with live ages. */
 export function VppPanel(props: { state: MaglevdState; now: number; pulse: boolean }) {
@@ -9,7 +9,9 @@ export function VppPanel(props: { state: MaglevdState; now: number; pulse: boole
     <section class="card vpp" aria-label="VPP">
       <header>
         <span classList={{ badge: true, up: connected(), down: !connected() }}>VPP {connected() ? 'connected' : 'not connected'}</span>
-        <span classList={{ pulse: true, on: props.pulse }} title="VPP API calls">API: ↑↓</span>
+        <span classList={{ pulse: true, on: props.pulse }} title="VPP API calls">
+          API: <span class="arrows">↑↓</span>
+        </span>
       </header>
       <Show
         when={props.state.vpp_info}
@@ -24,9 +26,9 @@ export function VppPanel(props: { state: MaglevdState; now: number; pulse: boole
             <dt>pid</dt>
             <dd>{info().pid}</dd>
             <dt>up</dt>
-            <dd>{formatAge(sinceNs(info().boottime_ns, props.now) ?? 0)}</dd>
+            <dd>{ageOf(info().boottime_ns, props.now)}</dd>
             <dt>connected</dt>
-            <dd>{formatAge(sinceNs(info().connecttime_ns, props.now) ?? 0)}</dd>
+            <dd>{ageOf(info().connecttime_ns, props.now)}</dd>
           </dl>
         )}
       </Show>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, sinceNs } from './age';
+import { ageOf, formatAge, sinceNs } from './age';
 
 describe('formatAge', () => {
   it('says now under a second and for a clock slightly ahead', () => {
@@ -24,5 +24,12 @@ describe('sinceNs', () => {
     expect(sinceNs('1795600800000000000', 1795600810000)).toBe(10_000);
     expect(sinceNs('0', 5)).toBeNull();
     expect(sinceNs(undefined, 5)).toBeNull();
+  });
+});
+
+describe('ageOf', () => {
+  it('shows a dash for no time at all', () => {
+    expect(ageOf('0', 5)).toBe('—');
+    expect(ageOf('1795600800000000000', 1795600810000)).toBe('10s');
   });
 });

@@ -36,3 +36,9 @@ export function sinceNs(ns: string | undefined, nowMs: number): number | null {
   }
   return nowMs - Number(BigInt(ns) / 1_000_000n);
 }
+
+/** The age of a Unix-nanosecond time, or "—" when there is none. */
+export function ageOf(ns: string | undefined, nowMs: number): string {
+  const ms = sinceNs(ns, nowMs);
+  return ms === null ? '—' : formatAge(ms);
+}

@@ -1,0 +1,97 @@
+// End to end in real headless Chromium (Debian's), driven by playwright-core, against the demo
+// of tests/dashboard-e2e.sh: a real maglevd-frontend, maglevd, maglev-vppsim and demo backends.
+// Every step throws on failure; the shell script reports it.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const base = process.env.E2E_BASE; // http://127.0.0.1:port
+const shots = process.env.E2E_SCREENSHOTS;
+const maglevc = process.env.E2E_MAGLEVC;
+const grpc = process.env.E2E_GRPC;
+const [user, password] = [process.env.MAGLEV_FRONTEND_USER, process.env.MAGLEV_FRONTEND_PASSWORD];
+mkdirSync(shots, { recursive: true });
+
+const step = (name) => console.log(`dashboard-e2e: ${name}`);
+const backendState = (name) =>
+  JSON.parse(execFileSync(maglevc, ['--server', grpc, '--json', 'show', 'backend', name], { encoding: 'utf8' })).state;
+const row = (page, backend) => page.locator(`tr[data-backend="${backend}"]`).first();
+const openAll = async (page) => {
+  const closed = page.locator('.zippy[aria-expanded="false"]');
+  while ((await closed.count()) > 0) {
+    await closed.first().click();
+  }
+};
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+try {
+  const view = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await view.newPage();
+  await page.goto(`${base}/view/`);
+
+  step('the view shows every frontend and backend');
+  await page.locator('.frontend').first().waitFor();
+  const frontends = await page.locator('.frontend-title-name').allTextContents();
+  if (frontends.join(',') !== 'web,anycast') throw new Error(`frontends: ${frontends}`);
+  await openAll(page);
+  for (const b of ['nginx0-ams', 'nginx0-fra', 'nginx0-zrh', 'ping-lo', 'spare']) {
+    await row(page, b).waitFor();
+  }
+  await row(page, 'nginx0-fra').locator('.badge.up').waitFor();
+  await page.screenshot({ path: `${shots}/view.png`, fullPage: true });
+
+  step('stopping a backend server turns its row down, live');
+  execFileSync('pkill', ['-f', 'http.server 8081 --bind 127.0.0.2']);
+  await row(page, 'nginx0-fra').locator('.badge.down').waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: `${shots}/view-backend-down.png`, fullPage: true });
+
+  step('the scope cookie survives a reload');
+  await page.getByRole('tab', { name: 'localhost' }).click();
+  await page.reload();
+  await page.getByRole('tab', { name: 'localhost', selected: true }).waitFor();
+  const cookies = await view.cookies();
+  if (!cookies.some((c) => c.name === 'maglev_scope' && c.value === 'localhost')) throw new Error('no maglev_scope cookie');
+
+  step('/admin/ without credentials is refused');
+  const anonymous = await browser.newContext();
+  const refused = await anonymous.request.get(`${base}/admin/`);
+  if (refused.status() !== 401) throw new Error(`/admin/ without credentials: ${refused.status()}`);
+
+  step('a cross-site POST is refused, and changes nothing');
+  const evil = await fetch(`${base}/admin/api/127.0.0.1/backends/nginx0-zrh/pause`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+      Origin: 'http://evil.example',
+      'X-Maglev-Admin': '1',
+    },
+  });
+  if (evil.status !== 403) throw new Error(`cross-site POST: ${evil.status}`);
+  if (backendState('nginx0-zrh') !== 'up') throw new Error('the cross-site POST paused nginx0-zrh');
+
+  step('with credentials, pausing through the dialog pauses the backend in maglevd');
+  const admin = await browser.newContext({ viewport: { width: 1100, height: 900 }, httpCredentials: { username: user, password } });
+  const adminPage = await admin.newPage();
+  await adminPage.goto(`${base}/admin/`);
+  await adminPage.getByRole('tab', { name: '127.0.0.1' }).click();
+  await openAll(adminPage);
+  await adminPage.screenshot({ path: `${shots}/admin.png`, fullPage: true });
+  await adminPage.getByRole('button', { name: 'actions for nginx0-ams' }).click();
+  const dialog = adminPage.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'pause' }).click();
+  await dialog.getByText('new connections stop going to it; existing ones continue').waitFor();
+  await adminPage.screenshot({ path: `${shots}/admin-dialog.png`, fullPage: true });
+  await dialog.getByRole('button', { name: 'pause' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await row(adminPage, 'nginx0-ams').locator('.badge.paused').waitFor();
+  if (backendState('nginx0-ams') !== 'paused') throw new Error('nginx0-ams is not paused in maglevd');
+  await adminPage.screenshot({ path: `${shots}/admin-backend-paused.png`, fullPage: true });
+  step('ok');
+} finally {
+  await browser.close();
+}
