@@ -45,6 +45,14 @@ try {
   await row(page, 'nginx0-fra').locator('.badge.up').waitFor();
   await page.screenshot({ path: `${shots}/view.png`, fullPage: true });
 
+  const normal = await browser.newContext({ viewport: { width: 1100, height: 900 }, httpCredentials: { username: user, password } });
+  const normalPage = await normal.newPage();
+  await normalPage.goto(`${base}/admin/`);
+  await openAll(normalPage);
+  await row(normalPage, 'nginx0-fra').locator('.badge.up').waitFor();
+  await normalPage.screenshot({ path: `${shots}/admin.png`, fullPage: true });
+  await normal.close();
+
   step('stopping a backend server turns its row down, live');
   execFileSync('pkill', ['-f', 'http.server 8081 --bind 127.0.0.2']);
   await row(page, 'nginx0-fra').locator('.badge.down').waitFor({ timeout: 30_000 });
@@ -80,9 +88,21 @@ try {
   await adminPage.goto(`${base}/admin/`);
   await adminPage.getByRole('tab', { name: '127.0.0.1' }).click();
   await openAll(adminPage);
-  await adminPage.screenshot({ path: `${shots}/admin.png`, fullPage: true });
+  await adminPage.screenshot({ path: `${shots}/admin-backend-down.png`, fullPage: true });
+
+  step('the set-weight dialog shows the buckets that would move, computed by the server');
   await adminPage.getByRole('button', { name: 'actions for nginx0-ams' }).click();
   const dialog = adminPage.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'set weight' }).click();
+  await dialog.getByRole('spinbutton').fill('50');
+  await dialog.getByText(/\d+ of 1024 buckets would move/).waitFor();
+  await adminPage.screenshot({ path: `${shots}/admin-weight-preview.png`, fullPage: true });
+  await adminPage.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  if (backendState('nginx0-ams') !== 'up') throw new Error('previewing a weight changed nginx0-ams');
+
+  step('pausing through the dialog');
+  await adminPage.getByRole('button', { name: 'actions for nginx0-ams' }).click();
   await dialog.getByRole('button', { name: 'pause' }).click();
   await dialog.getByText('new connections stop going to it; existing ones continue').waitFor();
   await adminPage.screenshot({ path: `${shots}/admin-dialog.png`, fullPage: true });

@@ -4,11 +4,14 @@ import { fetchOne, fetchState, isAdmin } from './api/client';
 import { follow } from './api/sse';
 import type { ServerEvent } from './api/types';
 import { ActionDialog } from './components/ActionDialog';
+import { DebugPanel } from './components/DebugPanel';
+import { EventStream } from './components/EventStream';
 import { FrontendCard, type RowAction } from './components/FrontendCard';
 import { ScopeTabs } from './components/ScopeTabs';
 import { VppPanel } from './components/VppPanel';
 import { health } from './state/cascade';
 import { cookie, readCookie } from './state/cookies';
+import { append, describe, isChatter, type LogLine } from './state/eventlog';
 import { reduce, type Scope } from './state/reduce';
 
 const SCOPE_COOKIE = 'maglev_scope';
@@ -26,6 +29,14 @@ export function App() {
   const [now, setNow] = createSignal(Date.now());
   const [pulse, setPulse] = createSignal(false);
   const [action, setAction] = createSignal<RowAction | null>(null);
+  // "maglevd/backend" of every probe in flight, from the probe-start and probe-done records
+  const [probing, setProbing] = createSignal<ReadonlySet<string>>(new Set());
+  const [lines, setLines] = createSignal<LogLine[]>([]);
+  const [paused, setPaused] = createSignal(false);
+  const [chatter, setChatter] = createSignal(false);
+  const [lastId, setLastId] = createSignal('');
+  const [opens, setOpens] = createSignal(0);
+  const [resyncs, setResyncs] = createSignal(0);
   let pulseTimer = 0;
 
   const hydrate = async () => {
@@ -50,9 +61,28 @@ export function App() {
     }
   };
 
-  const onEvent = (ev: ServerEvent) => {
+  const onEvent = (ev: ServerEvent, id: string) => {
+    setLastId(id);
     if (ev.kind === 'resync') {
+      setResyncs(resyncs() + 1);
       void hydrate();
+      return;
+    }
+    if (admin && !paused() && ev.maglevd === selected() && (chatter() || !isChatter(ev))) {
+      const line = describe(ev, Date.now());
+      if (line) {
+        setLines(append(lines(), line));
+      }
+    }
+    if (ev.kind === 'log' && (ev.log.msg === 'probe-start' || ev.log.msg === 'probe-done')) {
+      const key = `${ev.maglevd}/${ev.log.attrs.backend}`;
+      const next = new Set(probing());
+      if (ev.log.msg === 'probe-start') {
+        next.add(key);
+      } else {
+        next.delete(key);
+      }
+      setProbing(next);
       return;
     }
     if (ev.kind === 'log' && ev.maglevd === selected() && ev.log.msg.startsWith('vpp-api-')) {
@@ -75,7 +105,12 @@ export function App() {
 
   onMount(() => {
     void hydrate();
-    const stop = follow(onEvent, setStreamOpen);
+    const stop = follow(onEvent, (isOpen) => {
+      setStreamOpen(isOpen);
+      if (isOpen) {
+        setOpens(opens() + 1);
+      }
+    });
     const tick = window.setInterval(() => setNow(Date.now()), 1000);
     onCleanup(() => {
       stop();
@@ -134,6 +169,7 @@ export function App() {
                     now={now()}
                     admin={admin}
                     onAction={setAction}
+                    probing={(b) => probing().has(`${s().state.name}/${b}`)}
                   />
                 )}
               </For>
@@ -141,6 +177,10 @@ export function App() {
           </>
         )}
       </Show>
+      <Show when={admin}>
+        <EventStream lines={lines()} paused={paused()} onPause={setPaused} chatter={chatter()} onChatter={setChatter} />
+      </Show>
+      <DebugPanel lastId={lastId()} opens={opens()} resyncs={resyncs()} maglevds={scopes.map((s) => s.state)} now={now()} />
       <Show when={action()}>
         {(row) => <ActionDialog maglevd={selected()} row={row()} onClose={() => setAction(null)} />}
       </Show>

@@ -1,5 +1,12 @@
 import type { MaglevdState } from './types';
 
+/** What a weight change would do to a VIP's buckets (computed by the server). */
+export interface BucketPreview {
+  rows: { backend: string; before: number; after: number }[];
+  moved: number;
+  buckets: number;
+}
+
 /** The page's base: "/view/" or "/admin/"; the API is read under /view/api either way. */
 export const isAdmin = (): boolean => window.location.pathname.startsWith('/admin/');
 

@@ -11,7 +11,10 @@ const JUMP_MS = 15_000;
  * replays or sends resync). After a sleep the socket may be dead without anyone noticing: a
  * watchdog sees the wall clock jump and opens a fresh stream.
  */
-export function follow(onEvent: (e: ServerEvent) => void, onOpen: (open: boolean) => void): () => void {
+export function follow(
+  onEvent: (e: ServerEvent, id: string) => void,
+  onOpen: (open: boolean) => void,
+): () => void {
   let source: EventSource | null = null;
   const open = () => {
     source?.close();
@@ -20,8 +23,9 @@ export function follow(onEvent: (e: ServerEvent) => void, onOpen: (open: boolean
     s.onerror = () => onOpen(false);
     for (const kind of KINDS) {
       s.addEventListener(kind, (m) => {
-        const data = JSON.parse((m as MessageEvent<string>).data) as object;
-        onEvent({ kind, ...data } as ServerEvent);
+        const message = m as MessageEvent<string>;
+        const data = JSON.parse(message.data) as object;
+        onEvent({ kind, ...data } as ServerEvent, message.lastEventId);
       });
     }
     source = s;

@@ -80,7 +80,7 @@ export interface MaglevdState {
   connected: boolean;
   last_error: string;
   stale: boolean;
-  last_refresh_unix_ns: number;
+  last_refresh_unix_ns: string;
   vpp_state: string;
   vpp_error: string;
   frontends: Frontend[];

@@ -1,5 +1,5 @@
-import { createSignal, For, Show } from 'solid-js';
-import { adminAction } from '../api/client';
+import { createEffect, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { adminAction, type BucketPreview } from '../api/client';
 import { allowed, consequence, type Verb, weightConsequence } from '../state/actions';
 import type { RowAction } from './FrontendCard';
 
@@ -12,18 +12,44 @@ export function ActionDialog(props: { maglevd: string; row: RowAction; onClose: 
   const [flush, setFlush] = createSignal(false);
   const [error, setError] = createSignal('');
   const [busy, setBusy] = createSignal(false);
+  const [preview, setPreview] = createSignal<BucketPreview | null>(null);
+  const [previewError, setPreviewError] = createSignal('');
   const b = () => encodeURIComponent(props.row.backend);
+  const weightPath = () =>
+    `${encodeURIComponent(props.maglevd)}/frontends/${encodeURIComponent(props.row.frontend)}/pools/${encodeURIComponent(props.row.pool)}/backends/${b()}`;
+  // what the new weight would do to VPP's buckets, asked again as the number changes
+  let previewTimer = 0;
+  createEffect(() => {
+    if (verb() !== 'weight') {
+      return;
+    }
+    const w = weight();
+    window.clearTimeout(previewTimer);
+    previewTimer = window.setTimeout(() => {
+      adminAction(`${weightPath()}/weight-preview`, { weight: w })
+        .then((p) => {
+          setPreview(p as BucketPreview);
+          setPreviewError('');
+        })
+        .catch((e: Error) => {
+          setPreview(null);
+          setPreviewError(e.message);
+        });
+    }, 150);
+  });
+  const onKey = (e: KeyboardEvent) => e.key === 'Escape' && props.onClose();
+  onMount(() => window.addEventListener('keydown', onKey));
+  onCleanup(() => {
+    window.removeEventListener('keydown', onKey);
+    window.clearTimeout(previewTimer);
+  });
   const send = async () => {
     const v = verb();
     setBusy(true);
     setError('');
     try {
       if (v === 'weight') {
-        const r = props.row;
-        await adminAction(
-          `${encodeURIComponent(props.maglevd)}/frontends/${encodeURIComponent(r.frontend)}/pools/${encodeURIComponent(r.pool)}/backends/${b()}/weight`,
-          { weight: weight(), flush: flush() },
-        );
+        await adminAction(`${weightPath()}/weight`, { weight: weight(), flush: flush() });
       } else if (v) {
         await adminAction(`${encodeURIComponent(props.maglevd)}/backends/${b()}/${v}`);
       }
@@ -69,6 +95,37 @@ export function ActionDialog(props: { maglevd: string; row: RowAction; onClose: 
               <input type="checkbox" checked={flush()} onChange={(e) => setFlush(e.currentTarget.checked)} /> flush its
               existing connections
             </label>
+          </Show>
+          <Show when={verb() === 'weight'}>
+            <Show when={preview()} fallback={<p class="muted">{previewError()}</p>}>
+              {(p) => (
+                <div class="preview">
+                  <p>
+                    {p().moved} of {p().buckets} buckets would move.
+                  </p>
+                  <table>
+                    <thead>
+                      <tr>
+                        <th>backend</th>
+                        <th>buckets now</th>
+                        <th>after</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      <For each={p().rows}>
+                        {(r) => (
+                          <tr>
+                            <td>{r.backend}</td>
+                            <td class="num">{r.before}</td>
+                            <td class="num">{r.after}</td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </Show>
           </Show>
           <p class="consequence">
             {verb() === 'weight'

@@ -2,6 +2,8 @@ import { For, Show } from 'solid-js';
 import type { Backend, Frontend, LbState } from '../api/types';
 import { ageOf } from '../state/age';
 import { bucketsOf, type Health, ICONS, MEANINGS } from '../state/cascade';
+import { Flash } from './Flash';
+import { ProbeHeartbeat } from './ProbeHeartbeat';
 
 export interface RowAction {
   frontend: string;
@@ -22,6 +24,7 @@ export function FrontendCard(props: {
   now: number;
   admin: boolean;
   onAction: (row: RowAction) => void;
+  probing: (backend: string) => boolean;
 }) {
   const backend = (name: string) => props.backends.find((b) => b.name === name);
   return (
@@ -31,7 +34,9 @@ export function FrontendCard(props: {
         <span class="icon" title={MEANINGS[props.health]} aria-label={props.health}>
           {ICONS[props.health]}
         </span>
-        <span class={`badge ${props.frontend.state}`}>{props.frontend.state}</span>
+        <Flash value={props.frontend.state}>
+          <span class={`badge ${props.frontend.state}`}>{props.frontend.state}</span>
+        </Flash>
         <span class="muted">
           {props.frontend.address} {props.frontend.protocol}/{props.frontend.port}
         </span>
@@ -47,6 +52,7 @@ export function FrontendCard(props: {
               <th>effective</th>
               <th>lb buckets</th>
               <th class="nowrap">last transition</th>
+              <th aria-label="probe" />
               <Show when={props.admin}>
                 <th aria-label="actions" />
               </Show>
@@ -61,12 +67,23 @@ export function FrontendCard(props: {
                       <td class="muted">{i() === 0 ? pool.name : ''}</td>
                       <td class="nowrap">{b.name}</td>
                       <td>
-                        <span class={`badge ${b.state}`}>{b.state}</span>
+                        <Flash value={b.state}>
+                          <span class={`badge ${b.state}`}>{b.state}</span>
+                        </Flash>
                       </td>
-                      <td class="num">{b.weight}</td>
-                      <td class="num">{b.effective_weight}</td>
-                      <td class="num">{bucketsOf(props.lbState, props.frontend.name, b.name) ?? '—'}</td>
+                      <td class="num">
+                        <Flash value={b.weight} />
+                      </td>
+                      <td class="num">
+                        <Flash value={b.effective_weight} />
+                      </td>
+                      <td class="num">
+                        <Flash value={bucketsOf(props.lbState, props.frontend.name, b.name) ?? '—'} />
+                      </td>
                       <td class="num">{ageOf(backend(b.name)?.last_transition_ns, props.now)}</td>
+                      <td>
+                        <ProbeHeartbeat beating={props.probing(b.name)} />
+                      </td>
                       <Show when={props.admin}>
                         <td>
                           <button

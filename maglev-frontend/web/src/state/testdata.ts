@@ -53,7 +53,7 @@ export function maglevd(over: Partial<MaglevdState> = {}): MaglevdState {
     connected: true,
     last_error: '',
     stale: false,
-    last_refresh_unix_ns: 0,
+    last_refresh_unix_ns: '0',
     vpp_state: 'connected',
     vpp_error: '',
     frontends: [frontend()],

@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * POST /admin/api/{maglevd}/backends/{backend}/{pause|resume|enable|disable}
  * POST /admin/api/{maglevd}/frontends/{frontend}/pools/{pool}/backends/{backend}/weight
  *      {"weight": 0-100, "flush": true|false}
+ * POST /admin/api/{maglevd}/frontends/{frontend}/pools/{pool}/backends/{backend}/weight-preview
+ *      {"weight": 0-100}
  * POST /admin/api/{maglevd}/sync-vpp            optional {"frontend": "name"}
  * POST /admin/api/{maglevd}/reload-config
  * </pre>
@@ -34,6 +36,10 @@ public sealed interface AdminAction {
 
   record ReloadConfig(String maglevd) implements AdminAction {}
 
+  /** What a weight change would do to VPP's buckets; changes nothing. */
+  record WeightPreview(String maglevd, String frontend, String pool, String backend, int weight)
+      implements AdminAction {}
+
   /** The action, or a message saying what was expected. */
   record Parsed(@Nullable AdminAction action, String error) {}
 
@@ -52,7 +58,7 @@ public sealed interface AdminAction {
         && path.get(1).equals("frontends")
         && path.get(3).equals("pools")
         && path.get(5).equals("backends")
-        && path.get(7).equals("weight")) {
+        && (path.get(7).equals("weight") || path.get(7).equals("weight-preview"))) {
       Optional<JsonObject> o = object(body);
       JsonElement w = o.map(x -> x.get("weight")).orElse(null);
       JsonElement f = o.map(x -> x.get("flush")).orElse(null);
@@ -67,6 +73,10 @@ public sealed interface AdminAction {
       double weight = w.getAsDouble();
       if (weight < 0 || weight > 100) {
         return error("weight: " + w + " (expected: 0-100)");
+      }
+      if (path.get(7).equals("weight-preview")) {
+        return ok(
+            new WeightPreview(path.get(0), path.get(2), path.get(4), path.get(6), (int) weight));
       }
       return ok(
           new SetWeight(

@@ -343,6 +343,9 @@ public final class MaglevdClient implements AutoCloseable {
    * with who asked for it and from where.
    */
   public CompletableFuture<AdminApi.Reply> perform(AdminAction action, String user, String remote) {
+    if (action instanceof AdminAction.WeightPreview p) {
+      return CompletableFuture.completedFuture(preview(p)); // answered from the cached state
+    }
     MaglevGrpc.MaglevFutureStub stub =
         MaglevGrpc.newFutureStub(channel)
             .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -371,6 +374,7 @@ public final class MaglevdClient implements AutoCloseable {
                   SyncVPPLBStateRequest.newBuilder().setFrontend(v.frontend()).build());
           case AdminAction.ReloadConfig r ->
               stub.reloadConfig(ReloadConfigRequest.getDefaultInstance());
+          case AdminAction.WeightPreview p -> throw new AssertionError("answered above");
         };
     CompletableFuture<AdminApi.Reply> out = new CompletableFuture<>();
     Futures.addCallback(
@@ -397,6 +401,53 @@ public final class MaglevdClient implements AutoCloseable {
         },
         MoreExecutors.directExecutor());
     return out;
+  }
+
+  /** The buckets a weight change would move, from the last snapshot of this maglevd. */
+  AdminApi.Reply preview(AdminAction.WeightPreview p) {
+    Snapshot s = snapshot;
+    if (s == null || !connected) {
+      return replyError(503, "no current state of maglevd \"" + name + "\" to preview with");
+    }
+    if (s.lbState() == null) {
+      return replyError(
+          409, "VPP is not connected to maglevd \"" + name + "\": no buckets to preview");
+    }
+    var frontend =
+        s.frontends().getFrontendsList().stream()
+            .filter(f -> f.getName().equals(p.frontend()))
+            .findFirst();
+    if (frontend.isEmpty()) {
+      return replyError(404, "frontend \"" + p.frontend() + "\" not found");
+    }
+    boolean inPool =
+        frontend.get().getPoolsList().stream()
+            .anyMatch(
+                pool ->
+                    pool.getName().equals(p.pool())
+                        && pool.getBackendsList().stream()
+                            .anyMatch(b -> b.getName().equals(p.backend())));
+    if (!inPool) {
+      return replyError(
+          404,
+          "backend \""
+              + p.backend()
+              + "\" not found in pool \""
+              + p.pool()
+              + "\" of frontend \""
+              + p.frontend()
+              + "\"");
+    }
+    return BucketPreview.of(frontend.get(), s.lbState(), p.pool(), p.backend(), p.weight())
+        .map(preview -> new AdminApi.Reply(200, BucketPreview.json(preview).toString()))
+        .orElseGet(
+            () -> replyError(404, "VPP has no VIP for frontend \"" + p.frontend() + "\" yet"));
+  }
+
+  private static AdminApi.Reply replyError(int status, String message) {
+    JsonObject o = new JsonObject();
+    o.addProperty("error", message);
+    return new AdminApi.Reply(status, o.toString());
   }
 
   private void audit(AdminAction action, String user, String remote, String result) {
@@ -455,7 +506,9 @@ public final class MaglevdClient implements AutoCloseable {
     o.addProperty("stale", s == null || !c.connected());
     o.addProperty(
         "last_refresh_unix_ns",
-        s == null ? 0 : s.at().getEpochSecond() * 1_000_000_000L + s.at().getNano());
+        // a string, as protobuf JSON writes 64-bit integers: JavaScript numbers lose the digits
+        String.valueOf(
+            s == null ? 0 : s.at().getEpochSecond() * 1_000_000_000L + s.at().getNano()));
     String vppState = s == null ? "" : s.vppInfo() != null ? "connected" : "disconnected";
     o.addProperty("vpp_state", vppState);
     o.addProperty("vpp_error", s == null ? "" : s.vppError());

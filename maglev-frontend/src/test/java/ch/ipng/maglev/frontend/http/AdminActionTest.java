@@ -25,6 +25,12 @@ class AdminActionTest {
     assertThat(parse(path, "{\"weight\":0}").action())
         .isEqualTo(new AdminAction.SetWeight("lb0", "web", "primary", "nginx0", 0, false));
     assertThat(parse(path, "{\"weight\":101}").error()).isEqualTo("weight: 101 (expected: 0-100)");
+    assertThat(
+            parse(
+                    "lb0/frontends/web/pools/primary/backends/nginx0/weight-preview",
+                    "{\"weight\":7}")
+                .action())
+        .isEqualTo(new AdminAction.WeightPreview("lb0", "web", "primary", "nginx0", 7));
     String expected = " (expected: {\"weight\": 0-100, \"flush\": true|false})";
     assertThat(parse(path, "").error()).isEqualTo("body: (empty)" + expected);
     assertThat(parse(path, "{\"weight\":\"50\"}").error())

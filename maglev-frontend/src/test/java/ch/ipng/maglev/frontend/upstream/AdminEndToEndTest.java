@@ -126,6 +126,18 @@ class AdminEndToEndTest {
                 base);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).doesNotContain("rpc error").contains("nosuch");
+        // no VPP behind this maglevd: nothing to preview, and said so
+        HttpResponse<String> preview =
+            post(
+                base,
+                "/admin/api/127.0.0.1/frontends/site/pools/primary/backends/web1/weight-preview",
+                "{\"weight\":50}",
+                auth,
+                base);
+        assertThat(preview.statusCode()).isEqualTo(409);
+        assertThat(preview.body())
+            .isEqualTo(
+                "{\"error\":\"VPP is not connected to maglevd \\\"127.0.0.1\\\": no buckets to preview\"}");
         HttpResponse<String> vpp = post(base, "/admin/api/127.0.0.1/sync-vpp", "", auth, base);
         assertThat(vpp.statusCode()).isEqualTo(503);
         assertThat(vpp.body()).isEqualTo("{\"error\":\"VPP integration is not connected\"}");
