@@ -38,7 +38,12 @@ export function ActionDialog(props: { maglevd: string; row: RowAction; onClose: 
     }, 150);
   });
   const onKey = (e: KeyboardEvent) => e.key === 'Escape' && props.onClose();
-  onMount(() => window.addEventListener('keydown', onKey));
+  let box: HTMLDivElement | undefined;
+  onMount(() => {
+    window.addEventListener('keydown', onKey);
+    // keyboard users land in the dialog, on its first action
+    box?.querySelector<HTMLButtonElement>('button:not([disabled])')?.focus();
+  });
   onCleanup(() => {
     window.removeEventListener('keydown', onKey);
     window.clearTimeout(previewTimer);
@@ -62,7 +67,7 @@ export function ActionDialog(props: { maglevd: string; row: RowAction; onClose: 
   };
   return (
     <div class="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
-      <div class="dialog" role="dialog" aria-modal="true" aria-label={`actions for ${props.row.backend}`}>
+      <div class="dialog" ref={box} role="dialog" aria-modal="true" aria-label={`actions for ${props.row.backend}`}>
         <h2>{props.row.backend}</h2>
         <Show
           when={verb()}
