@@ -132,6 +132,9 @@ export function App() {
   return (
     <main>
       <header class="top">
+        <a class="logo" href="https://git.ipng.ch/ipng/vpp-maglev" title="vpp-maglev's source">
+          <img src="/favicon.ico" alt="" width="24" height="24" />
+        </a>
         <h1>maglev{admin ? ' · admin' : ''}</h1>
         <span classList={{ live: true, on: streamOpen() }}>{streamOpen() ? 'live' : 'reconnecting…'}</span>
       </header>

@@ -6,13 +6,13 @@ import { ageOf } from '../state/age';
 export function VppPanel(props: { state: MaglevdState; now: number; pulse: boolean }) {
   const connected = () => props.state.vpp_state === 'connected' && props.state.connected;
   return (
-    <section class="card vpp" aria-label="VPP">
-      <header>
+    <details class="card vpp" aria-label="VPP" open>
+      <summary>
         <span classList={{ badge: true, up: connected(), down: !connected() }}>VPP {connected() ? 'connected' : 'not connected'}</span>
         <span classList={{ pulse: true, on: props.pulse }} title="VPP API calls">
           API: <span class="arrows">↑↓</span>
         </span>
-      </header>
+      </summary>
       <Show
         when={props.state.vpp_info}
         fallback={<p class="muted">{props.state.vpp_error || 'VPP not connected'}</p>}
@@ -23,6 +23,8 @@ export function VppPanel(props: { state: MaglevdState; now: number; pulse: boole
             <dd>{info().version}</dd>
             <dt>built</dt>
             <dd>{info().build_date}</dd>
+            <dt>build dir</dt>
+            <dd>{info().build_directory}</dd>
             <dt>pid</dt>
             <dd>{info().pid}</dd>
             <dt>up</dt>
@@ -32,6 +34,6 @@ export function VppPanel(props: { state: MaglevdState; now: number; pulse: boole
           </dl>
         )}
       </Show>
-    </section>
+    </details>
   );
 }
