@@ -39,16 +39,41 @@ export function App() {
   const [resyncs, setResyncs] = createSignal(0);
   let pulseTimer = 0;
 
+  // Events that arrive while the state is being fetched are applied again on top of it: the
+  // fetched state may be older than they are, and the stream does not send them twice.
+  const pending = new Set<ServerEvent[]>();
+
   const hydrate = async () => {
+    const mine: ServerEvent[] = [];
+    pending.add(mine);
     try {
       const all = await fetchState();
       setScopes(reconcile(all.map((state) => ({ state, settling: [] }))));
+      for (const ev of mine) {
+        apply(ev);
+      }
       setError('');
       if (!all.some((m) => m.name === selected()) && all.length > 0) {
         setSelected(all[0].name);
       }
     } catch (e) {
       setError((e as Error).message);
+    } finally {
+      pending.delete(mine);
+    }
+  };
+
+  const apply = (ev: ServerEvent) => {
+    if (ev.kind === 'resync') {
+      return;
+    }
+    const i = scopes.findIndex((s) => s.state.name === ev.maglevd);
+    if (i < 0) {
+      return;
+    }
+    const next = reduce(scopes[i], ev);
+    if (next !== scopes[i]) {
+      setScopes(i, reconcile(next));
     }
   };
 
@@ -90,14 +115,8 @@ export function App() {
       window.clearTimeout(pulseTimer);
       pulseTimer = window.setTimeout(() => setPulse(false), 250);
     }
-    const i = scopes.findIndex((s) => s.state.name === ev.maglevd);
-    if (i < 0) {
-      return;
-    }
-    const next = reduce(scopes[i], ev);
-    if (next !== scopes[i]) {
-      setScopes(i, reconcile(next));
-    }
+    pending.forEach((buffer) => buffer.push(ev));
+    apply(ev);
     if (ev.kind === 'maglevd-status' && ev.connected) {
       void refetch(ev.maglevd); // what changed while it was away
     }
@@ -109,6 +128,8 @@ export function App() {
       setStreamOpen(isOpen);
       if (isOpen) {
         setOpens(opens() + 1);
+        // whatever happened before the stream was open is only in the state
+        void hydrate();
       }
     });
     const tick = window.setInterval(() => setNow(Date.now()), 1000);
