@@ -23,7 +23,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
@@ -39,38 +38,22 @@ class AdminEndToEndTest {
   @Test
   void pauseAndWeight_reachMaglevd_crossSiteDoesNot_andMaglevdsErrorsAreShownPlainly()
       throws Exception {
-    Path config = dir.resolve("maglev.yaml");
     try (TestServers.Http web = TestServers.http(200, "ok")) {
-      Files.writeString(
-          config,
-          """
-          maglev:
-            healthchecks:
-              http: { type: http, port: %d, interval: 200ms, params: { path: /healthz } }
-            backends:
-              web1: { address: 127.0.0.1, healthcheck: http }
-            frontends:
-              site:
-                address: 192.0.2.1
-                protocol: tcp
-                port: 80
-                pools:
-                  - { name: primary, backends: { web1: {} } }
-          """
-              .formatted(web.port()));
-      DaemonProcess d = DaemonProcess.start(dir, List.of(), "--config=" + config);
+      DaemonProcess d = OneBackendMaglevd.start(dir, web.port());
       SseBroker broker = SseBroker.create(Clock.systemUTC());
       String address = "127.0.0.1:" + d.grpcPort();
       ManagedChannel ch = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+      Maglevds maglevds = Maglevds.start(List.of(address), broker);
+      DashboardApi api = DashboardApi.of(maglevds, Version.current());
       try (d;
-          Maglevds maglevds = Maglevds.start(List.of(address), broker);
+          maglevds;
           FrontendServer server =
               FrontendServer.start(
                   new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                  DashboardApi.of(maglevds, Version.current()),
+                  api,
                   broker,
                   AdminGate.of("ops", "s3cret"),
-                  DashboardApi.of(maglevds, Version.current()))) {
+                  api)) {
         var stub = MaglevGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
         await()
             .until(
@@ -126,7 +109,9 @@ class AdminEndToEndTest {
                 base);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).doesNotContain("rpc error").contains("nosuch");
-        // no VPP behind this maglevd: nothing to preview, and said so
+        // no VPP behind this maglevd: nothing to preview, and said so (once the frontend has read
+        // its state: before that the answer is 503, no state to preview with)
+        await().until(() -> maglevds.clients().get(0).snapshot().isPresent());
         HttpResponse<String> preview =
             post(
                 base,

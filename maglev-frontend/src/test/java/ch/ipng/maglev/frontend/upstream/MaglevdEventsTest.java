@@ -23,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,26 +48,8 @@ class MaglevdEventsTest {
   @Test
   void maglevdEvents_reachTheBrowser_namedByTheirMaglevd_andALostMaglevdIsShownAsSuch()
       throws Exception {
-    Path config = dir.resolve("maglev.yaml");
     try (TestServers.Http web = TestServers.http(200, "ok")) {
-      Files.writeString(
-          config,
-          """
-          maglev:
-            healthchecks:
-              http: { type: http, port: %d, interval: 200ms, params: { path: /healthz } }
-            backends:
-              web1: { address: 127.0.0.1, healthcheck: http }
-            frontends:
-              site:
-                address: 192.0.2.1
-                protocol: tcp
-                port: 80
-                pools:
-                  - { name: primary, backends: { web1: {} } }
-          """
-              .formatted(web.port()));
-      DaemonProcess d = DaemonProcess.start(dir, List.of(), "--config=" + config);
+      DaemonProcess d = OneBackendMaglevd.start(dir, web.port());
       SseBroker broker = SseBroker.create(Clock.systemUTC());
       String address = "127.0.0.1:" + d.grpcPort();
       try (d;
