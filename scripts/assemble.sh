@@ -19,26 +19,51 @@ declare -A main=( [maglevd]=ch.ipng.maglev.daemon.Main [maglevc]=ch.ipng.maglev.
 # than that want MAGLEV_JAVA_OPTS=-Xmx256m. Netty's chunks are kept at 4 MB (maxOrder 9).
 declare -A opts=( [maglevd]="-XX:+UseSerialGC -Xms32m -Xmx128m -Dio.netty.allocator.maxOrder=9" [maglevd-frontend]="-XX:+UseSerialGC -Xmx256m"
                   [maglev-vppsim]="-XX:+UseSerialGC -Xmx256m"
-                  [maglevc]="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Dio.grpc.netty.shaded.io.netty.transport.noNative=true" [maglevt]="-XX:+UseSerialGC" )
+                  [maglevc]="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djdk.includeInExceptions=" [maglevt]="-XX:+UseSerialGC" )
 
 # Compact object headers (Java 25) shrink maglevd's heap by about a fifth.
 declare -A probed=( [maglevd]="-XX:+UseCompactObjectHeaders" )
 
-rm -f "$build"/lib/*.jar "$build"/lib/*.jsa
+# Programs that start often and briefly get a start-up archive, written by a training run.
+declare -A archived=( [maglevc]=1 )
+
+rm -f "$build"/lib/*.jar "$build"/lib/*.jsa "$build"/lib/*.aot "$build"/lib/*.java
 for prog in "$@"; do
   dir=$root/${module[$prog]}
   jar=$(ls "$dir"/target/*.jar | grep -v -- '-sources\|-javadoc\|-tests' | head -n1)
   cp "$dir"/target/lib/*.jar "$jar" "$build/lib/"
-  # Each program's own class path, in order: scanning only its jars keeps startup short.
-  cp_list=$(cd "$dir/target/lib" && ls *.jar | sed 's#^#$here/../lib/#' | tr '\n' ':')
+  # Each program's own class path: only its jars, the project's and protobuf's first (a class
+  # or resource not in the start-up archive is looked up jar by jar, in this order).
+  cp_list=$(cd "$dir/target/lib" && { ls maglev-*.jar protobuf-java-[0-9]*.jar 2>/dev/null; ls *.jar; } \
+    | awk '!seen[$0]++' | sed 's#^#$here/../lib/#' | tr '\n' ':')
   cp_list="\$here/../lib/$(basename "$jar"):${cp_list%:}"
   cat > "$build/bin/$prog" <<LAUNCHER
 #!/bin/sh
 # $prog launcher written by scripts/assemble.sh
-here=\$(cd "\$(dirname "\$0")" && pwd)
+case "\$0" in */*) here=\${0%/*} ;; *) here=. ;; esac
 java=\${MAGLEV_JAVA:-${JAVA_HOME:-/usr}/bin/java}
 cds=
-[ -f "\$here/../lib/$prog.jsa" ] && cds="-XX:SharedArchiveFile=\$here/../lib/$prog.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+$(if [ -n "${archived[$prog]:-}" ]; then cat <<'ARCHIVE'
+# A start-up archive fits only the JVM that wrote it: an AOT cache (Java 25+) or a CDS archive
+# (Java 21), used only when $archive.java names this java. MAGLEV_TRAIN=1 writes them.
+archive=$here/../lib/PROG
+if [ -n "${MAGLEV_TRAIN:-}" ]; then
+  rm -f "$archive.aot" "$archive.jsa" "$archive.java"
+  if "$java" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCacheOutput '; then
+    cds="-XX:AOTCacheOutput=$archive.aot -Xlog:aot=off -Xlog:cds=off"
+  else
+    cds="-XX:ArchiveClassesAtExit=$archive.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
+  echo "$java" >"$archive.java"
+elif [ -f "$archive.java" ] && read -r trained <"$archive.java" && [ "$trained" = "$java" ]; then
+  if [ -f "$archive.aot" ]; then
+    cds="-XX:AOTCache=$archive.aot -Xlog:aot=off -Xlog:cds=off"
+  elif [ -f "$archive.jsa" ]; then
+    cds="-XX:SharedArchiveFile=$archive.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
+fi
+ARCHIVE
+fi | sed "s#PROG#$prog#")
 extra=
 $(if [ -n "${probed[$prog]:-}" ]; then
   echo "# flags a newer Java has and Java 21 lacks: used when this java accepts them"
@@ -50,12 +75,29 @@ LAUNCHER
   chmod +x "$build/bin/$prog"
 done
 
-# A CDS archive for the short-lived CLI, trained on a real command path (the
-# connection is refused, but the classes it needs are loaded and archived).
+# maglevc's archive, trained on a real command against a real maglevd when one is built (else
+# on the same command with the connection refused, which still covers most classes).
 if [[ " $* " == *" maglevc "* ]]; then
-  "$build/bin/maglevc" --version >/dev/null
-  MAGLEV_JAVA_OPTS="-XX:ArchiveClassesAtExit=$build/lib/maglevc.jsa -Xlog:cds=off -Xlog:cds+dynamic=off" \
-    "$build/bin/maglevc" --server 127.0.0.1:1 show backends >/dev/null 2>&1 || true
+  server=127.0.0.1:1
+  daemon=
+  if [ -x "$build/bin/maglevd" ]; then
+    log=$(mktemp)
+    "$build/bin/maglevd" --config "$root/debian/maglev.yaml" --grpc-addr 127.0.0.1:0 \
+      --metrics-addr "" --vpp-api-addr "" >"$log" 2>&1 &
+    daemon=$!
+    for _ in $(seq 1 100); do
+      port=$(grep -o '"grpc_port":"[0-9]*"' "$log" | grep -o '[0-9][0-9]*' || true)
+      [ -n "$port" ] && { server=127.0.0.1:$port; break; }
+      kill -0 "$daemon" 2>/dev/null || break
+      sleep 0.1
+    done
+  fi
+  MAGLEV_TRAIN=1 "$build/bin/maglevc" --server "$server" show backends >/dev/null 2>&1 || true
+  if [ -n "$daemon" ]; then
+    kill "$daemon" 2>/dev/null || true
+    wait "$daemon" 2>/dev/null || true
+    rm -f "$log"
+  fi
 fi
 # bash completion, for packaging and for `source build/share/maglevc.bash`
 if [ -f "$root/maglevc/src/main/completion/maglevc.bash" ]; then

@@ -33,7 +33,7 @@ launcher() { # program package
     echo 'fi'
     echo "[ -n \"\$java\" ] || { echo \"$prog: no Java 21 or newer under /usr/lib/jvm: install openjdk-21-jre-headless or set MAGLEV_JAVA\" >&2; exit 1; }"
     sed -n '/^cds=/,$p' "$build/bin/$prog" \
-      | sed "s#\$here/../lib/$prog.jsa#/var/cache/$pkg/$prog.jsa#g; s#\$here/../lib#/usr/share/$pkg/lib#g"
+      | sed "s#^archive=\$here/../lib/$prog\$#archive=/var/cache/$pkg/$prog#; s#\$here/../lib#/usr/share/$pkg/lib#g"
   } >"$stage/$prog.launcher"
 }
 

@@ -1,10 +1,9 @@
 package ch.ipng.maglev.cli;
 
+import ch.ipng.maglev.cli.rpc.RpcException;
 import ch.ipng.maglev.cli.tree.Node;
 import ch.ipng.maglev.cli.tree.Resolver;
 import ch.ipng.maglev.common.Version;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -159,7 +158,7 @@ public final class Main {
       c.action().run(c.invocation());
       out.flush();
       return OK;
-    } catch (StatusRuntimeException e) {
+    } catch (RpcException e) {
       out.error(describe(e, server));
       return FAILED;
     } catch (Commands.CommandFailure e) {
@@ -172,30 +171,15 @@ public final class Main {
   }
 
   /** The server's own message, without gRPC's "rpc error: code = ..." boilerplate. */
-  static String describe(StatusRuntimeException e, String server) {
-    Status s = e.getStatus();
-    if (s.getCode() == Status.Code.UNAVAILABLE
-        && (s.getCause() != null
-            || s.getDescription() == null
-            || s.getDescription().startsWith("io exception"))) {
-      Throwable c = s.getCause();
-      while (c != null && c.getCause() != null) {
-        c = c.getCause();
-      }
-      String why = c == null || c.getMessage() == null ? "unavailable" : c.getMessage();
-      // Netty says "finishConnect(..) failed with error(-111): Connection refused": keep the end.
-      int colon = why.lastIndexOf(": ");
-      if (colon >= 0) {
-        why = why.substring(colon + 2);
-      }
-      return "cannot reach maglevd at " + server + ": " + why.toLowerCase(Locale.ROOT);
+  static String describe(RpcException e, String server) {
+    // Connection-level failures carry the IOException; the server's own UNAVAILABLE does not.
+    if (e.code() == RpcException.Code.UNAVAILABLE && e.getCause() instanceof java.io.IOException) {
+      return "cannot reach maglevd at " + server + ": " + e.describe();
     }
-    if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+    if (e.code() == RpcException.Code.DEADLINE_EXCEEDED) {
       return "maglevd did not answer in time";
     }
-    return s.getDescription() == null
-        ? s.getCode().toString().toLowerCase(Locale.ROOT)
-        : s.getDescription();
+    return e.describe();
   }
 
   static void usage(PrintWriter pw) {

@@ -1,5 +1,8 @@
 package ch.ipng.maglev.cli;
 
+import ch.ipng.maglev.cli.rpc.GrpcChannel;
+import ch.ipng.maglev.cli.rpc.MaglevClient;
+import ch.ipng.maglev.cli.rpc.RpcException;
 import ch.ipng.maglev.cli.tree.Node.Slot;
 import ch.ipng.maglev.proto.BackendInfo;
 import ch.ipng.maglev.proto.Event;
@@ -9,19 +12,12 @@ import ch.ipng.maglev.proto.HealthCheckInfo;
 import ch.ipng.maglev.proto.ListBackendsRequest;
 import ch.ipng.maglev.proto.ListFrontendsRequest;
 import ch.ipng.maglev.proto.ListHealthChecksRequest;
-import ch.ipng.maglev.proto.MaglevGrpc;
 import ch.ipng.maglev.proto.PoolInfo;
 import ch.ipng.maglev.proto.WatchRequest;
-import io.grpc.Context;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.NoSuchElementException;
 import org.jspecify.annotations.Nullable;
 
 /** One connection to a maglevd, made on first use, and how results are printed. */
@@ -41,8 +37,7 @@ final class Session implements AutoCloseable {
   private Output output;
   private final boolean json;
   private StopWatcher stopWatcher = stop -> () -> {};
-  private @Nullable ManagedChannel channel;
-  private @Nullable EventLoopGroup eventLoop;
+  private @Nullable GrpcChannel channel;
 
   Session(String server, Output output, boolean json) {
     this.server = server;
@@ -70,57 +65,72 @@ final class Session implements AutoCloseable {
     this.stopWatcher = w;
   }
 
-  MaglevGrpc.MaglevBlockingStub stub() {
-    return MaglevGrpc.newBlockingStub(channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
+  /** maglevd's API, each call bounded by 30 s. */
+  MaglevClient stub() {
+    return new MaglevClient(this::channel, CALL_DEADLINE);
   }
 
-  private synchronized ManagedChannel channel() {
-    if (channel == null) {
+  private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
+
+  /** The session's connection, made on first use and again after it broke (a shell outlives it). */
+  private synchronized GrpcChannel channel() {
+    if (channel == null || !channel.usable()) {
+      if (channel != null) {
+        channel.close();
+      }
       HostPort hp = HostPort.parse(server);
-      // An event loop of our own, so close() can stop it: a thread left in epoll_wait makes the
-      // JVM's exit wait 300 ms for it, which a one-shot command would pay every time.
-      eventLoop =
-          new MultiThreadIoEventLoopGroup(
-              1,
-              (java.util.concurrent.ThreadFactory)
-                  r -> Thread.ofPlatform().daemon().name("maglevc-io").unstarted(r),
-              NioIoHandler.newFactory());
-      channel =
-          NettyChannelBuilder.forAddress(hp.host(), hp.port())
-              .eventLoopGroup(eventLoop)
-              .channelType(NioSocketChannel.class)
-              .usePlaintext()
-              .userAgent("maglevc")
-              .build();
+      channel = GrpcChannel.connect(hp.host(), hp.port(), Duration.ofSeconds(10));
     }
     return channel;
   }
 
   /** Streams events until the server ends, the reader stops, or the user presses a key. */
   void watch(WatchRequest req, StreamReader reader) throws Exception {
-    Context.CancellableContext ctx = Context.current().withCancellation();
-    try (AutoCloseable w = stopWatcher.watch(() -> ctx.cancel(null))) {
-      ctx.call(
-          () -> {
-            Iterator<Event> it = MaglevGrpc.newBlockingStub(channel()).watchEvents(req);
-            try {
-              reader.read(it);
-            } catch (io.grpc.StatusRuntimeException e) {
-              if (e.getStatus().getCode() != io.grpc.Status.Code.CANCELLED) {
-                throw e;
-              }
-            }
-            return null;
-          });
-    } finally {
-      ctx.cancel(null);
+    HostPort hp = HostPort.parse(server);
+    // A connection of its own: stopping the stream closes it, and the session's stays usable.
+    try (GrpcChannel dedicated = GrpcChannel.connect(hp.host(), hp.port(), Duration.ofSeconds(10));
+        AutoCloseable w = stopWatcher.watch(dedicated::cancel)) {
+      GrpcChannel.Call<Event> call = MaglevClient.watchEvents(dedicated, req);
+      try {
+        reader.read(iterator(call));
+      } catch (RpcException e) {
+        if (e.code() != RpcException.Code.CANCELLED) {
+          throw e;
+        }
+      }
     }
+  }
+
+  private static Iterator<Event> iterator(GrpcChannel.Call<Event> call) {
+    return new Iterator<>() {
+      private @Nullable Event next;
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        if (next == null && !done) {
+          next = call.next();
+          done = next == null;
+        }
+        return next != null;
+      }
+
+      @Override
+      public Event next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Event e = next;
+        next = null;
+        return e;
+      }
+    };
   }
 
   /** Live names for completion; empty when the server cannot be asked. */
   List<String> names(Slot slot, @Nullable String frontend) {
     try {
-      var stub = MaglevGrpc.newBlockingStub(channel()).withDeadlineAfter(2, TimeUnit.SECONDS);
+      var stub = new MaglevClient(this::channel, Duration.ofSeconds(2));
       return switch (slot) {
         case FRONTEND ->
             stub
@@ -159,10 +169,7 @@ final class Session implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (channel != null) {
-      channel.shutdownNow();
-    }
-    if (eventLoop != null) {
-      eventLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1000);
+      channel.close();
     }
   }
 

@@ -1,0 +1,125 @@
+package ch.ipng.maglev.cli.rpc;
+
+import ch.ipng.maglev.proto.BackendInfo;
+import ch.ipng.maglev.proto.BackendRequest;
+import ch.ipng.maglev.proto.CheckConfigRequest;
+import ch.ipng.maglev.proto.CheckConfigResponse;
+import ch.ipng.maglev.proto.Event;
+import ch.ipng.maglev.proto.FrontendInfo;
+import ch.ipng.maglev.proto.GetBackendRequest;
+import ch.ipng.maglev.proto.GetFrontendRequest;
+import ch.ipng.maglev.proto.GetHealthCheckRequest;
+import ch.ipng.maglev.proto.GetVPPInfoRequest;
+import ch.ipng.maglev.proto.GetVPPLBCountersRequest;
+import ch.ipng.maglev.proto.GetVPPLBStateRequest;
+import ch.ipng.maglev.proto.HealthCheckInfo;
+import ch.ipng.maglev.proto.ListBackendsRequest;
+import ch.ipng.maglev.proto.ListBackendsResponse;
+import ch.ipng.maglev.proto.ListFrontendsRequest;
+import ch.ipng.maglev.proto.ListFrontendsResponse;
+import ch.ipng.maglev.proto.ListHealthChecksRequest;
+import ch.ipng.maglev.proto.ListHealthChecksResponse;
+import ch.ipng.maglev.proto.ReloadConfigRequest;
+import ch.ipng.maglev.proto.ReloadConfigResponse;
+import ch.ipng.maglev.proto.SetWeightRequest;
+import ch.ipng.maglev.proto.SyncVPPLBStateRequest;
+import ch.ipng.maglev.proto.SyncVPPLBStateResponse;
+import ch.ipng.maglev.proto.VPPInfo;
+import ch.ipng.maglev.proto.VPPLBCounters;
+import ch.ipng.maglev.proto.VPPLBState;
+import ch.ipng.maglev.proto.WatchRequest;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** maglevd's Maglev service, one method per RPC, each call bounded by a deadline. */
+public final class MaglevClient {
+  private static final String SERVICE = "/maglev.Maglev/";
+
+  private final Supplier<GrpcChannel> channel;
+  private final Duration deadline;
+
+  /** Calls go to whatever channel {@code channel} returns at the time of the call. */
+  public MaglevClient(Supplier<GrpcChannel> channel, Duration deadline) {
+    this.channel = channel;
+    this.deadline = deadline;
+  }
+
+  private <T> T call(String method, MessageLite request, Parser<T> parser) {
+    return channel.get().unary(SERVICE + method, request, parser, deadline);
+  }
+
+  public ListFrontendsResponse listFrontends(ListFrontendsRequest r) {
+    return call("ListFrontends", r, ListFrontendsResponse.parser());
+  }
+
+  public FrontendInfo getFrontend(GetFrontendRequest r) {
+    return call("GetFrontend", r, FrontendInfo.parser());
+  }
+
+  public ListBackendsResponse listBackends(ListBackendsRequest r) {
+    return call("ListBackends", r, ListBackendsResponse.parser());
+  }
+
+  public BackendInfo getBackend(GetBackendRequest r) {
+    return call("GetBackend", r, BackendInfo.parser());
+  }
+
+  public BackendInfo pauseBackend(BackendRequest r) {
+    return call("PauseBackend", r, BackendInfo.parser());
+  }
+
+  public BackendInfo resumeBackend(BackendRequest r) {
+    return call("ResumeBackend", r, BackendInfo.parser());
+  }
+
+  public BackendInfo enableBackend(BackendRequest r) {
+    return call("EnableBackend", r, BackendInfo.parser());
+  }
+
+  public BackendInfo disableBackend(BackendRequest r) {
+    return call("DisableBackend", r, BackendInfo.parser());
+  }
+
+  public ListHealthChecksResponse listHealthChecks(ListHealthChecksRequest r) {
+    return call("ListHealthChecks", r, ListHealthChecksResponse.parser());
+  }
+
+  public HealthCheckInfo getHealthCheck(GetHealthCheckRequest r) {
+    return call("GetHealthCheck", r, HealthCheckInfo.parser());
+  }
+
+  public FrontendInfo setFrontendPoolBackendWeight(SetWeightRequest r) {
+    return call("SetFrontendPoolBackendWeight", r, FrontendInfo.parser());
+  }
+
+  public CheckConfigResponse checkConfig(CheckConfigRequest r) {
+    return call("CheckConfig", r, CheckConfigResponse.parser());
+  }
+
+  public ReloadConfigResponse reloadConfig(ReloadConfigRequest r) {
+    return call("ReloadConfig", r, ReloadConfigResponse.parser());
+  }
+
+  public VPPInfo getVPPInfo(GetVPPInfoRequest r) {
+    return call("GetVPPInfo", r, VPPInfo.parser());
+  }
+
+  public VPPLBState getVPPLBState(GetVPPLBStateRequest r) {
+    return call("GetVPPLBState", r, VPPLBState.parser());
+  }
+
+  public SyncVPPLBStateResponse syncVPPLBState(SyncVPPLBStateRequest r) {
+    return call("SyncVPPLBState", r, SyncVPPLBStateResponse.parser());
+  }
+
+  public VPPLBCounters getVPPLBCounters(GetVPPLBCountersRequest r) {
+    return call("GetVPPLBCounters", r, VPPLBCounters.parser());
+  }
+
+  /** Starts WatchEvents on {@code dedicated}, a channel of its own: cancelling it closes it. */
+  public static GrpcChannel.Call<Event> watchEvents(GrpcChannel dedicated, WatchRequest r) {
+    return dedicated.stream(SERVICE + "WatchEvents", r, Event.parser());
+  }
+}

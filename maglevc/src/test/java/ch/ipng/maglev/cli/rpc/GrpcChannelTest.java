@@ -1,0 +1,341 @@
+package ch.ipng.maglev.cli.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.ipng.maglev.proto.BackendInfo;
+import ch.ipng.maglev.proto.BackendRequest;
+import ch.ipng.maglev.proto.Event;
+import ch.ipng.maglev.proto.GetBackendRequest;
+import ch.ipng.maglev.proto.ListBackendsRequest;
+import ch.ipng.maglev.proto.ListBackendsResponse;
+import ch.ipng.maglev.proto.LogEvent;
+import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.proto.WatchRequest;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The small gRPC client against grpc-java's own Netty server on loopback. */
+class GrpcChannelTest {
+  private static final String SERVICE = "/maglev.Maglev/";
+
+  private Server server;
+  private int port;
+  private final AtomicBoolean watchCancelled = new AtomicBoolean();
+  private final CountDownLatch slowCallArrived = new CountDownLatch(1);
+
+  /** What the tests need of maglevd's service, with answers of every shape. */
+  private final class TestService extends MaglevGrpc.MaglevImplBase {
+    @Override
+    public void listBackends(ListBackendsRequest r, StreamObserver<ListBackendsResponse> o) {
+      // 4,000 backends with 32 probe details each: some 5 MB, beyond one 16 KB frame, the 64 KB
+      // windows HTTP/2 starts with and the 4 MB maglevc opens.
+      ListBackendsResponse.Builder b = ListBackendsResponse.newBuilder();
+      for (int i = 0; i < 4_000; i++) {
+        BackendInfo.Builder bi = BackendInfo.newBuilder().setName("backend-" + i);
+        for (int p = 0; p < 32; p++) {
+          bi.addProbesBuilder().setCode("L7OK").setDetail("status 200 from backend " + i);
+        }
+        b.addBackends(bi);
+      }
+      o.onNext(b.build());
+      o.onCompleted();
+    }
+
+    @Override
+    public void getBackend(GetBackendRequest r, StreamObserver<BackendInfo> o) {
+      switch (r.getName()) {
+        case "slow" -> slowCallArrived.countDown(); // never answers
+        case "none" -> o.onCompleted(); // no message: grpc-java resets the stream
+        default ->
+            o.onError(
+                Status.NOT_FOUND
+                    .withDescription("backend \"" + r.getName() + "\" not found")
+                    .asRuntimeException());
+      }
+    }
+
+    @Override
+    public void pauseBackend(BackendRequest r, StreamObserver<BackendInfo> o) {
+      o.onNext(BackendInfo.newBuilder().setName(r.getName()).setState("paused").build());
+      o.onCompleted();
+    }
+
+    @Override
+    public void watchEvents(WatchRequest r, StreamObserver<Event> o) {
+      ServerCallStreamObserver<Event> so = (ServerCallStreamObserver<Event>) o;
+      so.setOnCancelHandler(() -> watchCancelled.set(true));
+      int n = r.getLogLevel().equals("forever") ? 10 : 5_000;
+      for (int i = 0; i < n; i++) {
+        so.onNext(
+            Event.newBuilder()
+                .setTimeNs(i)
+                .setLog(LogEvent.newBuilder().setLevel("info").setMsg("event-" + i))
+                .build());
+      }
+      if (n == 5_000) {
+        so.onCompleted();
+      }
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(new TestService())
+            .build()
+            .start();
+    port = server.getPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  private GrpcChannel connect() {
+    return GrpcChannel.connect("127.0.0.1", port, Duration.ofSeconds(5));
+  }
+
+  private MaglevClient client(GrpcChannel ch, Duration deadline) {
+    return new MaglevClient(() -> ch, deadline);
+  }
+
+  @Test
+  void largeResponse_crossesFramesAndFlowControlWindows() {
+    try (GrpcChannel ch = connect()) {
+      ListBackendsResponse r =
+          client(ch, Duration.ofSeconds(20)).listBackends(ListBackendsRequest.getDefaultInstance());
+      assertThat(r.getSerializedSize()).isGreaterThan(4 << 20);
+      assertThat(r.getBackendsCount()).isEqualTo(4_000);
+      assertThat(r.getBackends(3_999).getProbes(31).getDetail())
+          .isEqualTo("status 200 from backend 3999");
+    }
+  }
+
+  @Test
+  void manyCallsOnOneConnection_keepTheHeaderTableInStep() {
+    try (GrpcChannel ch = connect()) {
+      MaglevClient c = client(ch, Duration.ofSeconds(5));
+      for (int i = 0; i < 50; i++) {
+        String name = "b" + i;
+        assertThat(c.pauseBackend(BackendRequest.newBuilder().setName(name).build()).getName())
+            .isEqualTo(name);
+        // Errors come as trailers-only responses, whose headers Netty indexes too.
+        assertThatThrownBy(() -> c.getBackend(GetBackendRequest.newBuilder().setName(name).build()))
+            .isInstanceOfSatisfying(
+                RpcException.class,
+                e -> {
+                  assertThat(e.code()).isEqualTo(RpcException.Code.NOT_FOUND);
+                  assertThat(e.describe()).isEqualTo("backend \"" + name + "\" not found");
+                });
+      }
+      assertThat(ch.usable()).isTrue();
+    }
+  }
+
+  @Test
+  void longNonAsciiStatusMessage_isDecodedExactly() {
+    // Netty Huffman-codes header values of 512 bytes and more; grpc-message is percent-encoded.
+    String name = "café-" + "x".repeat(700) + "-ünïcode";
+    try (GrpcChannel ch = connect()) {
+      assertThatThrownBy(
+              () ->
+                  client(ch, Duration.ofSeconds(5))
+                      .getBackend(GetBackendRequest.newBuilder().setName(name).build()))
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> assertThat(e.describe()).isEqualTo("backend \"" + name + "\" not found"));
+    }
+  }
+
+  @Test
+  void deadline_endsTheCallAndTheConnection() throws Exception {
+    try (GrpcChannel ch = connect()) {
+      long start = System.nanoTime();
+      assertThatThrownBy(
+              () ->
+                  client(ch, Duration.ofMillis(300))
+                      .getBackend(GetBackendRequest.newBuilder().setName("slow").build()))
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> assertThat(e.code()).isEqualTo(RpcException.Code.DEADLINE_EXCEEDED));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThat(slowCallArrived.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(ch.usable()).isFalse();
+      assertThatThrownBy(
+              () ->
+                  client(ch, Duration.ofSeconds(1))
+                      .pauseBackend(BackendRequest.getDefaultInstance()))
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> assertThat(e.code()).isEqualTo(RpcException.Code.UNAVAILABLE));
+    }
+  }
+
+  @Test
+  void streamReset_isReported() {
+    try (GrpcChannel ch = connect()) {
+      assertThatThrownBy(
+              () ->
+                  client(ch, Duration.ofSeconds(5))
+                      .getBackend(GetBackendRequest.newBuilder().setName("none").build()))
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(RpcException.Code.CANCELLED);
+                assertThat(e.describe()).isEqualTo("the server cancelled the call");
+              });
+    }
+  }
+
+  @Test
+  void unknownMethod_isUnimplemented() {
+    try (GrpcChannel ch = connect()) {
+      assertThatThrownBy(
+              () ->
+                  ch.unary(
+                      SERVICE + "NoSuchMethod",
+                      BackendRequest.getDefaultInstance(),
+                      BackendInfo.parser(),
+                      Duration.ofSeconds(5)))
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> assertThat(e.code()).isEqualTo(RpcException.Code.UNIMPLEMENTED));
+    }
+  }
+
+  @Test
+  void serverStream_deliversEveryMessageInOrder() {
+    try (GrpcChannel ch = connect()) {
+      GrpcChannel.Call<Event> call =
+          MaglevClient.watchEvents(ch, WatchRequest.newBuilder().setLog(true).build());
+      int n = 0;
+      for (Event e = call.next(); e != null; e = call.next()) {
+        assertThat(e.getLog().getMsg()).isEqualTo("event-" + n);
+        n++;
+      }
+      assertThat(n).isEqualTo(5_000);
+    }
+  }
+
+  @Test
+  void cancel_endsAStreamFromAnotherThread() throws Exception {
+    GrpcChannel ch = connect();
+    GrpcChannel.Call<Event> call =
+        MaglevClient.watchEvents(ch, WatchRequest.newBuilder().setLogLevel("forever").build());
+    for (int i = 0; i < 10; i++) {
+      assertThat(call.next()).isNotNull();
+    }
+    AtomicReference<Throwable> ended = new AtomicReference<>();
+    Thread reader =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    call.next();
+                  } catch (RuntimeException e) {
+                    ended.set(e);
+                  }
+                });
+    ch.cancel();
+    reader.join(5_000);
+    assertThat(ended.get())
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(RpcException.Code.CANCELLED));
+    await().untilTrue(watchCancelled);
+  }
+
+  @Test
+  void serverGone_isUnavailableWithTheCause() throws Exception {
+    GrpcChannel ch = connect();
+    MaglevClient c = client(ch, Duration.ofSeconds(5));
+    c.pauseBackend(BackendRequest.getDefaultInstance());
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> c.pauseBackend(BackendRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            RpcException.class, e -> assertThat(e.code()).isEqualTo(RpcException.Code.UNAVAILABLE));
+    assertThat(ch.usable()).isFalse();
+    ch.close();
+  }
+
+  @Test
+  void refusedConnection_saysSo() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    assertThatThrownBy(() -> GrpcChannel.connect("127.0.0.1", closed, Duration.ofSeconds(5)))
+        .isInstanceOfSatisfying(
+            RpcException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(RpcException.Code.UNAVAILABLE);
+              assertThat(e.describe()).isEqualTo("connection refused");
+              assertThat(e.getCause()).isInstanceOf(java.io.IOException.class);
+            });
+  }
+
+  @Test
+  void http1Server_isNamedAsNotGrpc() throws Exception {
+    try (ServerSocket http = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                try (Socket s = http.accept()) {
+                  s.getInputStream().read(new byte[100]);
+                  OutputStream o = s.getOutputStream();
+                  o.write(
+                      "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                          .getBytes(StandardCharsets.US_ASCII));
+                  o.flush();
+                  s.getInputStream().read(new byte[100]);
+                } catch (java.io.IOException e) {
+                  // the client hung up
+                }
+              });
+      try (GrpcChannel ch =
+          GrpcChannel.connect("127.0.0.1", http.getLocalPort(), Duration.ofSeconds(5))) {
+        assertThatThrownBy(
+                () ->
+                    client(ch, Duration.ofSeconds(5))
+                        .pauseBackend(BackendRequest.getDefaultInstance()))
+            .isInstanceOfSatisfying(
+                RpcException.class,
+                e -> {
+                  assertThat(e.code()).isEqualTo(RpcException.Code.UNAVAILABLE);
+                  assertThat(e.describe()).contains("does not speak gRPC");
+                });
+      }
+    }
+  }
+
+  @Test
+  void localhost_reachesTheLoopbackServer() {
+    try (GrpcChannel ch = GrpcChannel.connect("localhost", port, Duration.ofSeconds(5))) {
+      assertThat(
+              client(ch, Duration.ofSeconds(5))
+                  .pauseBackend(BackendRequest.newBuilder().setName("x").build())
+                  .getState())
+          .isEqualTo("paused");
+    }
+  }
+}
