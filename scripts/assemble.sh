@@ -2,7 +2,7 @@
 # Collects the built jars into BUILD/lib and writes one launcher per program
 # into BUILD/bin. Usage: assemble.sh BUILD PROGRAM...
 set -euo pipefail
-build=$1; shift
+build=$(mkdir -p "$1" && cd "$1" && pwd); shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$build/bin" "$build/lib"
 JAVA_HOME=${JAVA_HOME:-$("$root/scripts/find-jdk.sh")}
@@ -19,13 +19,40 @@ declare -A main=( [maglevd]=ch.ipng.maglev.daemon.Main [maglevc]=ch.ipng.maglev.
 # than that want MAGLEV_JAVA_OPTS=-Xmx256m. Netty's chunks are kept at 4 MB (maxOrder 9).
 declare -A opts=( [maglevd]="-XX:+UseSerialGC -Xms32m -Xmx128m -Dio.netty.allocator.maxOrder=9" [maglevd-frontend]="-XX:+UseSerialGC -Xmx256m"
                   [maglev-vppsim]="-XX:+UseSerialGC -Xmx256m"
-                  [maglevc]="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djdk.includeInExceptions=" [maglevt]="-XX:+UseSerialGC" )
+                  [maglevc]="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Djdk.includeInExceptions=" [maglevt]="-XX:+UseSerialGC" )
 
 # Compact object headers (Java 25) shrink maglevd's heap by about a fifth.
 declare -A probed=( [maglevd]="-XX:+UseCompactObjectHeaders" )
 
-# Programs that start often and briefly get a start-up archive, written by a training run.
+# Programs that start often and briefly get a start-up archive, written by a training run, and
+# one jar instead of a class path (class path scans, e.g. the JDK's for logging back-ends, open
+# every jar: some 3 ms for maglevc's fourteen).
 declare -A archived=( [maglevc]=1 )
+declare -A bundled=( [maglevc]=1 )
+
+# bundle PROG JAR... -> BUILD/lib/PROG-bundle.jar: the jars merged, earlier ones winning, each
+# jar's license files kept under META-INF/licenses/<jar>/, module descriptors dropped.
+bundle() {
+  local prog=$1; shift
+  local tmp
+  tmp=$(mktemp -d)
+  mkdir -p "$tmp/classes/META-INF/licenses"
+  local j
+  for j in $(printf '%s\n' "$@" | tac); do
+    (cd "$tmp/classes" && unzip -qqo "$j" \
+      && rm -f META-INF/MANIFEST.MF module-info.class META-INF/versions/*/module-info.class \
+        META-INF/*.SF META-INF/*.RSA META-INF/*.DSA)
+    for l in "$tmp"/classes/META-INF/LICENSE* "$tmp"/classes/META-INF/NOTICE*; do
+      [ -f "$l" ] || continue
+      mkdir -p "$tmp/classes/META-INF/licenses/$(basename "$j" .jar)"
+      mv "$l" "$tmp/classes/META-INF/licenses/$(basename "$j" .jar)/"
+    done
+  done
+  printf 'Manifest-Version: 1.0\nMulti-Release: true\n' >"$tmp/manifest"
+  "${JAVA_HOME:-/usr}/bin/jar" --create --file "$build/lib/$prog-bundle.jar" \
+    --manifest "$tmp/manifest" -C "$tmp/classes" .
+  rm -rf "$tmp"
+}
 
 rm -f "$build"/lib/*.jar "$build"/lib/*.jsa "$build"/lib/*.aot "$build"/lib/*.java
 for prog in "$@"; do
@@ -37,6 +64,10 @@ for prog in "$@"; do
   cp_list=$(cd "$dir/target/lib" && { ls maglev-*.jar protobuf-java-[0-9]*.jar 2>/dev/null; ls *.jar; } \
     | awk '!seen[$0]++' | sed 's#^#$here/../lib/#' | tr '\n' ':')
   cp_list="\$here/../lib/$(basename "$jar"):${cp_list%:}"
+  if [ -n "${bundled[$prog]:-}" ]; then
+    bundle "$prog" $(echo "$cp_list" | tr ':' '\n' | sed "s#^\\\$here/../lib#$build/lib#")
+    cp_list="\$here/../lib/$prog-bundle.jar"
+  fi
   cat > "$build/bin/$prog" <<LAUNCHER
 #!/bin/sh
 # $prog launcher written by scripts/assemble.sh

@@ -119,8 +119,8 @@ fakeroot dpkg-deb --build -Zxz "$dir" "$out/${pkg}_${version}_${arch}.deb" >/dev
 pkg=vpp-maglev
 dir=$stage/$pkg
 common_files $pkg "$dir"
-cp "$root"/maglevc/target/lib/*.jar "$root"/maglevc/target/maglevc-*.jar "$dir/usr/share/$pkg/lib/"
-rm -f "$dir"/usr/share/$pkg/lib/*-tests.jar "$dir"/usr/share/$pkg/lib/*-sources.jar
+# maglevc runs from one jar, its dependencies merged in by scripts/assemble.sh
+cp "$build/lib/maglevc-bundle.jar" "$dir/usr/share/$pkg/lib/"
 launcher maglevc $pkg
 install -D -m 755 "$stage/maglevc.launcher" "$dir/usr/bin/maglevc"
 install -D -m 644 "$root/maglevc/src/main/completion/maglevc.bash" \
