@@ -277,7 +277,7 @@ public final class GrpcChannel implements AutoCloseable {
       }
       out.flush();
     } catch (IOException e) {
-      throw broken(e);
+      throw broken(e, call);
     }
     return call;
   }
@@ -301,7 +301,7 @@ public final class GrpcChannel implements AutoCloseable {
       closeQuietly(socket);
       throw new RpcException(RpcException.Code.DEADLINE_EXCEEDED, "deadline exceeded", e);
     } catch (IOException e) {
-      throw broken(e);
+      throw broken(e, call);
     } catch (HpackException e) {
       markUnusable(e.getMessage());
       closeQuietly(socket);
@@ -310,6 +310,15 @@ public final class GrpcChannel implements AutoCloseable {
   }
 
   private RpcException broken(IOException e) {
+    return broken(e, null);
+  }
+
+  /**
+   * The connection failed. When it had carried an earlier call and nothing of {@code call}'s answer
+   * had arrived, the server most likely closed it while idle (a restart) and never saw the call:
+   * the exception says so, for a caller that may retry on a new connection.
+   */
+  private RpcException broken(IOException e, @Nullable Call<?> call) {
     closeQuietly(socket);
     if (cancelled) {
       return new RpcException(RpcException.Code.CANCELLED, "cancelled", e);
@@ -319,7 +328,16 @@ public final class GrpcChannel implements AutoCloseable {
             ? "connection closed by the server"
             : e instanceof ProtocolException ? e.getMessage() : reason(e);
     markUnusable(why);
-    return new RpcException(RpcException.Code.UNAVAILABLE, why, e);
+    RpcException failure = new RpcException(RpcException.Code.UNAVAILABLE, why, e);
+    if (call != null
+        && call.id > 1
+        && call.headers == null
+        && call.partialLength == 0
+        && call.messages.isEmpty()
+        && !(e instanceof ProtocolException)) {
+      failure.staleConnection = true;
+    }
+    return failure;
   }
 
   private synchronized void markUnusable(@Nullable String why) {
@@ -511,7 +529,13 @@ public final class GrpcChannel implements AutoCloseable {
   private static @Nullable RpcException status(Call<?> call) {
     if (call.resetCode >= 0) {
       return switch (call.resetCode) {
-        case 7 -> new RpcException(RpcException.Code.UNAVAILABLE, "the server refused the call");
+        case 7 -> {
+          // REFUSED_STREAM, or beyond a GOAWAY's last stream: HTTP/2 says it was not processed
+          RpcException e =
+              new RpcException(RpcException.Code.UNAVAILABLE, "the server refused the call");
+          e.notProcessed = true;
+          yield e;
+        }
         case 8 -> new RpcException(RpcException.Code.CANCELLED, "the server cancelled the call");
         default ->
             new RpcException(

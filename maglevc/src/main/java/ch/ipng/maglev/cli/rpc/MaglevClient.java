@@ -47,8 +47,32 @@ public final class MaglevClient {
   }
 
   private <T> T call(String method, MessageLite request, Parser<T> parser) {
-    return channel.get().unary(SERVICE + method, request, parser, deadline);
+    try {
+      return channel.get().unary(SERVICE + method, request, parser, deadline);
+    } catch (RpcException e) {
+      // A shell's connection outlives a maglevd restart. A call the server refused unprocessed
+      // is sent again on a new connection; so is a read that failed without an answer. A
+      // change (pause, weight, reload) that failed so is reported: it may have been applied.
+      if (e.notProcessed || (e.staleConnection && READS.contains(method))) {
+        return channel.get().unary(SERVICE + method, request, parser, deadline);
+      }
+      throw e;
+    }
   }
+
+  /** The methods that change nothing, safe to send twice. */
+  private static final java.util.Set<String> READS =
+      java.util.Set.of(
+          "ListFrontends",
+          "GetFrontend",
+          "ListBackends",
+          "GetBackend",
+          "ListHealthChecks",
+          "GetHealthCheck",
+          "CheckConfig",
+          "GetVPPInfo",
+          "GetVPPLBState",
+          "GetVPPLBCounters");
 
   public ListFrontendsResponse listFrontends(ListFrontendsRequest r) {
     return call("ListFrontends", r, ListFrontendsResponse.parser());

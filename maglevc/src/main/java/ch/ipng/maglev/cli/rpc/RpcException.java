@@ -37,6 +37,12 @@ public final class RpcException extends RuntimeException {
   private final Code code;
   private final @Nullable String description;
 
+  /** Set by GrpcChannel: the call failed on an old connection before any of its answer came. */
+  boolean staleConnection;
+
+  /** Set by GrpcChannel: the server refused the call unprocessed (HTTP/2 REFUSED_STREAM). */
+  boolean notProcessed;
+
   RpcException(Code code, @Nullable String description) {
     this(code, description, null);
   }

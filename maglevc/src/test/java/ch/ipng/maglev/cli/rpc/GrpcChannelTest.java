@@ -338,4 +338,127 @@ class GrpcChannelTest {
           .isEqualTo("paused");
     }
   }
+
+  /** A channel supplier as the shell's session has: a new connection when the old one broke. */
+  private static final class Reconnecting implements java.util.function.Supplier<GrpcChannel> {
+    private final int port;
+    GrpcChannel current;
+
+    Reconnecting(int port) {
+      this.port = port;
+    }
+
+    @Override
+    public synchronized GrpcChannel get() {
+      if (current == null || !current.usable()) {
+        current = GrpcChannel.connect("127.0.0.1", port, Duration.ofSeconds(5));
+      }
+      return current;
+    }
+  }
+
+  /** A TCP relay to the server whose connections can be cut, as a crash would, without GOAWAY. */
+  private static final class Relay implements AutoCloseable {
+    final ServerSocket listener =
+        new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    final java.util.List<Socket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Relay(int target) throws java.io.IOException {
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                while (!listener.isClosed()) {
+                  try {
+                    Socket in = listener.accept();
+                    Socket out = new Socket("127.0.0.1", target);
+                    open.add(in);
+                    open.add(out);
+                    pump(in, out);
+                    pump(out, in);
+                  } catch (java.io.IOException e) {
+                    return;
+                  }
+                }
+              });
+    }
+
+    private static void pump(Socket from, Socket to) {
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                try {
+                  from.getInputStream().transferTo(to.getOutputStream());
+                } catch (java.io.IOException e) {
+                  // cut
+                }
+              });
+    }
+
+    void cut() throws java.io.IOException {
+      for (Socket s : open) {
+        s.close();
+      }
+      open.clear();
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      listener.close();
+      cut();
+    }
+  }
+
+  @Test
+  void deadConnection_readsGoThroughOnANewOne_changesAreNotSentTwice() throws Exception {
+    try (Relay relay = new Relay(port)) {
+      Reconnecting channels = new Reconnecting(relay.listener.getLocalPort());
+      MaglevClient c = new MaglevClient(channels, Duration.ofSeconds(5));
+      var pause = BackendRequest.newBuilder().setName("a").build();
+      var get = GetBackendRequest.newBuilder().setName("x").build();
+      assertThat(c.pauseBackend(pause).getState()).isEqualTo("paused");
+
+      relay.cut(); // the server "crashed" with the idle connection open on our side
+      assertThatThrownBy(() -> c.getBackend(get))
+          .as("a read is sent again on a new connection")
+          .isInstanceOfSatisfying(
+              RpcException.class, e -> assertThat(e.code()).isEqualTo(RpcException.Code.NOT_FOUND));
+
+      relay.cut();
+      assertThatThrownBy(() -> c.pauseBackend(pause))
+          .as("a change is not: it may have been applied")
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> assertThat(e.code()).isEqualTo(RpcException.Code.UNAVAILABLE));
+      assertThat(c.pauseBackend(pause).getState()).isEqualTo("paused");
+      channels.current.close();
+    }
+  }
+
+  @Test
+  void gracefulServerShutdown_callsGoThroughOnANewConnection() throws Exception {
+    Reconnecting channels = new Reconnecting(port);
+    MaglevClient c = new MaglevClient(channels, Duration.ofSeconds(5));
+    var pause = BackendRequest.newBuilder().setName("a").build();
+    c.pauseBackend(pause);
+    GrpcChannel first = channels.current;
+    Server old = server;
+    old.shutdown(); // GOAWAY to the idle connection; the old server drains
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+            .addService(new TestService())
+            .build()
+            .start();
+    try {
+      // whether the draining server still takes it or refuses it unprocessed, it succeeds
+      assertThat(c.pauseBackend(pause).getState()).isEqualTo("paused");
+      assertThat(c.pauseBackend(pause).getState()).isEqualTo("paused");
+      assertThat(channels.current).isNotSameAs(first);
+    } finally {
+      channels.current.close();
+      first.close();
+      old.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
 }
