@@ -16,8 +16,9 @@ declare -A main=( [maglevd]=ch.ipng.maglev.daemon.Main [maglevc]=ch.ipng.maglev.
 
 # JVM flags: daemons get a bounded heap, short-lived tools a fast start.
 # maglevd's heap: 10k backends live in well under 128 MB (docs/performance.md); more backends
-# than that want MAGLEV_JAVA_OPTS=-Xmx256m. Netty's chunks are kept at 4 MB (maxOrder 9).
-declare -A opts=( [maglevd]="-XX:+UseSerialGC -Xms32m -Xmx128m -Dio.netty.allocator.maxOrder=9" [maglevd-frontend]="-XX:+UseSerialGC -Xmx256m"
+# than that want MAGLEV_JAVA_OPTS=-Xmx256m. Netty's chunks are kept at 4 MB (maxOrder 9), and its
+# leak detector, which records a stack trace for a sample of buffers, is off (the tests keep it).
+declare -A opts=( [maglevd]="-XX:+UseSerialGC -Xms32m -Xmx128m -Dio.netty.allocator.maxOrder=9 -Dio.netty.leakDetection.level=disabled" [maglevd-frontend]="-XX:+UseSerialGC -Xmx256m"
                   [maglev-vppsim]="-XX:+UseSerialGC -Xmx256m"
                   [maglevc]="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Djdk.includeInExceptions=" [maglevt]="-XX:+UseSerialGC" )
 

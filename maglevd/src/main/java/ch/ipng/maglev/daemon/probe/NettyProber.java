@@ -273,6 +273,10 @@ final class NettyProber implements Prober {
 
       @Override
       protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+        if (result.isDone()) {
+          // judged on the status line already: the rest of the response is not read
+          return;
+        }
         DecoderResult dr = msg.decoderResult();
         if (dr.isFailure()) {
           finish(
