@@ -460,11 +460,23 @@ public final class ConfigLoader {
                 params.get("path").path(),
                 params.get("path").value(),
                 "path \"" + v + "\" (expected: starts with /)");
+          } else if (v != null && !isHttpToken(v)) {
+            r.semantic(
+                params.get("path").path(),
+                params.get("path").value(),
+                "path \"" + escaped(v) + "\" (expected: no spaces or control characters)");
           } else if (v != null) {
             path = v;
           }
         }
         String host = optionalString(params.get("host"));
+        if (host != null && !isHttpToken(host)) {
+          r.semantic(
+              params.get("host").path(),
+              params.get("host").value(),
+              "host \"" + escaped(host) + "\" (expected: no spaces or control characters)");
+          host = null;
+        }
         ResponseCodes codes = ResponseCodes.DEFAULT;
         if (params.containsKey("response-code")) {
           String v = r.string(params.get("response-code"));
@@ -890,5 +902,40 @@ public final class ConfigLoader {
       }
       return null;
     }
+  }
+
+  /** Whether {@code s} can stand in an HTTP request line or header as it is: printable ASCII. */
+  static boolean isHttpToken(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= 0x20 || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code s} with control characters written as escapes, so a message stays on one line. */
+  static String escaped(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\r' -> b.append("\\r");
+        case '\n' -> b.append("\\n");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            b.append(String.format("\\x%02x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.toString();
   }
 }

@@ -4,9 +4,11 @@ import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.config.ProbeType;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -221,6 +223,22 @@ final class NettyProber implements Prober {
       timeoutCode = ProbeCode.L7TOUT;
       HealthCheck.HttpParams http = java.util.Objects.requireNonNull(check.http());
       String host = http.host() != null ? http.host() : hostHeader(target, check.port());
+      if (http.regexp() == null) {
+        // Judged on the status line alone: the request's bytes are written as they are and
+        // only that line is parsed, without Netty's HTTP codec.
+        ch.pipeline().addLast("probe", new StatusLineHandler(http));
+        byte[] request =
+            ("GET "
+                    + http.path()
+                    + " HTTP/1.1\r\nHost: "
+                    + host
+                    + "\r\nUser-Agent: "
+                    + userAgent
+                    + "\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        send(ch, Unpooled.wrappedBuffer(request));
+        return;
+      }
       ch.pipeline().addLast("http", new HttpClientCodec());
       ch.pipeline().addLast("probe", new ResponseHandler(http));
       DefaultFullHttpRequest req =
@@ -230,7 +248,11 @@ final class NettyProber implements Prober {
           .set(HttpHeaderNames.USER_AGENT, userAgent)
           .set(HttpHeaderNames.ACCEPT, "*/*")
           .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ch.writeAndFlush(req)
+      send(ch, req);
+    }
+
+    private void send(Channel ch, Object request) {
+      ch.writeAndFlush(request)
           .addListener(
               (ChannelFuture wf) -> {
                 if (!wf.isSuccess()) {
@@ -258,6 +280,70 @@ final class NettyProber implements Prober {
       Channel ch = channel;
       if (ch != null) {
         ch.close();
+      }
+    }
+
+    /** Reads the status line ("HTTP/1.1 200 OK") and judges the code. */
+    private final class StatusLineHandler extends ChannelInboundHandlerAdapter {
+      private final HealthCheck.HttpParams http;
+      private final ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+
+      StatusLineHandler(HealthCheck.HttpParams http) {
+        this.http = http;
+      }
+
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+          if (result.isDone()) {
+            return;
+          }
+          int end = buf.indexOf(buf.readerIndex(), buf.writerIndex(), (byte) '\n');
+          int take = (end < 0 ? buf.writerIndex() : end) - buf.readerIndex();
+          if (line.size() + take > STATUS_LINE_LIMIT) {
+            finish(
+                ProbeResult.fail(
+                    start,
+                    ProbeCode.L7RSP,
+                    "invalid HTTP response: no status line in the first "
+                        + STATUS_LINE_LIMIT
+                        + " bytes"));
+            return;
+          }
+          byte[] bytes = new byte[take];
+          buf.getBytes(buf.readerIndex(), bytes);
+          line.write(bytes, 0, take);
+          if (end >= 0) {
+            judge(line.toString(StandardCharsets.ISO_8859_1).strip());
+          }
+        } finally {
+          buf.release();
+        }
+      }
+
+      private void judge(String statusLine) {
+        int status = parseStatus(statusLine);
+        if (status < 0) {
+          finish(
+              ProbeResult.fail(
+                  start,
+                  ProbeCode.L7RSP,
+                  "invalid HTTP response: status line \"" + printable(statusLine) + "\""));
+        } else if (!http.responseCodes().matches(status)) {
+          finish(
+              ProbeResult.fail(
+                  start,
+                  ProbeCode.L7STS,
+                  "status " + status + ", expected " + http.responseCodes().text()));
+        } else {
+          finish(ProbeResult.pass(start, ProbeCode.L7OK, statusDetail(status)));
+        }
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        finish(ProbeResult.fail(start, ProbeCode.L7RSP, "read response: " + detail(cause)));
       }
     }
 
@@ -332,6 +418,38 @@ final class NettyProber implements Prober {
         finish(ProbeResult.fail(start, ProbeCode.L7RSP, "read response: " + detail(cause)));
       }
     }
+  }
+
+  /** The longest status line accepted. */
+  static final int STATUS_LINE_LIMIT = 8192;
+
+  /** The code of "HTTP/1.x NNN [reason]", or -1 when the line is not one. */
+  static int parseStatus(String line) {
+    if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' ') {
+      return -1;
+    }
+    if (line.length() > 12 && line.charAt(12) != ' ') {
+      return -1;
+    }
+    int code = 0;
+    for (int i = 9; i < 12; i++) {
+      char c = line.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      code = code * 10 + (c - '0');
+    }
+    return code >= 100 ? code : -1;
+  }
+
+  /** At most 80 characters of {@code s}, control characters as '?'. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 80; i++) {
+      char c = s.charAt(i);
+      b.append(c < 0x20 || c > 0x7e ? '?' : c);
+    }
+    return s.length() > 80 ? b + "..." : b.toString();
   }
 
   private static String phase(ProbeCode timeoutCode) {

@@ -263,4 +263,25 @@ class ConfigLoaderTest {
     assertThat(e.errors().get(0).toString())
         .isEqualTo("maglev.healthchecks.http.port: duplicate key \"port\" (line 6, column 7)");
   }
+
+  @Test
+  void httpPathAndHost_mustFitARequestAsTheyAre() {
+    String yaml =
+        """
+        maglev:
+          healthchecks:
+            web:
+              type: http
+              port: 80
+              params:
+                path: "/health z"
+                host: "example.org\\r\\nX-Injected: 1"
+        """;
+    ConfigException e = failure(yaml);
+    assertThat(e.kind()).isEqualTo(Kind.SEMANTIC);
+    assertThat(e.errors().stream().map(ConfigError::toString).toList())
+        .containsExactly(
+            "maglev.healthchecks.web.params.path: path \"/health z\" (expected: no spaces or control characters) (line 7, column 15)",
+            "maglev.healthchecks.web.params.host: host \"example.org\\r\\nX-Injected: 1\" (expected: no spaces or control characters) (line 8, column 15)");
+  }
 }

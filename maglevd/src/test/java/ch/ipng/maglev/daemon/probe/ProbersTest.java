@@ -6,6 +6,7 @@ import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.testing.Configs;
 import ch.ipng.maglev.daemon.testing.TestServers;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -227,5 +228,41 @@ class ProbersTest {
       0x00, 0x01, (byte) 0xf2, 0x03, (byte) 0xf4, (byte) 0xf5, (byte) 0xf6, (byte) 0xf7
     };
     assertThat(IcmpPinger.checksum(data)).isEqualTo(~0xddf2 & 0xffff);
+  }
+
+  @Test
+  void statusLine_parsing() {
+    assertThat(NettyProber.parseStatus("HTTP/1.1 200 OK")).isEqualTo(200);
+    assertThat(NettyProber.parseStatus("HTTP/1.0 503")).isEqualTo(503);
+    assertThat(NettyProber.parseStatus("HTTP/1.1 204 No Content")).isEqualTo(204);
+    assertThat(NettyProber.parseStatus("HTTP/1.1 20 OK")).isEqualTo(-1);
+    assertThat(NettyProber.parseStatus("HTTP/1.1 2000 OK")).isEqualTo(-1);
+    assertThat(NettyProber.parseStatus("HTTP/1.1 099 x")).isEqualTo(-1);
+    assertThat(NettyProber.parseStatus("HTTP/2 200")).isEqualTo(-1);
+    assertThat(NettyProber.parseStatus("ICY 200 OK")).isEqualTo(-1);
+    assertThat(NettyProber.parseStatus("")).isEqualTo(-1);
+  }
+
+  @Test
+  void http_notAnHttpServer_isL7RSPNamingWhatItSaid() throws Exception {
+    try (java.net.ServerSocket server =
+        new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                try (java.net.Socket c = server.accept()) {
+                  c.getOutputStream()
+                      .write("SSH-2.0-OpenSSH_9.2\u0007\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                  c.getInputStream().read(new byte[512]);
+                } catch (java.io.IOException e) {
+                  // the prober hung up
+                }
+              });
+      ProbeResult r = probe("type: http\nport: " + server.getLocalPort());
+      assertThat(r.code()).isEqualTo(ProbeCode.L7RSP);
+      assertThat(r.detail())
+          .isEqualTo("invalid HTTP response: status line \"SSH-2.0-OpenSSH_9.2?\"");
+    }
   }
 }
