@@ -55,7 +55,11 @@ final class BackendCollector implements MultiCollector {
   }
 
   private final Supplier<Optional<Checker>> checker;
-  private final Map<String, ProbeStats> stats = new ConcurrentHashMap<>();
+
+  /** A record, not a concatenated string: its hash comes from the names' cached hashes. */
+  private record Key(String backend, String type) {}
+
+  private final Map<Key, ProbeStats> stats = new ConcurrentHashMap<>();
   private volatile List<String> backends = List.of();
 
   BackendCollector(Supplier<Optional<Checker>> checker) {
@@ -71,7 +75,7 @@ final class BackendCollector implements MultiCollector {
 
   void probed(String backend, String type, boolean ok, ProbeCode code, long nanos) {
     stats
-        .computeIfAbsent(backend + "\0" + type, k -> new ProbeStats(backend, type))
+        .computeIfAbsent(new Key(backend, type), k -> new ProbeStats(backend, type))
         .record(ok, code, nanos);
   }
 
