@@ -58,6 +58,9 @@ public final class GrpcChannel implements AutoCloseable {
 
   private static final int DEFAULT_WINDOW = 65_535;
 
+  /** The largest header block accepted (HEADERS and its CONTINUATIONs). */
+  private static final int MAX_HEADER_BLOCK = 1 << 20;
+
   /** The largest response message accepted. */
   private static final int MAX_MESSAGE = 64 << 20;
 
@@ -484,6 +487,9 @@ public final class GrpcChannel implements AutoCloseable {
       byte[] more = new byte[len];
       in.readFully(more);
       block.write(more);
+      if (block.size() > MAX_HEADER_BLOCK) {
+        throw new ProtocolException("a header block over " + MAX_HEADER_BLOCK + " bytes");
+      }
     }
     // Every block goes through the decoder, whatever its stream, to keep the table in step.
     List<Hpack.Field> fields = hpack.decode(block.toByteArray());
