@@ -73,6 +73,27 @@ final class NettyProber implements Prober {
     this.namespace = namespace;
     this.tls = tls;
     this.userAgent = userAgent;
+    if (usesTls()) {
+      // Built here, on the caller's thread: the first build loads trust stores and ciphers,
+      // which on the event loop held other probes past short timeouts once after start.
+      try {
+        tls.get(tlsVerify(), tlsCaFile());
+      } catch (IOException e) {
+        // the probe reports it, with the backend's name attached
+      }
+    }
+  }
+
+  private boolean tlsVerify() {
+    HealthCheck.HttpParams http = check.http();
+    HealthCheck.TcpParams tcp = check.tcp();
+    return http != null ? http.tlsVerify() : tcp != null && tcp.tlsVerify();
+  }
+
+  private java.nio.file.@Nullable Path tlsCaFile() {
+    HealthCheck.HttpParams http = check.http();
+    HealthCheck.TcpParams tcp = check.tcp();
+    return http != null ? http.caFile() : tcp == null ? null : tcp.caFile();
   }
 
   private boolean usesTls() {
@@ -182,8 +203,8 @@ final class NettyProber implements Prober {
             http != null
                 ? (http.serverName() != null ? http.serverName() : http.host())
                 : tcp == null ? null : tcp.serverName();
-        boolean verify = http != null ? http.tlsVerify() : tcp != null && tcp.tlsVerify();
-        java.nio.file.Path ca = http != null ? http.caFile() : tcp == null ? null : tcp.caFile();
+        boolean verify = tlsVerify();
+        java.nio.file.Path ca = tlsCaFile();
         SslHandler ssl;
         try {
           SSLEngine engine =
