@@ -54,4 +54,15 @@ final class Errors {
     }
     return m.substring(0, 1).toLowerCase(Locale.ROOT) + m.substring(1);
   }
+
+  /** "connect: timeout after 300ms": the phase the deadline hit, named by its code. */
+  static String timeout(ProbeCode code, long timeoutMs) {
+    String phase =
+        switch (code) {
+          case L4TOUT -> "connect";
+          case L6TOUT -> "TLS handshake";
+          default -> "HTTP response";
+        };
+    return phase + ": timeout after " + timeoutMs + "ms";
+  }
 }

@@ -31,7 +31,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -169,10 +168,7 @@ final class NettyProber implements Prober {
                                       ProbeResult.fail(
                                           start,
                                           timeoutCode,
-                                          phase(timeoutCode)
-                                              + ": timeout after "
-                                              + timeoutMs
-                                              + "ms")),
+                                          Errors.timeout(timeoutCode, timeoutMs))),
                               timeoutMs,
                               TimeUnit.MILLISECONDS);
                 }
@@ -243,23 +239,16 @@ final class NettyProber implements Prober {
     void request(Channel ch) {
       timeoutCode = ProbeCode.L7TOUT;
       HealthCheck.HttpParams http = java.util.Objects.requireNonNull(check.http());
-      String host = http.host() != null ? http.host() : hostHeader(target, check.port());
       if (http.regexp() == null) {
         // Judged on the status line alone: the request's bytes are written as they are and
         // only that line is parsed, without Netty's HTTP codec.
         ch.pipeline().addLast("probe", new StatusLineHandler(http));
-        byte[] request =
-            ("GET "
-                    + http.path()
-                    + " HTTP/1.1\r\nHost: "
-                    + host
-                    + "\r\nUser-Agent: "
-                    + userAgent
-                    + "\r\nAccept: */*\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1);
-        send(ch, Unpooled.wrappedBuffer(request));
+        send(
+            ch, Unpooled.wrappedBuffer(StatusLines.request(http, target, check.port(), userAgent)));
         return;
       }
+      String host =
+          http.host() != null ? http.host() : StatusLines.hostHeader(target, check.port());
       ch.pipeline().addLast("http", new HttpClientCodec());
       ch.pipeline().addLast("probe", new ResponseHandler(http));
       DefaultFullHttpRequest req =
@@ -322,49 +311,25 @@ final class NettyProber implements Prober {
           }
           int end = buf.indexOf(buf.readerIndex(), buf.writerIndex(), (byte) '\n');
           int take = (end < 0 ? buf.writerIndex() : end) - buf.readerIndex();
-          if (line.size() + take > STATUS_LINE_LIMIT) {
-            finish(
-                ProbeResult.fail(
-                    start,
-                    ProbeCode.L7RSP,
-                    "invalid HTTP response: no status line in the first "
-                        + STATUS_LINE_LIMIT
-                        + " bytes"));
+          if (line.size() + take > StatusLines.LIMIT) {
+            finish(StatusLines.tooLong(start));
             return;
           }
           byte[] bytes = new byte[take];
           buf.getBytes(buf.readerIndex(), bytes);
           line.write(bytes, 0, take);
           if (end >= 0) {
-            judge(line.toString(StandardCharsets.ISO_8859_1).strip());
+            finish(
+                StatusLines.judge(start, http, line.toString(StandardCharsets.ISO_8859_1).strip()));
           }
         } finally {
           buf.release();
         }
       }
 
-      private void judge(String statusLine) {
-        int status = parseStatus(statusLine);
-        if (status < 0) {
-          finish(
-              ProbeResult.fail(
-                  start,
-                  ProbeCode.L7RSP,
-                  "invalid HTTP response: status line \"" + printable(statusLine) + "\""));
-        } else if (!http.responseCodes().matches(status)) {
-          finish(
-              ProbeResult.fail(
-                  start,
-                  ProbeCode.L7STS,
-                  "status " + status + ", expected " + http.responseCodes().text()));
-        } else {
-          finish(ProbeResult.pass(start, ProbeCode.L7OK, statusDetail(status)));
-        }
-      }
-
       @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        finish(ProbeResult.fail(start, ProbeCode.L7RSP, "read response: " + detail(cause)));
+        finish(ProbeResult.fail(start, ProbeCode.L7RSP, "read response: " + Errors.reason(cause)));
       }
     }
 
@@ -402,7 +367,7 @@ final class NettyProber implements Prober {
             return;
           }
           if (http.regexp() == null) {
-            finish(ProbeResult.pass(start, ProbeCode.L7OK, statusDetail(status)));
+            finish(ProbeResult.pass(start, ProbeCode.L7OK, StatusLines.detail(status)));
             return;
           }
         }
@@ -436,71 +401,8 @@ final class NettyProber implements Prober {
 
       @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        finish(ProbeResult.fail(start, ProbeCode.L7RSP, "read response: " + detail(cause)));
+        finish(ProbeResult.fail(start, ProbeCode.L7RSP, "read response: " + Errors.reason(cause)));
       }
     }
-  }
-
-  /** The longest status line accepted. */
-  static final int STATUS_LINE_LIMIT = 8192;
-
-  /** The code of "HTTP/1.x NNN [reason]", or -1 when the line is not one. */
-  static int parseStatus(String line) {
-    if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' ') {
-      return -1;
-    }
-    if (line.length() > 12 && line.charAt(12) != ' ') {
-      return -1;
-    }
-    int code = 0;
-    for (int i = 9; i < 12; i++) {
-      char c = line.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      code = code * 10 + (c - '0');
-    }
-    return code >= 100 ? code : -1;
-  }
-
-  /** At most 80 characters of {@code s}, control characters as '?'. */
-  private static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 80; i++) {
-      char c = s.charAt(i);
-      b.append(c < 0x20 || c > 0x7e ? '?' : c);
-    }
-    return s.length() > 80 ? b + "..." : b.toString();
-  }
-
-  private static String phase(ProbeCode timeoutCode) {
-    return switch (timeoutCode) {
-      case L4TOUT -> "connect";
-      case L6TOUT -> "TLS handshake";
-      default -> "HTTP response";
-    };
-  }
-
-  /** "status 200": shared per code, since every backend keeps 32 results. */
-  private static final String[] STATUS_DETAILS = new String[600];
-
-  static {
-    for (int i = 100; i < STATUS_DETAILS.length; i++) {
-      STATUS_DETAILS[i] = "status " + i;
-    }
-  }
-
-  static String statusDetail(int status) {
-    return status >= 100 && status < STATUS_DETAILS.length
-        ? STATUS_DETAILS[status]
-        : "status " + status;
-  }
-
-  static String hostHeader(InetAddress target, int port) {
-    String h =
-        target instanceof Inet4Address
-            ? target.getHostAddress()
-            : "[" + com.google.common.net.InetAddresses.toAddrString(target) + "]";
-    return port == 80 || port == 443 ? h : h + ":" + port;
   }
 }

@@ -3,6 +3,7 @@ package ch.ipng.maglev.daemon.probe;
 import ch.ipng.maglev.daemon.config.HealthCheck;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -26,6 +27,7 @@ import org.jspecify.annotations.Nullable;
 public final class Probers implements AutoCloseable {
   private final EventLoopGroup group;
   private final boolean epoll;
+  private final boolean lean;
   private final ProbeNamespace namespace;
   private final String userAgent;
   private final TlsContexts tls = new TlsContexts();
@@ -34,7 +36,7 @@ public final class Probers implements AutoCloseable {
 
   private record PingerKey(boolean v6, @Nullable InetAddress source) {}
 
-  private Probers(ProbeNamespace namespace, String userAgent) {
+  private Probers(ProbeNamespace namespace, String userAgent, boolean lean) {
     // Native epoll costs fewer syscalls per probe; a named namespace needs sockets made on its
     // own thread, which NIO can adopt.
     this.epoll = namespace.name().isEmpty() && Epoll.isAvailable();
@@ -42,6 +44,7 @@ public final class Probers implements AutoCloseable {
     this.group =
         new MultiThreadIoEventLoopGroup(
             threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.lean = lean && epoll;
     this.namespace = namespace;
     this.userAgent = userAgent;
   }
@@ -51,9 +54,18 @@ public final class Probers implements AutoCloseable {
    * @param userAgent the User-Agent of HTTP probes
    */
   public static Probers of(ProbeNamespace namespace, String userAgent) {
+    return of(namespace, userAgent, true);
+  }
+
+  /**
+   * @param lean whether plain TCP and HTTP checks run on {@link EpollProber} where they can (false
+   *     puts every check on Netty channels, as inside a namespace)
+   */
+  static Probers of(ProbeNamespace namespace, String userAgent, boolean lean) {
     return new Probers(
         Objects.requireNonNull(namespace, "namespace"),
-        Objects.requireNonNull(userAgent, "userAgent"));
+        Objects.requireNonNull(userAgent, "userAgent"),
+        lean);
   }
 
   /** A prober for one health check, bound to one event loop. */
@@ -61,7 +73,10 @@ public final class Probers implements AutoCloseable {
     EventLoop loop = group.next();
     return switch (check.type()) {
       case ICMP -> new IcmpProber(check, loop);
-      case TCP, HTTP, HTTPS -> new NettyProber(check, loop, epoll, namespace, tls, userAgent);
+      case TCP, HTTP, HTTPS ->
+          lean && EpollProber.handles(check)
+              ? EpollProber.of(check, (IoEventLoop) loop, userAgent)
+              : new NettyProber(check, loop, epoll, namespace, tls, userAgent);
     };
   }
 

@@ -9,36 +9,141 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Every check against real servers on loopback, with plain TCP and HTTP checks on {@link
+ * EpollProber}; {@link NettyProbersTest} runs the same with every check on Netty channels.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProbersTest {
   static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-  static ScheduledExecutorService timer;
-  static Probers probers;
+  Probers probers;
 
   @TempDir static Path dir;
 
+  /** Whether plain TCP and HTTP checks take the lean epoll path. */
+  boolean lean() {
+    return true;
+  }
+
   @BeforeAll
-  static void start() {
-    timer = Executors.newSingleThreadScheduledExecutor();
-    probers = Probers.of(ProbeNamespace.host(), "vpp-maglev/test");
+  void start() {
+    probers = Probers.of(ProbeNamespace.host(), "vpp-maglev/test", lean());
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     probers.close();
-    timer.shutdownNow();
   }
 
-  static ProbeResult probe(String checkYaml) throws Exception {
+  ProbeResult probe(String checkYaml) throws Exception {
+    return probe(checkYaml, LOOPBACK);
+  }
+
+  ProbeResult probe(String checkYaml, InetAddress target) throws Exception {
     HealthCheck hc = Configs.check(checkYaml);
-    return probers.forCheck(hc).probe(LOOPBACK).get(10, TimeUnit.SECONDS);
+    return probers.forCheck(hc).probe(target).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void plainChecks_takeTheTransportAsked_tlsAndRegexpsStayOnNetty() throws Exception {
+    Class<?> plain =
+        lean() && io.netty.channel.epoll.Epoll.isAvailable()
+            ? EpollProber.class
+            : NettyProber.class;
+    assertThat(probers.forCheck(Configs.check("type: http\nport: 80"))).isInstanceOf(plain);
+    assertThat(probers.forCheck(Configs.check("type: tcp\nport: 80"))).isInstanceOf(plain);
+    assertThat(probers.forCheck(Configs.check("type: https\nport: 443")))
+        .isInstanceOf(NettyProber.class);
+    assertThat(
+            probers.forCheck(
+                Configs.check("type: http\nport: 80\nparams: { response-regexp: ok }")))
+        .isInstanceOf(NettyProber.class);
+    assertThat(probers.forCheck(Configs.check("type: tcp\nport: 443\nparams: { tls: true }")))
+        .isInstanceOf(NettyProber.class);
+  }
+
+  @Test
+  void http_statusLineLongerThanOneRead_isJudged_tooLongIsL7RSP() throws Exception {
+    // 6,000 bytes span two reads of the lean prober's 4 KiB buffer; 9,000 pass the 8 KiB limit.
+    String longReason = "x".repeat(6000);
+    try (var s = rawServer("HTTP/1.1 200 " + longReason + "\r\n\r\n")) {
+      ProbeResult r = probe("type: http\nport: " + s.getLocalPort());
+      assertThat(r.detail()).isEqualTo("status 200");
+      assertThat(r.code()).isEqualTo(ProbeCode.L7OK);
+    }
+    try (var s = rawServer("HTTP/1.1 200 " + "x".repeat(9000) + "\r\n\r\n")) {
+      ProbeResult r = probe("type: http\nport: " + s.getLocalPort());
+      assertThat(r.code()).isEqualTo(ProbeCode.L7RSP);
+      assertThat(r.detail())
+          .isEqualTo("invalid HTTP response: no status line in the first 8192 bytes");
+    }
+  }
+
+  @Test
+  void http_overIpv6_sendsTheBracketedHost() throws Exception {
+    InetAddress v6 = InetAddress.getByName("::1");
+    TestServers.Http s;
+    try {
+      s = TestServers.http(v6, 0, 200, "ok");
+    } catch (java.io.IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("skipped: no IPv6 loopback here (" + e + ")");
+      return;
+    }
+    try (s) {
+      ProbeResult r = probe("type: http\nport: " + s.port(), v6);
+      assertThat(r.code()).isEqualTo(ProbeCode.L7OK);
+      assertThat(s.hosts()).containsExactly("[::1]:" + s.port());
+      assertThat(probe("type: tcp\nport: " + s.port(), v6).code()).isEqualTo(ProbeCode.L4OK);
+    }
+  }
+
+  @Test
+  void http_resetAfterTheRequest_isL7RSP() throws Exception {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, LOOPBACK)) {
+      Thread.ofPlatform()
+          .daemon()
+          .start(
+              () -> {
+                try (java.net.Socket c = server.accept()) {
+                  c.getInputStream().read(new byte[512]);
+                  c.setSoLinger(true, 0); // close with RST
+                } catch (java.io.IOException e) {
+                  // the prober hung up
+                }
+              });
+      ProbeResult r = probe("type: http\nport: " + server.getLocalPort());
+      assertThat(r.code()).isEqualTo(ProbeCode.L7RSP);
+      assertThat(r.detail())
+          .isIn(
+              "read response: connection reset by peer",
+              "connection closed before a complete response");
+    }
+  }
+
+  /** A server that answers one connection with {@code answer} once it has read the request. */
+  static java.net.ServerSocket rawServer(String answer) throws java.io.IOException {
+    java.net.ServerSocket server = new java.net.ServerSocket(0, 5, LOOPBACK);
+    Thread.ofPlatform()
+        .daemon()
+        .start(
+            () -> {
+              try (java.net.Socket c = server.accept()) {
+                c.getInputStream().read(new byte[512]);
+                c.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                c.shutdownOutput();
+                c.getInputStream().read(new byte[512]);
+              } catch (java.io.IOException e) {
+                // the prober hung up
+              }
+            });
+    return server;
   }
 
   @Test
@@ -232,15 +337,15 @@ class ProbersTest {
 
   @Test
   void statusLine_parsing() {
-    assertThat(NettyProber.parseStatus("HTTP/1.1 200 OK")).isEqualTo(200);
-    assertThat(NettyProber.parseStatus("HTTP/1.0 503")).isEqualTo(503);
-    assertThat(NettyProber.parseStatus("HTTP/1.1 204 No Content")).isEqualTo(204);
-    assertThat(NettyProber.parseStatus("HTTP/1.1 20 OK")).isEqualTo(-1);
-    assertThat(NettyProber.parseStatus("HTTP/1.1 2000 OK")).isEqualTo(-1);
-    assertThat(NettyProber.parseStatus("HTTP/1.1 099 x")).isEqualTo(-1);
-    assertThat(NettyProber.parseStatus("HTTP/2 200")).isEqualTo(-1);
-    assertThat(NettyProber.parseStatus("ICY 200 OK")).isEqualTo(-1);
-    assertThat(NettyProber.parseStatus("")).isEqualTo(-1);
+    assertThat(StatusLines.parse("HTTP/1.1 200 OK")).isEqualTo(200);
+    assertThat(StatusLines.parse("HTTP/1.0 503")).isEqualTo(503);
+    assertThat(StatusLines.parse("HTTP/1.1 204 No Content")).isEqualTo(204);
+    assertThat(StatusLines.parse("HTTP/1.1 20 OK")).isEqualTo(-1);
+    assertThat(StatusLines.parse("HTTP/1.1 2000 OK")).isEqualTo(-1);
+    assertThat(StatusLines.parse("HTTP/1.1 099 x")).isEqualTo(-1);
+    assertThat(StatusLines.parse("HTTP/2 200")).isEqualTo(-1);
+    assertThat(StatusLines.parse("ICY 200 OK")).isEqualTo(-1);
+    assertThat(StatusLines.parse("")).isEqualTo(-1);
   }
 
   @Test
