@@ -130,12 +130,14 @@ final class BackendWorker {
     } catch (RuntimeException e) {
       logger.warn("probe listener failed", e);
     }
-    logger
-        .atDebug()
-        .setMessage("probe-start")
-        .addKeyValue("backend", name)
-        .addKeyValue("type", check.type().configName())
-        .log();
+    if (logger.isDebugEnabled()) {
+      logger
+          .atDebug()
+          .setMessage("probe-start")
+          .addKeyValue("backend", name)
+          .addKeyValue("type", check.type().configName())
+          .log();
+    }
     try {
       p.probe(backend.address())
           .whenComplete(
@@ -172,16 +174,19 @@ final class BackendWorker {
       Duration interval = health.nextInterval(c.interval(), c.fastInterval(), c.downInterval());
       schedule(jitter.apply(interval));
     }
-    logger
-        .atDebug()
-        .setMessage("probe-done")
-        .addKeyValue("backend", name)
-        .addKeyValue("type", c.type().configName())
-        .addKeyValue("ok", r.ok())
-        .addKeyValue("code", r.code().label())
-        .addKeyValue("latency", r.latencyNanos() / 1_000_000 + "ms")
-        .addKeyValue("detail", r.detail())
-        .log();
+    if (logger.isDebugEnabled()) {
+      // Guarded: the latency's string would be built for every probe at any level.
+      logger
+          .atDebug()
+          .setMessage("probe-done")
+          .addKeyValue("backend", name)
+          .addKeyValue("type", c.type().configName())
+          .addKeyValue("ok", r.ok())
+          .addKeyValue("code", r.code().label())
+          .addKeyValue("latency", r.latencyNanos() / 1_000_000 + "ms")
+          .addKeyValue("detail", r.detail())
+          .log();
+    }
     try {
       listener.probed(name, c, r);
     } catch (RuntimeException e) {

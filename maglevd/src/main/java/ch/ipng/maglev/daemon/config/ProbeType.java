@@ -9,9 +9,12 @@ public enum ProbeType {
   HTTP,
   HTTPS;
 
+  // Kept, not made per call: every probe's metrics name its type.
+  private final String configName = name().toLowerCase(Locale.ROOT);
+
   /** The config spelling: "icmp", "tcp", "http", "https". */
   public String configName() {
-    return name().toLowerCase(Locale.ROOT);
+    return configName;
   }
 
   public boolean needsPort() {

@@ -17,9 +17,11 @@ public enum BackendState {
   /** Gone from the config on reload; no probes. */
   REMOVED;
 
+  private final String label = name().toLowerCase(Locale.ROOT);
+
   /** "unknown", "up", "down", "paused", "disabled" or "removed". */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 
   /** Whether probes run in this state. */

@@ -1,6 +1,7 @@
 package ch.ipng.maglev.daemon.metrics;
 
 import ch.ipng.maglev.daemon.checker.Checker;
+import ch.ipng.maglev.daemon.config.ProbeType;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.probe.ProbeCode;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -56,10 +57,14 @@ final class BackendCollector implements MultiCollector {
 
   private final Supplier<Optional<Checker>> checker;
 
-  /** A record, not a concatenated string: its hash comes from the names' cached hashes. */
-  private record Key(String backend, String type) {}
+  private static final ProbeType[] TYPES = ProbeType.values();
 
-  private final Map<Key, ProbeStats> stats = new ConcurrentHashMap<>();
+  /**
+   * Per backend name, its statistics by check type (a reload may change the type): looked up by the
+   * name alone, so a probe allocates no key.
+   */
+  private final Map<String, ProbeStats[]> stats = new ConcurrentHashMap<>();
+
   private volatile List<String> backends = List.of();
 
   BackendCollector(Supplier<Optional<Checker>> checker) {
@@ -70,13 +75,36 @@ final class BackendCollector implements MultiCollector {
   void backends(List<String> names) {
     backends = List.copyOf(names);
     java.util.Set<String> keep = new java.util.HashSet<>(names);
-    stats.values().removeIf(s -> !keep.contains(s.backend));
+    stats.keySet().removeIf(b -> !keep.contains(b));
   }
 
-  void probed(String backend, String type, boolean ok, ProbeCode code, long nanos) {
-    stats
-        .computeIfAbsent(new Key(backend, type), k -> new ProbeStats(backend, type))
-        .record(ok, code, nanos);
+  void probed(String backend, ProbeType type, boolean ok, ProbeCode code, long nanos) {
+    ProbeStats[] byType = stats.computeIfAbsent(backend, b -> new ProbeStats[TYPES.length]);
+    ProbeStats s = byType[type.ordinal()];
+    if (s == null) {
+      synchronized (byType) {
+        s = byType[type.ordinal()];
+        if (s == null) {
+          s = new ProbeStats(backend, type.configName());
+          byType[type.ordinal()] = s;
+        }
+      }
+    }
+    s.record(ok, code, nanos);
+  }
+
+  private List<ProbeStats> allStats() {
+    List<ProbeStats> all = new java.util.ArrayList<>();
+    for (ProbeStats[] byType : stats.values()) {
+      synchronized (byType) {
+        for (ProbeStats s : byType) {
+          if (s != null) {
+            all.add(s);
+          }
+        }
+      }
+    }
+    return all;
   }
 
   @Override
@@ -120,7 +148,7 @@ final class BackendCollector implements MultiCollector {
         HistogramSnapshot.builder()
             .name("maglev_probe_duration_seconds")
             .help("How long probes took");
-    for (ProbeStats s : stats.values()) {
+    for (ProbeStats s : allStats()) {
       for (int i = 0; i < s.outcomes.length(); i++) {
         long n = s.outcomes.get(i);
         if (n == 0) {

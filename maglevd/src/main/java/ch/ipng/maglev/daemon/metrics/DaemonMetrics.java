@@ -128,7 +128,7 @@ public final class DaemonMetrics implements ProbeListener {
   @Override
   public void probed(String backend, HealthCheck check, ProbeResult result) {
     backendCollector.probed(
-        backend, check.type().configName(), result.ok(), result.code(), result.latencyNanos());
+        backend, check.type(), result.ok(), result.code(), result.latencyNanos());
   }
 
   public void started(long latenessNanos) {
