@@ -47,6 +47,8 @@ public final class DaemonMetrics implements ProbeListener {
       Timer.builder("maglev.probe.lateness")
           .description("How late probes start against their schedule (scheduler health)")
           .publishPercentiles(0.5, 0.99)
+          // the last minute or so (three 20 s buffers), so a start's warm-up ages out quickly
+          .distributionStatisticExpiry(java.time.Duration.ofMinutes(1))
           .register(registry);
 
   public static DaemonMetrics create() {
