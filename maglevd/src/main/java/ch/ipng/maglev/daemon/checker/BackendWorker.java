@@ -295,10 +295,12 @@ final class BackendWorker {
    */
   void restart(Backend newBackend, HealthCheck newCheck, Prober newProber, int newHistoryLimit) {
     Transition t = null;
+    Prober old;
     synchronized (this) {
       retire();
       backend = newBackend;
       check = newCheck;
+      old = prober;
       prober = newProber;
       historyLimit = newHistoryLimit;
       Health before = health;
@@ -314,6 +316,9 @@ final class BackendWorker {
         schedule(Duration.ZERO);
       }
     }
+    if (old != newProber) {
+      old.release();
+    }
     if (t != null) {
       publish(t);
     }
@@ -322,6 +327,7 @@ final class BackendWorker {
   /** Stops probing for good, without a transition: maglevd is shutting down. */
   synchronized void retireForShutdown() {
     retire();
+    prober.release();
   }
 
   /** The backend left the config: no more probes, state removed. */
@@ -332,6 +338,7 @@ final class BackendWorker {
       BackendState before = health.state();
       health = health.remove();
       t = transition(before, BackendState.REMOVED, "removed", "backend removed from config");
+      prober.release();
     }
     publish(t);
   }

@@ -63,16 +63,18 @@ final class EpollProber implements Prober {
   private final HealthCheck check;
   private final IoEventLoop loop;
   private final String userAgent;
+  private final Runnable onRelease;
   // The last target's request, touched only on the loop (a prober serves one backend).
   private @Nullable InetAddress requestTarget;
   private byte[] request = NOTHING;
 
   private static final byte[] NOTHING = new byte[0];
 
-  private EpollProber(HealthCheck check, IoEventLoop loop, String userAgent) {
+  private EpollProber(HealthCheck check, IoEventLoop loop, String userAgent, Runnable onRelease) {
     this.check = check;
     this.loop = loop;
     this.userAgent = userAgent;
+    this.onRelease = onRelease;
   }
 
   /** Whether this prober can run the check: tcp without TLS, or http without a body regexp. */
@@ -84,11 +86,19 @@ final class EpollProber implements Prober {
     };
   }
 
-  static EpollProber of(HealthCheck check, IoEventLoop loop, String userAgent) {
+  /**
+   * @param onRelease run when the prober is released (its loop's load is given back)
+   */
+  static EpollProber of(HealthCheck check, IoEventLoop loop, String userAgent, Runnable onRelease) {
     if (!handles(check)) {
       throw new IllegalArgumentException("check " + check.name() + " needs TLS or a body regexp");
     }
-    return new EpollProber(check, loop, userAgent);
+    return new EpollProber(check, loop, userAgent, onRelease);
+  }
+
+  @Override
+  public void release() {
+    onRelease.run();
   }
 
   @Override

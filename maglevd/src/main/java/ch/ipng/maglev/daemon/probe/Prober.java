@@ -16,4 +16,7 @@ public interface Prober {
    * probe. Its thread is a platform thread.
    */
   ScheduledExecutorService executor();
+
+  /** Called once when the prober will not be asked again (a probe in flight still finishes). */
+  default void release() {}
 }
