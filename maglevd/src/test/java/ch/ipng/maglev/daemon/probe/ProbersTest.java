@@ -70,30 +70,6 @@ class ProbersTest {
   }
 
   @Test
-  void plainProbers_fillOneLoopBeforeTheNext_andGiveTheirRoomBack() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        lean() && io.netty.channel.epoll.Epoll.isAvailable(),
-        "skipped: plain probers are packed only on the lean epoll path");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        Runtime.getRuntime().availableProcessors() > 1, "skipped: one event loop on this machine");
-    try (Probers own = Probers.of(ProbeNamespace.host(), "vpp-maglev/test", true)) {
-      // 1 ms intervals: 1,000 probes/s each, so five fill a loop.
-      HealthCheck fast = Configs.check("type: tcp\nport: 80\ninterval: 1ms");
-      java.util.List<Prober> first = new java.util.ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        first.add(own.forCheck(fast));
-      }
-      assertThat(first).extracting(Prober::executor).containsOnly(first.get(0).executor());
-      Prober sixth = own.forCheck(fast);
-      assertThat(sixth.executor()).isNotSameAs(first.get(0).executor());
-      first.get(0).release();
-      first.get(0).release(); // twice gives back once
-      assertThat(own.forCheck(fast).executor()).isSameAs(first.get(1).executor());
-      assertThat(own.forCheck(fast).executor()).isSameAs(sixth.executor());
-    }
-  }
-
-  @Test
   void http_statusLineLongerThanOneRead_isJudged_tooLongIsL7RSP() throws Exception {
     // 6,000 bytes span two reads of the lean prober's 4 KiB buffer; 9,000 pass the 8 KiB limit.
     String longReason = "x".repeat(6000);

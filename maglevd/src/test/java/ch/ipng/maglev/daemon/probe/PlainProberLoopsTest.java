@@ -1,0 +1,34 @@
+package ch.ipng.maglev.daemon.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.testing.Configs;
+import org.junit.jupiter.api.Test;
+
+/** Plain probers fill one event loop before the next, and give their share back. */
+class PlainProberLoopsTest {
+  @Test
+  void plainProbers_fillOneLoopBeforeTheNext_andGiveTheirRoomBack() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        io.netty.channel.epoll.Epoll.isAvailable(),
+        "skipped: plain probers are packed only on the epoll path, not available here");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Runtime.getRuntime().availableProcessors() > 1, "skipped: one event loop on this machine");
+    try (Probers own = Probers.of(ProbeNamespace.host(), "vpp-maglev/test", true)) {
+      // 1 ms intervals: 1,000 probes/s each, so five fill a loop.
+      HealthCheck fast = Configs.check("type: tcp\nport: 80\ninterval: 1ms");
+      java.util.List<Prober> first = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        first.add(own.forCheck(fast));
+      }
+      assertThat(first).extracting(Prober::executor).containsOnly(first.get(0).executor());
+      Prober sixth = own.forCheck(fast);
+      assertThat(sixth.executor()).isNotSameAs(first.get(0).executor());
+      first.get(0).release();
+      first.get(0).release(); // twice gives back once
+      assertThat(own.forCheck(fast).executor()).isSameAs(first.get(1).executor());
+      assertThat(own.forCheck(fast).executor()).isSameAs(sixth.executor());
+    }
+  }
+}
