@@ -63,12 +63,12 @@ final class EpollProber implements Prober {
   private final HealthCheck check;
   private final IoEventLoop loop;
   private final String userAgent;
+  private static final byte[] NOTHING = new byte[0];
+
   private final Runnable onRelease;
   // The last target's request, touched only on the loop (a prober serves one backend).
   private @Nullable InetAddress requestTarget;
   private byte[] request = NOTHING;
-
-  private static final byte[] NOTHING = new byte[0];
 
   private EpollProber(HealthCheck check, IoEventLoop loop, String userAgent, Runnable onRelease) {
     this.check = check;
@@ -240,7 +240,7 @@ final class EpollProber implements Prober {
       }
     }
 
-    private void onConnected() throws IOException {
+    private void onConnected() {
       connected = true;
       if (check.type() != ProbeType.HTTP) {
         finish(ProbeResult.pass(start, ProbeCode.L4OK, "connected"));
@@ -251,7 +251,8 @@ final class EpollProber implements Prober {
       send();
     }
 
-    private void send() throws IOException {
+    /** Sends what is left of the request; a failure finishes the probe. */
+    private void send() {
       ByteBuffer b = SCRATCH.get();
       b.clear();
       b.put(bytes, sent, bytes.length - sent).flip();
