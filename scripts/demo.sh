@@ -3,7 +3,8 @@
 # maglev-vppsim standing in for VPP. Starts one HTTP server per demo backend
 # address (127.0.0.1-3, port 8081, serving /healthz), the simulator (with
 # traffic on its counters), maglevd-frontend, then maglevd in the foreground. Ctrl-C stops
-# everything.
+# everything. MAGLEV_DEMO_LOGS names a directory for the simulator's and the dashboard's logs
+# (default: the demo's temporary directory, removed at the end).
 set -euo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,8 +26,9 @@ for ip in 127.0.0.1 127.0.0.2 127.0.0.3; do
 done
 
 mkdir -p "$www/vpp"
+logs=${MAGLEV_DEMO_LOGS:-$www}
 "$build/bin/maglev-vppsim" --api-addr "$www/vpp/api.sock" --stats-addr "$www/vpp/stats.sock" \
-  --control-addr "$www/vpp/control.sock" --traffic >"$www/vppsim.log" 2>&1 &
+  --control-addr "$www/vpp/control.sock" --traffic >"$logs/vppsim.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do [ -S "$www/vpp/stats.sock" ] && break; sleep 0.1; done
 
@@ -35,7 +37,7 @@ metrics=${MAGLEV_METRICS_ADDR:-127.0.0.1:9091}
 frontend=${MAGLEV_FRONTEND_LISTEN:-127.0.0.1:8080}
 # the dashboard server follows maglevd (it keeps retrying until maglevd listens)
 "$build/bin/maglevd-frontend" --server "${MAGLEV_FRONTEND_SERVER:-$grpc}" --listen "$frontend" \
-  >"$www/frontend.log" 2>&1 &
+  >"$logs/frontend.log" 2>&1 &
 pids+=($!)
 cat <<MSG
 demo backends: http://127.0.0.{1,2,3}:8081/healthz

@@ -6,16 +6,23 @@ set -euo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp)
+logs=$(mktemp -d)
 session=maglev-make-run-$$
-trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -f "$out"' EXIT
-fail() { echo "make-run: FAIL: $*" >&2; cat "$out" >&2; exit 1; }
+trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$out" "$logs"' EXIT
+fail() {
+  echo "make-run: FAIL: $*" >&2
+  for f in "$out" "$logs"/*.log; do [ -f "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }; done
+  echo "--- /view/api/maglevds: $(curl -s http://127.0.0.1:19180/view/api/maglevds 2>&1)" >&2
+  echo "make-run: FAIL: $*" >&2 # again, below the logs
+  exit 1
+}
 
 metrics=127.0.0.1:19191
 if curl -fs "http://$metrics/metrics" >/dev/null 2>&1; then
   fail "something already listens on $metrics; stop it first"
 fi
 tmux new-session -d -s "$session" -x 200 -y 50 \
-  "MAGLEV_GRPC_ADDR=127.0.0.1:19190 MAGLEV_METRICS_ADDR=$metrics MAGLEV_FRONTEND_LISTEN=127.0.0.1:19180 $root/scripts/demo.sh $build >$out 2>&1; echo exit=\$? >>$out; sleep 30"
+  "MAGLEV_DEMO_LOGS=$logs MAGLEV_GRPC_ADDR=127.0.0.1:19190 MAGLEV_METRICS_ADDR=$metrics MAGLEV_FRONTEND_LISTEN=127.0.0.1:19180 $root/scripts/demo.sh $build >$out 2>&1; echo exit=\$? >>$out; sleep 30"
 
 up=0
 for _ in $(seq 1 300); do

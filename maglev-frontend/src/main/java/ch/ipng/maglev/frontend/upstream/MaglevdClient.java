@@ -25,6 +25,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -36,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -45,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * One maglevd: a plaintext gRPC channel, a WatchEvents stream at debug whose events go to the
  * broker, and a 5 s health check that notices a lost maglevd quickly. A dropped stream is
  * re-subscribed with a backoff from 1 s to 30 s; the loops outlive any failure.
+ *
+ * <p>gRPC's own reconnect backoff grows to two minutes, so after a long outage a returning maglevd
+ * would go unnoticed for up to that long: a failed health check resets it, and the channel turning
+ * ready runs the health check and the stream's subscription at once.
  */
 public final class MaglevdClient implements AutoCloseable {
   static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
@@ -71,6 +77,8 @@ public final class MaglevdClient implements AutoCloseable {
   private volatile String lastError = "";
   private volatile boolean closed;
   private volatile Duration backoff = MIN_BACKOFF;
+  // the stream's next subscription while it waits out its backoff; guarded by this
+  private @Nullable ScheduledFuture<?> pendingWatch;
   private volatile @Nullable Snapshot snapshot;
   private volatile @Nullable String lbStateJson;
   private volatile @Nullable String frontendsJson;
@@ -93,6 +101,7 @@ public final class MaglevdClient implements AutoCloseable {
       String name, String address, SseBroker broker, ScheduledExecutorService loops) {
     MaglevdClient c = new MaglevdClient(name, address, broker, loops);
     loops.execute(c::watch);
+    c.followChannel(ConnectivityState.IDLE);
     loops.scheduleWithFixedDelay(
         c.surviving(c::checkHealth), 0, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     loops.scheduleWithFixedDelay(
@@ -227,7 +236,52 @@ public final class MaglevdClient implements AutoCloseable {
       setConnected(r.getStatus() == HealthCheckResponse.ServingStatus.SERVING, "not serving");
     } catch (io.grpc.StatusRuntimeException e) {
       setConnected(false, describe(e.getStatus()));
+      channel.resetConnectBackoff(); // the next attempt now, not after gRPC's growing backoff
     }
+  }
+
+  /**
+   * Follows the channel's connectivity: when it becomes ready while maglevd is counted as lost, the
+   * health check runs now (not at its next turn) and a stream waiting out its backoff subscribes.
+   */
+  private void followChannel(ConnectivityState previous) {
+    ConnectivityState now = channel.getState(false);
+    if (now == ConnectivityState.SHUTDOWN || closed) {
+      return;
+    }
+    if (now == ConnectivityState.READY && previous != ConnectivityState.READY && !connected) {
+      try {
+        loops.execute(surviving(this::checkHealth));
+        loops.execute(surviving(this::watchNow));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        return; // shutting down
+      }
+    }
+    channel.notifyWhenStateChanged(now, () -> followChannel(now));
+  }
+
+  /** Subscribes at once if the stream is waiting out its backoff. */
+  private void watchNow() {
+    synchronized (this) {
+      if (pendingWatch == null) {
+        return; // subscribed, or subscribing
+      }
+      pendingWatch.cancel(false);
+      pendingWatch = null;
+      backoff = MIN_BACKOFF;
+    }
+    watch();
+  }
+
+  /** The stream's subscription after its backoff, unless {@link #watchNow} took its place. */
+  private void watchAfterBackoff() {
+    synchronized (this) {
+      if (pendingWatch == null) {
+        return;
+      }
+      pendingWatch = null;
+    }
+    watch();
   }
 
   private synchronized void setConnected(boolean now, String error) {
@@ -292,7 +346,7 @@ public final class MaglevdClient implements AutoCloseable {
             });
   }
 
-  private void ended(String why) {
+  private synchronized void ended(String why) {
     if (closed) {
       return;
     }
@@ -308,7 +362,9 @@ public final class MaglevdClient implements AutoCloseable {
         .addKeyValue("retry_ms", wait.toMillis())
         .log();
     try {
-      loops.schedule(surviving(this::watch), wait.toMillis(), TimeUnit.MILLISECONDS);
+      pendingWatch =
+          loops.schedule(
+              surviving(this::watchAfterBackoff), wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // shutting down
     }

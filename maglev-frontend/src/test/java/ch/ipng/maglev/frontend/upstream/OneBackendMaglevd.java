@@ -11,7 +11,7 @@ final class OneBackendMaglevd {
   private OneBackendMaglevd() {}
 
   /** Starts it, probing /healthz on {@code webPort} every 200 ms, without VPP. */
-  static DaemonProcess start(Path dir, int webPort) throws IOException {
+  static DaemonProcess start(Path dir, int webPort, String... flags) throws IOException {
     Path config = dir.resolve("maglev.yaml");
     Files.writeString(
         config,
@@ -30,6 +30,8 @@ final class OneBackendMaglevd {
                 - { name: primary, backends: { web1: {} } }
         """
             .formatted(webPort));
-    return DaemonProcess.start(dir, List.of(), "--config=" + config);
+    List<String> args = new java.util.ArrayList<>(List.of(flags));
+    args.add("--config=" + config);
+    return DaemonProcess.start(dir, List.of(), args.toArray(String[]::new));
   }
 }

@@ -29,7 +29,8 @@ public final class DaemonProcess implements AutoCloseable {
   }
 
   /**
-   * Starts maglevd with {@code args} (after the listen flags) and waits until it listens.
+   * Starts maglevd with {@code args} (after the listen flags) and waits until it listens; gRPC
+   * listens on a free loopback port unless {@code args} name one.
    *
    * @param prefix commands to run maglevd under (e.g. setpriv …), may be empty
    */
@@ -42,7 +43,9 @@ public final class DaemonProcess implements AutoCloseable {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("ch.ipng.maglev.daemon.Main");
-    cmd.add("--grpc-addr=127.0.0.1:0");
+    if (List.of(args).stream().noneMatch(a -> a.startsWith("--grpc-addr"))) {
+      cmd.add("--grpc-addr=127.0.0.1:0");
+    }
     cmd.add("--metrics-addr=127.0.0.1:0");
     if (List.of(args).stream().noneMatch(a -> a.startsWith("--vpp-api-addr"))) {
       cmd.add("--vpp-api-addr=");
