@@ -187,6 +187,7 @@ export function App() {
                       reachable: s().state.connected && !s().state.stale,
                       lbState: s().state.lb_state,
                       settling: s().settling.includes(f.name),
+                      held: s().state.vpp_info?.warm_up?.held_frontends.includes(f.name) ?? false,
                     })}
                     open={open().includes(`${s().state.name}/${f.name}`)}
                     onToggle={() => toggle(`${s().state.name}/${f.name}`)}

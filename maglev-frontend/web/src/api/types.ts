@@ -52,6 +52,15 @@ export interface VppInfo {
   pid: number;
   boottime_ns: string;
   connecttime_ns: string;
+  /** maglevd's startup warm-up; absent from a maglevd that predates it. */
+  warm_up?: WarmUp;
+}
+
+export interface WarmUp {
+  active: boolean;
+  ends_ns: string;
+  /** Frontends whose VIP maglevd has not written to VPP yet. */
+  held_frontends: string[];
 }
 
 export interface LbAs {

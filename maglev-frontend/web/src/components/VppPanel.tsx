@@ -31,9 +31,18 @@ export function VppPanel(props: { state: MaglevdState; now: number; pulse: boole
             <dd>{ageOf(info().boottime_ns, props.now)}</dd>
             <dt>connected</dt>
             <dd>{ageOf(info().connecttime_ns, props.now)}</dd>
+            <Show when={info().warm_up?.active}>
+              <dt>warm-up</dt>
+              <dd>{warmUp(info().warm_up?.held_frontends ?? [])}</dd>
+            </Show>
           </dl>
         )}
       </Show>
     </details>
   );
+}
+
+/** What maglevd's startup warm-up still holds back from VPP. */
+export function warmUp(held: string[]): string {
+  return held.length === 0 ? 'running, every VIP written' : `holding ${held.join(', ')} until their backends are known`;
 }

@@ -23,6 +23,12 @@ describe('health cascade (design.md §5), first match wins', () => {
   it('‼️ bug-buckets: a backend that should carry nothing owns buckets', () => {
     expect(health({ ...base, lbState: lb({ a: 400, b: 400, c: 224 }) })).toBe('bug-buckets');
   });
+  it("❓ unknown: the VIP is missing because maglevd's warm-up holds it", () => {
+    expect(health({ ...base, lbState: lb({ a: 512 }, 'other'), held: true })).toBe('unknown');
+  });
+  it("‼️ is suppressed while the warm-up holds a VIP VPP still has from before", () => {
+    expect(health({ ...base, lbState: lb({ a: 1024, b: 0, c: 0 }), held: true })).toBe('ok');
+  });
   it('‼️ is suppressed while settling, and the next rules apply', () => {
     expect(health({ ...base, lbState: lb({ a: 1024, b: 0, c: 0 }), settling: true })).toBe('ok');
   });

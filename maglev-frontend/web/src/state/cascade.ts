@@ -11,7 +11,8 @@ export const ICONS: Record<Health, string> = {
 };
 
 export const MEANINGS: Record<Health, string> = {
-  unknown: 'unknown: maglevd unreachable, frontend state unknown, or no VPP state yet',
+  unknown:
+    "unknown: maglevd unreachable, frontend state unknown, no VPP state yet, or the VIP is held by maglevd's startup warm-up",
   'bug-buckets': "VPP's buckets contradict the effective weights",
   'primary-drained': 'the primary pool has no usable backend',
   degraded: 'a backend of the active pool is not up',
@@ -25,15 +26,20 @@ export interface HealthInput {
   lbState: LbState | null;
   /** A change is on its way to VPP: bucket checks wait for the next lb state. */
   settling: boolean;
+  /** maglevd's startup warm-up has not written this frontend's VIP yet: VPP keeps what it had. */
+  held?: boolean;
 }
 
 /** The per-frontend health icon of design.md §5: the first rule that matches wins. */
 export function health(input: HealthInput): Health {
-  const { frontend, reachable, lbState, settling } = input;
+  const { frontend, reachable, lbState, settling, held = false } = input;
   if (!reachable || frontend.state === 'unknown' || lbState === null) {
     return 'unknown';
   }
-  if (!settling && bucketsContradict(frontend, lbState)) {
+  if (held && !lbState.vips.some((v) => v.frontend === frontend.name)) {
+    return 'unknown'; // not written yet, by design: no lb state for this VIP yet
+  }
+  if (!settling && !held && bucketsContradict(frontend, lbState)) {
     return 'bug-buckets';
   }
   const primary = frontend.pools[0];

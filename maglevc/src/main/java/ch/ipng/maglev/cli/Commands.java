@@ -34,6 +34,7 @@ import ch.ipng.maglev.proto.VPPLBCounters;
 import ch.ipng.maglev.proto.VPPLBState;
 import ch.ipng.maglev.proto.VPPLBVIP;
 import ch.ipng.maglev.proto.VPPLBVIPCounters;
+import ch.ipng.maglev.proto.VPPWarmUp;
 import ch.ipng.maglev.proto.WatchRequest;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
@@ -377,7 +378,25 @@ final class Commands {
                       + " ("
                       + Durations.age(v.getConnecttimeNs(), now)
                       + " ago)"
-                }));
+                },
+                new String[] {"warm-up", warmUp(v.getWarmUp(), now)}));
+  }
+
+  /** "done", or when the warm-up ends and which frontends it still holds back from VPP. */
+  static String warmUp(VPPWarmUp w, long now) {
+    if (!w.getActive()) {
+      return "done";
+    }
+    String held =
+        w.getHeldFrontendsCount() == 0
+            ? "every frontend released"
+            : "holding " + String.join(", ", w.getHeldFrontendsList());
+    return "until "
+        + Instant.ofEpochSecond(0, w.getEndsNs())
+        + " (in "
+        + Durations.age(now, w.getEndsNs())
+        + "), "
+        + held;
   }
 
   private void showVppLbState(Invocation inv) throws Exception {

@@ -2,6 +2,7 @@ package ch.ipng.maglev.cli;
 
 import static org.awaitility.Awaitility.await;
 
+import ch.ipng.maglev.vppsim.testing.SimProcess;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** A real maglevd process probing real loopback HTTP backends, for maglevc's tests. */
 final class MaglevdFixture implements AutoCloseable {
@@ -25,6 +27,14 @@ final class MaglevdFixture implements AutoCloseable {
   final int port;
 
   MaglevdFixture(Path dir) throws IOException {
+    this(dir, null);
+  }
+
+  /**
+   * With {@code vpp}, maglevd programs that simulator (its warm-up 1 s to 3 s); without, it runs
+   * without VPP.
+   */
+  MaglevdFixture(Path dir, @Nullable SimProcess vpp) throws IOException {
     web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     web.createContext(
         "/",
@@ -41,7 +51,7 @@ final class MaglevdFixture implements AutoCloseable {
         config,
         """
         maglev:
-          healthchecks:
+        %s  healthchecks:
             http: { type: http, port: %d, interval: 200ms, params: { path: /healthz } }
           backends:
             nginx0-ams: { address: 127.0.0.1, healthcheck: http, description: Amsterdam }
@@ -58,7 +68,18 @@ final class MaglevdFixture implements AutoCloseable {
                 - name: fallback
                   backends: { nginx0-fra: {}, spare: {} }
         """
-            .formatted(web.getAddress().getPort()));
+            .formatted(
+                vpp == null
+                    ? ""
+                    : """
+                      vpp:
+                        lb:
+                          ipv4-src-address: 192.0.2.254
+                          ipv6-src-address: 2001:db8::254
+                          startup-min-delay: 1s
+                          startup-max-delay: 3s
+                    """,
+                web.getAddress().getPort()));
     log = dir.resolve("maglevd.log");
     process =
         new ProcessBuilder(
@@ -71,7 +92,8 @@ final class MaglevdFixture implements AutoCloseable {
                     "--config=" + config,
                     "--grpc-addr=127.0.0.1:0",
                     "--metrics-addr=",
-                    "--vpp-api-addr="))
+                    "--vpp-api-addr=" + (vpp == null ? "" : vpp.api()),
+                    "--vpp-stats-addr=" + (vpp == null ? "" : vpp.stats())))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

@@ -538,7 +538,8 @@ public final class MaglevdClient implements AutoCloseable {
     String msg = e.getLog().getMsg();
     return msg.equals("vpp-connect")
         || msg.equals("vpp-disconnect")
-        || msg.equals("vpp-lb-sync-done");
+        || msg.equals("vpp-lb-sync-done")
+        || msg.equals("vpp-warm-up-done");
   }
 
   static String describe(Status s) {

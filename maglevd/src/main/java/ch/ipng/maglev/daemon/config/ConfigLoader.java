@@ -176,7 +176,6 @@ public final class ConfigLoader {
       Map<String, HealthCheck> healthchecks = new LinkedHashMap<>();
       Map<String, Backend> backends = new LinkedHashMap<>();
       Map<String, Frontend> frontends = new LinkedHashMap<>();
-      Map<String, Entry> backendNodes = new HashMap<>();
       List<FrontendRefs> frontendRefs = new ArrayList<>();
 
       Map<String, Entry> top = r.mapping("", root, TOP);
@@ -206,7 +205,6 @@ public final class ConfigLoader {
         Map<String, Entry> bes = section(maglev, "backends");
         for (Entry e : bes.values()) {
           Backend b = backend(keyName(e), e, hcs.keySet());
-          backendNodes.put(keyName(e), e);
           if (b != null) {
             backends.put(b.name(), b);
           }

@@ -66,6 +66,16 @@ public final class VppDataplane implements AutoCloseable {
       long bootTimeSeconds,
       Instant connectedAt) {}
 
+  /**
+   * The startup warm-up as GetVPPInfo reports it: whether it runs, when it ends, and the frontends
+   * whose VIP has not been written yet (name order).
+   */
+  public record WarmUp(boolean active, Instant ends, List<String> heldFrontends) {
+    public WarmUp {
+      heldFrontends = List.copyOf(heldFrontends);
+    }
+  }
+
   /** What one sync changed. */
   public record SyncResult(
       int vipAdded, int vipRemoved, int asAdded, int asRemoved, int asWeightUpdated) {}
@@ -103,6 +113,7 @@ public final class VppDataplane implements AutoCloseable {
   private @Nullable Duration periodicInterval;
   private @Nullable VppLbSettings pushedConf;
   private volatile @Nullable Info info;
+  private volatile WarmUp warmUpView;
   private volatile @Nullable Counters counters;
   private volatile boolean closed;
 
@@ -116,6 +127,11 @@ public final class VppDataplane implements AutoCloseable {
     this.metrics = metrics;
     this.clock = clock;
     this.startedAt = startedAt;
+    this.warmUpView =
+        new WarmUp(
+            true,
+            startedAt.plus(checker.config().vppLb().startupMaxDelay()),
+            checker.config().frontends().keySet().stream().sorted().toList());
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("vpp-dataplane").unstarted(r));
@@ -372,7 +388,24 @@ public final class VppDataplane implements AutoCloseable {
         }
       }
     }
+    publishWarmUp();
     reschedulePeriodic();
+  }
+
+  /** Publishes the warm-up's state for GetVPPInfo: a new view only when it changed. */
+  private void publishWarmUp() {
+    Instant ends = startedAt.plus(checker.config().vppLb().startupMaxDelay());
+    List<String> held =
+        warm
+            ? List.of()
+            : checker.config().frontends().keySet().stream()
+                .filter(f -> !released.contains(f))
+                .sorted()
+                .toList();
+    WarmUp now = new WarmUp(!warm, ends, held);
+    if (!now.equals(warmUpView)) {
+      warmUpView = now;
+    }
   }
 
   private void reschedulePeriodic() {
@@ -890,6 +923,11 @@ public final class VppDataplane implements AutoCloseable {
 
   public Optional<Info> info() {
     return Optional.ofNullable(info);
+  }
+
+  /** The startup warm-up: running or done, and what it still holds back. */
+  public WarmUp warmUp() {
+    return warmUpView;
   }
 
   public Optional<Counters> counters() {

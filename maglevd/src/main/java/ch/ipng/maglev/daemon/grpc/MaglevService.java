@@ -38,6 +38,7 @@ import ch.ipng.maglev.proto.SyncVPPLBStateResponse;
 import ch.ipng.maglev.proto.VPPInfo;
 import ch.ipng.maglev.proto.VPPLBCounters;
 import ch.ipng.maglev.proto.VPPLBState;
+import ch.ipng.maglev.proto.VPPWarmUp;
 import ch.ipng.maglev.proto.WatchRequest;
 import ch.ipng.maglev.vpp.api.VppException;
 import io.grpc.Status;
@@ -260,9 +261,17 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
             .setBuildDirectory(i.buildDirectory())
             .setPid(i.pid())
             .setBoottimeNs(i.bootTimeSeconds() * 1_000_000_000L)
-            .setConnecttimeNs(
-                i.connectedAt().getEpochSecond() * 1_000_000_000L + i.connectedAt().getNano())
+            .setConnecttimeNs(Protos.nanos(i.connectedAt()))
+            .setWarmUp(warmUp(vpp.warmUp()))
             .build());
+  }
+
+  private static VPPWarmUp warmUp(VppDataplane.WarmUp w) {
+    return VPPWarmUp.newBuilder()
+        .setActive(w.active())
+        .setEndsNs(Protos.nanos(w.ends()))
+        .addAllHeldFrontends(w.heldFrontends())
+        .build();
   }
 
   @Override

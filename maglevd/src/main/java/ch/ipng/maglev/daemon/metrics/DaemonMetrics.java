@@ -133,6 +133,7 @@ public final class DaemonMetrics implements ProbeListener {
         backend, check.type(), result.ok(), result.code(), result.latencyNanos());
   }
 
+  @Override
   public void started(long latenessNanos) {
     lateness.record(latenessNanos, TimeUnit.NANOSECONDS);
   }

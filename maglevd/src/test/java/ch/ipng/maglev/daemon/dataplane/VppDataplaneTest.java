@@ -15,6 +15,7 @@ import ch.ipng.maglev.proto.SyncVPPLBStateRequest;
 import ch.ipng.maglev.proto.SyncVPPLBStateResponse;
 import ch.ipng.maglev.proto.VPPLBState;
 import ch.ipng.maglev.proto.VPPLBVIP;
+import ch.ipng.maglev.proto.VPPWarmUp;
 import ch.ipng.maglev.vpp.api.VppConnection;
 import ch.ipng.maglev.vpp.lb.LbClient;
 import ch.ipng.maglev.vpp.lb.LbClient.As;
@@ -483,6 +484,75 @@ class VppDataplaneTest {
         .contains(
             "add vip 192.0.2.10/32 tcp/80 GRE4",
             "add as 127.0.0.11 weight 100 to 192.0.2.10/32 tcp/80");
+  }
+
+  @Test
+  void getVppInfo_namesTheFrontendsTheWarmUpHolds_untilItEnds() throws Exception {
+    String slow =
+        """
+
+                slow:
+                  address: 192.0.2.30
+                  protocol: tcp
+                  port: 443
+                  pools:
+                    - name: main
+                      backends: { s: {} }
+            """;
+    try (TestServers.Tcp silent = TestServers.silent()) {
+      // s's first probe waits 30 s for an answer: s stays unknown, so slow is held to the end
+      String yaml =
+          config(false, slow.stripTrailing(), false)
+              .replace(
+                  "  healthchecks:\n",
+                  "  healthchecks:\n    silent: { type: http, port: %d, timeout: 30s, interval: 60s }\n"
+                      .formatted(silent.port()))
+              .replace(
+                  "  backends:\n",
+                  "  backends:\n    s: { address: 127.0.0.1, healthcheck: silent }\n");
+      Path file = write("maglev.yaml", yaml);
+      try (SimProcess sim = SimProcess.start(dir);
+          DaemonProcess d = maglevd(sim, file);
+          VppConnection vpp = observe(sim)) {
+        LbClient lb = new LbClient(vpp);
+        ManagedChannel ch =
+            NettyChannelBuilder.forAddress("127.0.0.1", d.grpcPort()).usePlaintext().build();
+        try {
+          Instant started =
+              Instant.parse(records(d, "starting").getFirst().get("time").getAsString());
+          await()
+              .atMost(Duration.ofSeconds(15))
+              .until(() -> VppConnection.await(lb.vips()).size() == 2);
+          VPPWarmUp w = stub(ch).getVPPInfo(GetVPPInfoRequest.getDefaultInstance()).getWarmUp();
+          assertThat(w.getActive()).isTrue();
+          assertThat(w.getHeldFrontendsList()).containsExactly("slow");
+          // startup-max-delay is 6 s after the start
+          assertThat(Instant.ofEpochSecond(0, w.getEndsNs()))
+              .isBetween(started.plusSeconds(5), started.plusSeconds(7));
+
+          await()
+              .atMost(Duration.ofSeconds(15))
+              .until(() -> records(d, "vpp-warm-up-done").size() == 1);
+          await()
+              .atMost(Duration.ofSeconds(5))
+              .untilAsserted(
+                  () -> {
+                    VPPWarmUp done =
+                        stub(ch).getVPPInfo(GetVPPInfoRequest.getDefaultInstance()).getWarmUp();
+                    assertThat(done.getActive()).isFalse();
+                    assertThat(done.getHeldFrontendsList()).isEmpty();
+                  });
+          // the final sync wrote the held frontend too (its backend still unknown: weight 0)
+          VipKey slowVip = new VipKey(InetAddress.getByName("192.0.2.30"), 32, 6, 443);
+          await()
+              .atMost(Duration.ofSeconds(5))
+              .untilAsserted(
+                  () -> assertThat(weights(lb, slowVip)).isEqualTo(Map.of("127.0.0.1", 0)));
+        } finally {
+          ch.shutdownNow();
+        }
+      }
+    }
   }
 
   @Test
