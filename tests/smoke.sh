@@ -28,6 +28,24 @@ set -e
 grep -q 'maglev.frontends.web.pools\[0\].backends.nginx9: no such backend (line' "$tmp/out" \
   || fail "semantic error message: $(cat "$tmp/out")"
 
+# Programming VPP (the default --vpp-api-addr) needs both lb source addresses: --check says so,
+# and maglevd refuses to start; health checking alone (--vpp-api-addr "") does not need them.
+sed '/-src-address:/d' "$root/debian/maglev.yaml" >"$tmp/nosrc.yaml"
+set +e
+"$build/bin/maglevd" --check --config "$tmp/nosrc.yaml" >"$tmp/out" 2>&1; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "config without lb source addresses: exit $rc, expected 2: $(cat "$tmp/out")"
+grep -q 'maglev.vpp.lb.ipv6-src-address: missing (expected: an IPv6 address, required when maglevd programs VPP' "$tmp/out" \
+  || fail "missing source address message: $(cat "$tmp/out")"
+"$build/bin/maglevd" --check --vpp-api-addr "" --config "$tmp/nosrc.yaml" >"$tmp/out" 2>&1 \
+  || fail "without VPP the source addresses are optional: $(cat "$tmp/out")"
+set +e
+timeout 60 "$build/bin/maglevd" --config "$tmp/nosrc.yaml" --grpc-addr 127.0.0.1:0 --metrics-addr "" \
+  --vpp-api-addr "$tmp/api.sock" --vpp-stats-addr "$tmp/stats.sock" >"$tmp/out" 2>&1; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "maglevd started without lb source addresses: exit $rc: $(cat "$tmp/out")"
+grep -q '"msg":"config-invalid"' "$tmp/out" || fail "no config-invalid log line: $(cat "$tmp/out")"
+
 # Man pages render without warnings.
 for page in "$root"/docs/*.[18]; do
   w=$(groff -man -ww -z "$page" 2>&1) || fail "groff $page"

@@ -18,11 +18,13 @@ final class ConfigReloader implements ConfigCommands {
   private static final Logger logger = LoggerFactory.getLogger(ConfigReloader.class);
 
   private final Path path;
+  private final ConfigLoader.Use use;
   private final Checker checker;
   private final Consumer<Config> afterApply;
 
-  ConfigReloader(Path path, Checker checker, Consumer<Config> afterApply) {
+  ConfigReloader(Path path, ConfigLoader.Use use, Checker checker, Consumer<Config> afterApply) {
     this.path = path;
+    this.use = use;
     this.checker = checker;
     this.afterApply = afterApply;
   }
@@ -30,7 +32,7 @@ final class ConfigReloader implements ConfigCommands {
   @Override
   public Outcome check() {
     try {
-      ConfigLoader.load(path);
+      ConfigLoader.load(path, use);
       return new Outcome(true, "", "");
     } catch (ConfigException e) {
       return outcome(e);
@@ -41,7 +43,7 @@ final class ConfigReloader implements ConfigCommands {
   public synchronized Outcome reload() {
     Config next;
     try {
-      next = ConfigLoader.load(path);
+      next = ConfigLoader.load(path, use);
     } catch (ConfigException e) {
       logger
           .atError()

@@ -3,6 +3,7 @@ package ch.ipng.maglev.daemon;
 import ch.ipng.maglev.common.Version;
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.daemon.config.ConfigLoader;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.grpc.GrpcServer;
@@ -73,6 +74,7 @@ final class Daemon implements AutoCloseable {
     ConfigReloader reloader =
         new ConfigReloader(
             settings.configPath(),
+            vpp == null ? ConfigLoader.Use.HEALTH_CHECKS_ONLY : ConfigLoader.Use.PROGRAMS_VPP,
             checker,
             c -> {
               metrics.configApplied(c);

@@ -57,9 +57,13 @@ public final class Main {
       return OK;
     }
     Path configPath = Path.of(o.config);
+    ConfigLoader.Use use =
+        o.vppApiAddr.isEmpty()
+            ? ConfigLoader.Use.HEALTH_CHECKS_ONLY
+            : ConfigLoader.Use.PROGRAMS_VPP;
     if (o.check) {
       try {
-        ConfigLoader.load(configPath);
+        ConfigLoader.load(configPath, use);
         out.println(configPath + ": ok");
         return OK;
       } catch (ConfigException e) {
@@ -95,7 +99,7 @@ public final class Main {
 
     Config config;
     try {
-      config = ConfigLoader.load(configPath);
+      config = ConfigLoader.load(configPath, use);
     } catch (ConfigException e) {
       logger
           .atError()

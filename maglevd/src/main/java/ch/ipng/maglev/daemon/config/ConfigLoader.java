@@ -115,8 +115,23 @@ public final class ConfigLoader {
     return java.util.Collections.unmodifiableMap(keys);
   }
 
-  /** Reads and validates a config file. */
+  /**
+   * What maglevd does with the config. When it programs VPP, {@code maglev.vpp.lb}'s two source
+   * addresses are required: VPP's lb_conf needs both, and without them VPP would encapsulate from
+   * its unset (all-ones) addresses.
+   */
+  public enum Use {
+    HEALTH_CHECKS_ONLY,
+    PROGRAMS_VPP
+  }
+
+  /** Reads and validates a config file for health checking alone. */
   public static Config load(Path file) throws ConfigException {
+    return load(file, Use.HEALTH_CHECKS_ONLY);
+  }
+
+  /** Reads and validates a config file for {@code use}. */
+  public static Config load(Path file, Use use) throws ConfigException {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -125,11 +140,16 @@ public final class ConfigLoader {
           ConfigException.Kind.PARSE,
           List.of(new ConfigError("", "cannot read " + file + ": " + describe(e), 0, 0)));
     }
-    return parse(text, file.toString());
+    return parse(text, file.toString(), use);
   }
 
-  /** Validates config text; {@code source} names it in YAML syntax errors. */
+  /** Validates config text for health checking alone; {@code source} names it in YAML errors. */
   public static Config parse(String text, String source) throws ConfigException {
+    return parse(text, source, Use.HEALTH_CHECKS_ONLY);
+  }
+
+  /** Validates config text for {@code use}; {@code source} names it in YAML syntax errors. */
+  public static Config parse(String text, String source, Use use) throws ConfigException {
     Node root;
     try {
       Optional<Node> composed =
@@ -153,7 +173,7 @@ public final class ConfigLoader {
           ConfigException.Kind.PARSE,
           List.of(new ConfigError("", "YAML syntax: " + e.getMessage(), 0, 0)));
     }
-    return new ConfigLoader.Run().decode(root);
+    return new ConfigLoader.Run(use).decode(root);
   }
 
   private static String describe(IOException e) {
@@ -168,7 +188,14 @@ public final class ConfigLoader {
 
   /** One decoding run: the reader's error lists and the positions needed for cross-checks. */
   private static final class Run {
+    private static final String NEEDED_FOR_VPP =
+        "required when maglevd programs VPP, i.e. with a non-empty --vpp-api-addr";
     private final YamlReader r = new YamlReader();
+    private final Use use;
+
+    Run(Use use) {
+      this.use = use;
+    }
 
     Config decode(Node root) throws ConfigException {
       HealthCheckerSettings hcSettings = HealthCheckerSettings.defaults();
@@ -189,11 +216,18 @@ public final class ConfigLoader {
         if (maglev.containsKey("healthchecker")) {
           hcSettings = healthchecker(maglev.get("healthchecker"));
         }
-        if (maglev.containsKey("vpp")) {
-          Map<String, Entry> vpp = r.mapping("maglev.vpp", maglev.get("vpp").value(), VPP);
-          if (vpp != null && vpp.containsKey("lb")) {
-            lb = lb(vpp.get("lb"));
-          }
+        Map<String, Entry> vpp =
+            maglev.containsKey("vpp")
+                ? r.mapping("maglev.vpp", maglev.get("vpp").value(), VPP)
+                : null;
+        if (vpp != null && vpp.containsKey("lb")) {
+          lb = lb(vpp.get("lb"));
+        } else if (use == Use.PROGRAMS_VPP && (vpp != null || !maglev.containsKey("vpp"))) {
+          Node at = maglev.containsKey("vpp") ? maglev.get("vpp").key() : maglevEntry.key();
+          r.semantic(
+              "maglev.vpp.lb",
+              at,
+              "missing (expected: ipv4-src-address and ipv6-src-address, " + NEEDED_FOR_VPP + ")");
         }
         Map<String, Entry> hcs = section(maglev, "healthchecks");
         for (Entry e : hcs.values()) {
@@ -313,6 +347,17 @@ public final class ConfigLoader {
           wrongFamily(m.get("ipv6-src-address"), "IPv6");
         } else {
           v6 = (Inet6Address) a;
+        }
+      }
+      if (use == Use.PROGRAMS_VPP) {
+        for (String family : List.of("IPv4", "IPv6")) {
+          String key = family.toLowerCase(java.util.Locale.ROOT) + "-src-address";
+          if (!m.containsKey(key)) {
+            r.semantic(
+                e.path() + "." + key,
+                e.key(),
+                "missing (expected: an " + family + " address, " + NEEDED_FOR_VPP + ")");
+          }
         }
       }
       long sticky = d.stickyBucketsPerCore();

@@ -309,10 +309,11 @@ public final class VppDataplane implements AutoCloseable {
       return;
     }
     if (s.ipv4SrcAddress() == null || s.ipv6SrcAddress() == null) {
+      // the config loader refuses such a config when VPP is programmed; kept for safety
       logger
           .atWarn()
           .setMessage("vpp-lb-conf-skipped")
-          .addKeyValue("reason", "maglev.vpp.lb.ipv4-src-address and ipv6-src-address are unset")
+          .addKeyValue("reason", "maglev.vpp.lb.ipv4-src-address or ipv6-src-address is unset")
           .log();
       pushedConf = s;
       return;

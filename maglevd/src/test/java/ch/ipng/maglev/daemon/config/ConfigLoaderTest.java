@@ -135,6 +135,45 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void programmingVpp_requiresBothSourceAddresses_namingWhatIsMissingAndWhy() throws Exception {
+    // without a vpp section at all: one error at maglev
+    assertThatThrownBy(() -> ConfigLoader.parse(GOOD, "test.yaml", ConfigLoader.Use.PROGRAMS_VPP))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.SEMANTIC);
+              assertThat(e.errors())
+                  .extracting(ConfigError::toString)
+                  .containsExactly(
+                      "maglev.vpp.lb: missing (expected: ipv4-src-address and ipv6-src-address,"
+                          + " required when maglevd programs VPP, i.e. with a non-empty"
+                          + " --vpp-api-addr) (line 1, column 1)");
+            });
+    // one of the two: the other is named, at its section
+    String v4Only =
+        GOOD.replace(
+            "maglev:\n", "maglev:\n  vpp:\n    lb:\n      ipv4-src-address: 192.0.2.254\n");
+    assertThatThrownBy(() -> ConfigLoader.parse(v4Only, "test.yaml", ConfigLoader.Use.PROGRAMS_VPP))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(ConfigError::toString)
+                    .containsExactly(
+                        "maglev.vpp.lb.ipv6-src-address: missing (expected: an IPv6 address,"
+                            + " required when maglevd programs VPP, i.e. with a non-empty"
+                            + " --vpp-api-addr) (line 3, column 5)"));
+    // both: accepted; and health checking alone needs neither
+    String both =
+        v4Only.replace("192.0.2.254\n", "192.0.2.254\n      ipv6-src-address: 2001:db8::1\n");
+    assertThat(ConfigLoader.parse(both, "test.yaml", ConfigLoader.Use.PROGRAMS_VPP).vppLb())
+        .satisfies(lb -> assertThat(lb.ipv6SrcAddress()).isNotNull());
+    assertThat(ConfigLoader.parse(v4Only, "test.yaml", ConfigLoader.Use.HEALTH_CHECKS_ONLY))
+        .isNotNull();
+    assertThat(ConfigLoader.parse(GOOD, "test.yaml")).isNotNull();
+  }
+
+  @Test
   void severalSemanticMistakes_areAllReported() {
     String yaml =
         """

@@ -602,6 +602,20 @@ class VppDataplaneTest {
                     .contains("192.0.2.10/32 src_ip_sticky");
                 assertThat(weights(lb, web())).isEqualTo(Map.of(A, 100, B, 50, C, 0));
               });
+
+      // programming VPP needs both encapsulation sources: a config without one is refused
+      // and the running one stays
+      long before = writes(sim);
+      Files.writeString(
+          file, config(false, "", true).replace("      ipv6-src-address: 2001:db8::254\n", ""));
+      d.signal("HUP");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> records(d, "config-reload-failed").size() == 1);
+      assertThat(records(d, "config-reload-failed").getFirst().get("semantic_error").getAsString())
+          .contains("maglev.vpp.lb.ipv6-src-address: missing (expected: an IPv6 address");
+      assertThat(writes(sim)).isEqualTo(before);
+      assertThat(weights(lb, web())).isEqualTo(Map.of(A, 100, B, 50, C, 0));
     }
   }
 
