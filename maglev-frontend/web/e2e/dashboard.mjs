@@ -16,7 +16,10 @@ const step = (name) => console.log(`dashboard-e2e: ${name}`);
 const backendState = (name) =>
   JSON.parse(execFileSync(maglevc, ['--server', grpc, '--json', 'show', 'backend', name], { encoding: 'utf8' })).state;
 const row = (page, backend) => page.locator(`tr[data-backend="${backend}"]`).first();
+// Opens every frontend card, once the cards are there (before the state has arrived there is
+// nothing to open, and a card left closed hides its rows).
 const openAll = async (page) => {
+  await page.locator('.frontend').first().waitFor();
   const closed = page.locator('.zippy[aria-expanded="false"]');
   while ((await closed.count()) > 0) {
     await closed.first().click();

@@ -73,6 +73,9 @@ public final class MaglevdClient implements AutoCloseable {
   private final ManagedChannel channel;
   private final SseBroker broker;
   private final ScheduledExecutorService loops;
+  // answers its health check or streams events
+  private volatile boolean reachable;
+  // reachable, and the snapshot has been refreshed since: what the page is told
   private volatile boolean connected;
   private volatile String lastError = "";
   private volatile boolean closed;
@@ -199,6 +202,7 @@ public final class MaglevdClient implements AutoCloseable {
       o.add("lb_state", JsonParser.parseString(lbJson));
       broker.publish("lb-state", o.toString());
     }
+    announceIfBack();
   }
 
   static String print(com.google.protobuf.MessageOrBuilder m) {
@@ -284,23 +288,41 @@ public final class MaglevdClient implements AutoCloseable {
     watch();
   }
 
+  /**
+   * Notes whether maglevd answers. A lost maglevd is announced at once; a found one only after the
+   * snapshot has been refreshed ({@link #announceIfBack}), so a page that refetches the state on
+   * the announcement never gets the snapshot from before the outage as current.
+   */
   private synchronized void setConnected(boolean now, String error) {
     if (!now) {
       lastError = error;
     }
-    if (connected == now) {
+    if (reachable == now) {
       return;
     }
-    connected = now;
+    reachable = now;
     if (now) {
       requestRefresh(); // what was missed while away
+    } else if (connected) {
+      announce(false);
     }
+  }
+
+  /** After a successful refresh: announces a maglevd that came back. */
+  private synchronized void announceIfBack() {
+    if (reachable && !connected) {
+      announce(true);
+    }
+  }
+
+  private void announce(boolean now) {
+    connected = now;
     logger
         .atInfo()
         .setMessage(now ? "maglevd-connect" : "maglevd-disconnect")
         .addKeyValue("maglevd", name)
         .addKeyValue("address", address)
-        .addKeyValue("error", now ? "" : error)
+        .addKeyValue("error", now ? "" : lastError)
         .log();
     JsonObject o = new JsonObject();
     o.addProperty("maglevd", name);

@@ -9,6 +9,7 @@ import ch.ipng.maglev.frontend.sse.SseBroker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,17 +38,24 @@ class MaglevdReturnTest {
             OneBackendMaglevd.start(dir, web.port(), "--grpc-addr=127.0.0.1:" + port)) {
           await().atMost(Duration.ofSeconds(7)).until(client::connected);
           // and the event stream is back too, not waiting out its own backoff
+          List<SseBroker.Event> seen = new ArrayList<>();
           await()
               .atMost(Duration.ofSeconds(7))
               .until(
                   () -> {
                     for (SseBroker.Event e = page.poll(); e != null; e = page.poll()) {
-                      if (e.name().equals("log") && e.data().contains("probe-done")) {
-                        return true;
-                      }
+                      seen.add(e);
                     }
-                    return false;
+                    return seen.stream()
+                        .anyMatch(e -> e.name().equals("log") && e.data().contains("probe-done"));
                   });
+          // the page is told "connected" only once the state it will fetch is fresh: after
+          // the refresh that published the frontends
+          List<String> names = seen.stream().map(SseBroker.Event::name).toList();
+          assertThat(names).contains("frontends", "maglevd-status");
+          assertThat(names.indexOf("frontends")).isLessThan(names.indexOf("maglevd-status"));
+          assertThat(seen.get(names.indexOf("maglevd-status")).data())
+              .contains("\"connected\":true");
         }
       }
     }
