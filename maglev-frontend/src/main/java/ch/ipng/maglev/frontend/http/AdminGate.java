@@ -58,7 +58,7 @@ public final class AdminGate {
     boolean userOk = MessageDigest.isEqual(userDigest, sha256(user));
     boolean passwordOk =
         MessageDigest.isEqual(passwordDigest, sha256(decoded.substring(colon + 1)));
-    return userOk & passwordOk ? Optional.of(user) : Optional.empty();
+    return userOk && passwordOk ? Optional.of(user) : Optional.empty();
   }
 
   /** Why a mutation is refused as cross-site, or empty when it may go ahead. */

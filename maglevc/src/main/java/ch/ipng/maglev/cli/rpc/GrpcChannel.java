@@ -312,10 +312,6 @@ public final class GrpcChannel implements AutoCloseable {
     }
   }
 
-  private RpcException broken(IOException e) {
-    return broken(e, null);
-  }
-
   /**
    * The connection failed. When it had carried an earlier call and nothing of {@code call}'s answer
    * had arrived, the server most likely closed it while idle (a restart) and never saw the call:

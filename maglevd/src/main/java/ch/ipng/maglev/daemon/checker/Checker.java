@@ -212,7 +212,7 @@ public final class Checker implements AutoCloseable {
               : Objects.requireNonNull(backendIndex).frontendsOf(backend);
       Map<String, FrontendState> now = new LinkedHashMap<>();
       for (Frontend f : which) {
-        now.put(f.name(), frontend(c, f).view().state());
+        now.put(f.name(), frontend(f).view().state());
       }
       Instant time = Instant.now();
       for (Map.Entry<String, FrontendState> e : now.entrySet()) {
@@ -263,13 +263,13 @@ public final class Checker implements AutoCloseable {
   /** Every frontend in config order with its live weights. */
   public List<FrontendStatus> frontends() {
     Config c = config();
-    return c.frontends().values().stream().map(f -> frontend(c, f)).toList();
+    return c.frontends().values().stream().map(this::frontend).toList();
   }
 
   public Optional<FrontendStatus> frontend(String name) {
     Config c = config();
     Frontend f = c.frontends().get(name);
-    return f == null ? Optional.empty() : Optional.of(frontend(c, f));
+    return f == null ? Optional.empty() : Optional.of(frontend(f));
   }
 
   /** Current frontend states, by name, as last published. */
@@ -277,7 +277,7 @@ public final class Checker implements AutoCloseable {
     return Map.copyOf(frontendStates);
   }
 
-  private FrontendStatus frontend(Config c, Frontend f) {
+  private FrontendStatus frontend(Frontend f) {
     List<Map<String, Integer>> weights = new ArrayList<>();
     Map<String, BackendState> states = new LinkedHashMap<>();
     for (Frontend.Pool pool : f.pools()) {
@@ -366,7 +366,7 @@ public final class Checker implements AutoCloseable {
         .addKeyValue("weight", weight)
         .log();
     updateFrontends();
-    return frontend(c, f);
+    return frontend(f);
   }
 
   private BackendWorker worker(String name) throws CheckerException {

@@ -261,9 +261,7 @@ final class Protos {
   /** The last counter scrape. */
   static VPPLBCounters lbCounters(
       VppDataplane.Counters c, Function<LbClient.VipKey, String> frontendOf) {
-    VPPLBCounters.Builder b =
-        VPPLBCounters.newBuilder()
-            .setTimeNs(c.time().getEpochSecond() * 1_000_000_000L + c.time().getNano());
+    VPPLBCounters.Builder b = VPPLBCounters.newBuilder().setTimeNs(nanos(c.time()));
     c.vips()
         .forEach(
             (key, v) ->

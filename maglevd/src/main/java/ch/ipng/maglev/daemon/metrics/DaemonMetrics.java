@@ -7,7 +7,6 @@ import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.Frontend;
 import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
-import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
 import io.micrometer.core.instrument.Counter;
@@ -102,10 +101,6 @@ public final class DaemonMetrics implements ProbeListener {
       }
       frontendMeters.put(f.name(), meters);
     }
-  }
-
-  private BackendState stateOf(String backend) {
-    return checker.map(c -> c.state(backend)).orElse(BackendState.UNKNOWN);
   }
 
   private FrontendState frontendStateOf(String frontend) {

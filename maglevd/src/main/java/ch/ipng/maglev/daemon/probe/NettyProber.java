@@ -52,6 +52,8 @@ final class NettyProber implements Prober {
   /** How much of an HTTP body is read and matched. */
   static final int BODY_LIMIT = 64 * 1024;
 
+  private static final String UNHANDLED = "unhandled";
+
   private final HealthCheck check;
   private final EventLoop loop;
   private final boolean epoll;
@@ -160,6 +162,7 @@ final class NettyProber implements Prober {
                 @Override
                 protected void initChannel(Channel ch) {
                   channel = ch;
+                  ch.pipeline().addLast(UNHANDLED, DecidedElsewhere.INSTANCE);
                   deadline =
                       ch.eventLoop()
                           .schedule(
@@ -242,15 +245,15 @@ final class NettyProber implements Prober {
       if (http.regexp() == null) {
         // Judged on the status line alone: the request's bytes are written as they are and
         // only that line is parsed, without Netty's HTTP codec.
-        ch.pipeline().addLast("probe", new StatusLineHandler(http));
+        ch.pipeline().addBefore(UNHANDLED, "probe", new StatusLineHandler(http));
         send(
             ch, Unpooled.wrappedBuffer(StatusLines.request(http, target, check.port(), userAgent)));
         return;
       }
       String host =
           http.host() != null ? http.host() : StatusLines.hostHeader(target, check.port());
-      ch.pipeline().addLast("http", new HttpClientCodec());
-      ch.pipeline().addLast("probe", new ResponseHandler(http));
+      ch.pipeline().addBefore(UNHANDLED, "http", new HttpClientCodec());
+      ch.pipeline().addBefore(UNHANDLED, "probe", new ResponseHandler(http));
       DefaultFullHttpRequest req =
           new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, http.path());
       req.headers()
@@ -403,6 +406,21 @@ final class NettyProber implements Prober {
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         finish(ProbeResult.fail(start, ProbeCode.L7RSP, "read response: " + Errors.reason(cause)));
       }
+    }
+  }
+
+  /**
+   * The pipeline's last handler: errors no probe handler took (a failed TLS handshake, which its
+   * handshake future reports) end here instead of in Netty's warning with a stack trace, one per
+   * probe, in maglevd's log.
+   */
+  @io.netty.channel.ChannelHandler.Sharable
+  private static final class DecidedElsewhere extends ChannelInboundHandlerAdapter {
+    static final DecidedElsewhere INSTANCE = new DecidedElsewhere();
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close(); // the handshake, close or deadline listener has given or gives the verdict
     }
   }
 }

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -260,6 +261,36 @@ class ProbersTest {
       assertThat(verified.code()).isEqualTo(ProbeCode.L6RSP);
       assertThat(verified.detail()).startsWith("TLS handshake: ");
     }
+  }
+
+  @Test
+  void aFailedTlsHandshake_isTheProbesResult_notANettyWarningInTheLog() throws Exception {
+    ch.qos.logback.classic.Logger pipeline =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("io.netty.channel.DefaultChannelPipeline");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    pipeline.addAppender(seen);
+    try (var s = TestServers.https(dir, 200, "ok")) {
+      // probers of its own: closing them waits for their loops, so nothing is logged later
+      try (Probers own = Probers.of(ProbeNamespace.host(), "vpp-maglev/test", lean())) {
+        for (String check :
+            List.of(
+                "type: https\nport: %d\nparams: { tls-verify: true, server-name: localhost }",
+                "type: tcp\nport: %d\nparams: { tls: true, tls-verify: true }")) {
+          ProbeResult r =
+              own.forCheck(Configs.check(check.formatted(s.port())))
+                  .probe(LOOPBACK)
+                  .get(10, TimeUnit.SECONDS);
+          assertThat(r.code()).isEqualTo(ProbeCode.L6RSP);
+          assertThat(r.detail()).startsWith("TLS handshake: ");
+        }
+      }
+    } finally {
+      pipeline.detachAppender(seen);
+    }
+    assertThat(seen.list).extracting(e -> e.getFormattedMessage()).isEmpty();
   }
 
   @Test
