@@ -281,6 +281,9 @@ final class BackendWorker {
 
   /** Mirrors a config change that does not affect probing (description, check name, history). */
   synchronized void update(Backend newBackend, HealthCheck newCheck, int newHistoryLimit) {
+    if (!newCheck.interval().equals(check.interval())) {
+      prober.retune(newCheck); // its event loop's share follows the new rate
+    }
     backend = newBackend;
     check = newCheck;
     historyLimit = newHistoryLimit;

@@ -65,16 +65,25 @@ final class EpollProber implements Prober {
   private final String userAgent;
   private static final byte[] NOTHING = new byte[0];
 
-  private final Runnable onRelease;
+  private final LoopShare share;
   // The last target's request, touched only on the loop (a prober serves one backend).
   private @Nullable InetAddress requestTarget;
   private byte[] request = NOTHING;
 
-  private EpollProber(HealthCheck check, IoEventLoop loop, String userAgent, Runnable onRelease) {
+  private EpollProber(HealthCheck check, IoEventLoop loop, String userAgent, LoopShare share) {
     this.check = check;
     this.loop = loop;
     this.userAgent = userAgent;
-    this.onRelease = onRelease;
+    this.share = share;
+  }
+
+  /** A prober's share of its loop's probe rate, kept by whoever chose the loop. */
+  interface LoopShare {
+    /** The prober's probe interval changed. */
+    void retune(java.time.Duration interval);
+
+    /** The prober is gone; safe to call more than once. */
+    void release();
   }
 
   /** Whether this prober can run the check: tcp without TLS, or http without a body regexp. */
@@ -87,18 +96,23 @@ final class EpollProber implements Prober {
   }
 
   /**
-   * @param onRelease run when the prober is released (its loop's load is given back)
+   * @param share the prober's share of its loop's load, given back when it is released
    */
-  static EpollProber of(HealthCheck check, IoEventLoop loop, String userAgent, Runnable onRelease) {
+  static EpollProber of(HealthCheck check, IoEventLoop loop, String userAgent, LoopShare share) {
     if (!handles(check)) {
       throw new IllegalArgumentException("check " + check.name() + " needs TLS or a body regexp");
     }
-    return new EpollProber(check, loop, userAgent, onRelease);
+    return new EpollProber(check, loop, userAgent, share);
   }
 
   @Override
   public void release() {
-    onRelease.run();
+    share.release();
+  }
+
+  @Override
+  public void retune(HealthCheck changed) {
+    share.retune(changed.interval());
   }
 
   @Override

@@ -37,6 +37,11 @@ final class LoopLoads {
     return least;
   }
 
+  /** Changes a prober's rate on the loop it is on (it does not move: that would be a new one). */
+  void adjust(int loop, double from, double to) {
+    rates[loop] = Math.max(0, rates[loop] - from) + to;
+  }
+
   /** Gives back what {@link #take} added. */
   void release(int loop, double rate) {
     rates[loop] = Math.max(0, rates[loop] - rate);

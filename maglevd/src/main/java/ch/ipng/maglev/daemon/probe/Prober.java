@@ -19,4 +19,10 @@ public interface Prober {
 
   /** Called once when the prober will not be asked again (a probe in flight still finishes). */
   default void release() {}
+
+  /**
+   * The check's intervals changed and its probe did not ({@link
+   * ch.ipng.maglev.daemon.config.HealthCheck#sameProbe}): the prober stays, its rate is now this.
+   */
+  default void retune(ch.ipng.maglev.daemon.config.HealthCheck check) {}
 }

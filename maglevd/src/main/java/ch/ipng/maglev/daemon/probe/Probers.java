@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -101,23 +100,47 @@ public final class Probers implements AutoCloseable {
    * faster intervals of a transition are brief).
    */
   private EpollProber plain(HealthCheck check) {
-    double rate = 1e9 / Math.max(1_000_000, check.interval().toNanos());
-    int i;
-    synchronized (plainLoads) {
-      i = plainLoads.take(rate);
+    PlainShare share = new PlainShare(rateOf(check.interval()));
+    return EpollProber.of(check, (IoEventLoop) loops[share.loop], userAgent, share);
+  }
+
+  private static double rateOf(java.time.Duration interval) {
+    return 1e9 / Math.max(1_000_000, interval.toNanos());
+  }
+
+  /** A plain prober's probe rate on its loop, in {@link #plainLoads}. */
+  private final class PlainShare implements EpollProber.LoopShare {
+    final int loop;
+    private double rate; // guarded by plainLoads
+    private boolean released; // guarded by plainLoads
+
+    PlainShare(double rate) {
+      synchronized (plainLoads) {
+        this.rate = rate;
+        this.loop = plainLoads.take(rate);
+      }
     }
-    AtomicBoolean released = new AtomicBoolean();
-    return EpollProber.of(
-        check,
-        (IoEventLoop) loops[i],
-        userAgent,
-        () -> {
-          if (!released.getAndSet(true)) {
-            synchronized (plainLoads) {
-              plainLoads.release(i, rate);
-            }
-          }
-        });
+
+    @Override
+    public void retune(java.time.Duration interval) {
+      synchronized (plainLoads) {
+        if (!released) {
+          double next = rateOf(interval);
+          plainLoads.adjust(loop, rate, next);
+          rate = next;
+        }
+      }
+    }
+
+    @Override
+    public void release() {
+      synchronized (plainLoads) {
+        if (!released) {
+          released = true;
+          plainLoads.release(loop, rate);
+        }
+      }
+    }
   }
 
   /** ICMP echo through the shared socket of the family and source. */

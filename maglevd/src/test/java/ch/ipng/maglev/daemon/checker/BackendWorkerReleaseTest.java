@@ -25,9 +25,15 @@ class BackendWorkerReleaseTest {
     loop.shutdownNow();
   }
 
-  /** Never answers; counts its releases. */
+  /** Never answers; counts its releases and keeps the intervals it was retuned to. */
   private final class CountingProber implements Prober {
     int released;
+    final java.util.List<java.time.Duration> retunedTo = new java.util.ArrayList<>();
+
+    @Override
+    public void retune(HealthCheck check) {
+      retunedTo.add(check.interval());
+    }
 
     @Override
     public CompletableFuture<ProbeResult> probe(InetAddress target) {
@@ -68,5 +74,17 @@ class BackendWorkerReleaseTest {
     CountingProber third = new CountingProber();
     worker(b, hc, third).retireForShutdown();
     assertThat(third.released).isEqualTo(1);
+  }
+
+  @Test
+  void anIntervalOnlyChange_keepsTheProber_andRetunesIt() {
+    Backend b = new Backend("b", InetAddress.getLoopbackAddress(), "hc", "", true);
+    CountingProber p = new CountingProber();
+    BackendWorker w = worker(b, Configs.check("type: tcp\nport: 80\ninterval: 2s"), p);
+    w.update(b, Configs.check("type: tcp\nport: 80\ninterval: 2s\nrise: 5"), 10);
+    assertThat(p.retunedTo).isEmpty();
+    w.update(b, Configs.check("type: tcp\nport: 80\ninterval: 500ms"), 10);
+    assertThat(p.retunedTo).containsExactly(java.time.Duration.ofMillis(500));
+    assertThat(p.released).isZero();
   }
 }

@@ -48,6 +48,17 @@ class LoopLoadsTest {
   }
 
   @Test
+  void anAdjustedRate_staysOnItsLoop() {
+    LoopLoads l = new LoopLoads(2, 10);
+    assertThat(l.take(6)).isZero();
+    l.adjust(0, 6, 2);
+    assertThat(l.rate(0)).isEqualTo(2);
+    assertThat(l.take(8)).isZero();
+    l.adjust(1, 5, 3); // more than was there: never negative
+    assertThat(l.rate(1)).isEqualTo(3);
+  }
+
+  @Test
   void aSingleLoopTakesEverything() {
     LoopLoads l = new LoopLoads(1, 1);
     assertThat(l.take(5)).isZero();

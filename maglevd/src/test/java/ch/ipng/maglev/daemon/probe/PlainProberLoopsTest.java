@@ -31,4 +31,30 @@ class PlainProberLoopsTest {
       assertThat(own.forCheck(fast).executor()).isSameAs(sixth.executor());
     }
   }
+
+  @Test
+  void aProberWhoseIntervalGrew_leavesRoomOnItsLoop() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        io.netty.channel.epoll.Epoll.isAvailable(),
+        "skipped: plain probers are packed only on the epoll path, not available here");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Runtime.getRuntime().availableProcessors() > 1, "skipped: one event loop on this machine");
+    try (Probers own = Probers.of(ProbeNamespace.host(), "vpp-maglev/test", true)) {
+      HealthCheck fast = Configs.check("type: tcp\nport: 80\ninterval: 1ms");
+      java.util.List<Prober> full = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        full.add(own.forCheck(fast));
+      }
+      // one of them now probes once a second: its loop has room again (500/s of it)
+      HealthCheck slow = Configs.check("type: tcp\nport: 80\ninterval: 1s");
+      HealthCheck half = Configs.check("type: tcp\nport: 80\ninterval: 2ms");
+      full.get(2).retune(slow);
+      assertThat(own.forCheck(half).executor()).isSameAs(full.get(0).executor());
+      // a retune after the release changes nothing: 1,000/s fits, 500/s more does not
+      full.get(3).release();
+      full.get(3).retune(slow);
+      assertThat(own.forCheck(fast).executor()).isSameAs(full.get(0).executor());
+      assertThat(own.forCheck(half).executor()).isNotSameAs(full.get(0).executor());
+    }
+  }
 }
