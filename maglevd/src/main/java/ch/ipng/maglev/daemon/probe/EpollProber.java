@@ -66,13 +66,21 @@ final class EpollProber implements Prober {
   private static final byte[] NOTHING = new byte[0];
 
   private final LoopShare share;
+  // why the loop's thread is not in the probes' namespace, or null
+  private final @Nullable String outside;
   // The last target's request, touched only on the loop (a prober serves one backend).
   private @Nullable InetAddress requestTarget;
   private byte[] request = NOTHING;
 
-  private EpollProber(HealthCheck check, IoEventLoop loop, String userAgent, LoopShare share) {
+  private EpollProber(
+      HealthCheck check,
+      IoEventLoop loop,
+      @Nullable String outside,
+      String userAgent,
+      LoopShare share) {
     this.check = check;
     this.loop = loop;
+    this.outside = outside;
     this.userAgent = userAgent;
     this.share = share;
   }
@@ -96,13 +104,20 @@ final class EpollProber implements Prober {
   }
 
   /**
+   * @param outside why {@code loop}'s thread could not enter the probes' namespace (every probe
+   *     then fails with it), or null
    * @param share the prober's share of its loop's load, given back when it is released
    */
-  static EpollProber of(HealthCheck check, IoEventLoop loop, String userAgent, LoopShare share) {
+  static EpollProber of(
+      HealthCheck check,
+      IoEventLoop loop,
+      @Nullable String outside,
+      String userAgent,
+      LoopShare share) {
     if (!handles(check)) {
       throw new IllegalArgumentException("check " + check.name() + " needs TLS or a body regexp");
     }
-    return new EpollProber(check, loop, userAgent, share);
+    return new EpollProber(check, loop, outside, userAgent, share);
   }
 
   @Override
@@ -178,6 +193,10 @@ final class EpollProber implements Prober {
     }
 
     void begin() {
+      if (outside != null) {
+        finish(ProbeResult.fail(start, ProbeCode.L4CON, outside));
+        return;
+      }
       long timeoutMs = Math.max(1, check.timeout().toMillis());
       try {
         boolean v6 = target instanceof Inet6Address;

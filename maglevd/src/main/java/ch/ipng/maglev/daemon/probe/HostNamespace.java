@@ -3,6 +3,7 @@ package ch.ipng.maglev.daemon.probe;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /** maglevd's own namespace: tasks run on the caller's thread. */
 final class HostNamespace implements ProbeNamespace {
@@ -24,6 +25,11 @@ final class HostNamespace implements ProbeNamespace {
     } catch (Exception e) {
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  @Override
+  public @Nullable String enterOnThisThread() {
+    return null; // every thread is here already
   }
 
   @Override

@@ -27,11 +27,11 @@ final class NamedNamespace implements ProbeNamespace {
               Thread t = Thread.ofPlatform().name("netns-" + name).daemon().unstarted(r);
               return t;
             });
-    this.entered = thread.submit(this::enter);
+    this.entered = thread.submit(this::enterOnThisThread);
   }
 
-  /** Enters the namespace on this thread; returns null on success or the error detail. */
-  private @Nullable String enter() {
+  @Override
+  public @Nullable String enterOnThisThread() {
     String path = "/var/run/netns/" + name;
     LibC libc = LibC.get();
     int fd = libc.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);

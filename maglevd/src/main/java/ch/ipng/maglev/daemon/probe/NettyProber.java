@@ -57,6 +57,8 @@ final class NettyProber implements Prober {
   private final HealthCheck check;
   private final EventLoop loop;
   private final boolean epoll;
+  // with epoll: why the loop's thread is not in the probes' namespace, or null
+  private final @Nullable String outside;
   private final ProbeNamespace namespace;
   private final TlsContexts tls;
   private final String userAgent;
@@ -65,12 +67,14 @@ final class NettyProber implements Prober {
       HealthCheck check,
       EventLoop loop,
       boolean epoll,
+      @Nullable String outside,
       ProbeNamespace namespace,
       TlsContexts tls,
       String userAgent) {
     this.check = check;
     this.loop = loop;
     this.epoll = epoll;
+    this.outside = outside;
     this.namespace = namespace;
     this.tls = tls;
     this.userAgent = userAgent;
@@ -114,10 +118,16 @@ final class NettyProber implements Prober {
   public CompletableFuture<ProbeResult> probe(InetAddress target) {
     Instant start = Instant.now();
     Attempt attempt = new Attempt(start, target);
-    try {
-      attempt.begin();
-    } catch (IOException | RuntimeException e) {
-      attempt.finish(ProbeResult.fail(start, ProbeCode.L4CON, detail(e)));
+    if (loop.inEventLoop()) {
+      attempt.launch();
+    } else {
+      // with epoll the channel's socket is made by the calling thread: the loop's own, which
+      // is inside the probes' namespace
+      try {
+        loop.execute(attempt::launch);
+      } catch (RuntimeException e) {
+        attempt.finish(ProbeResult.fail(start, ProbeCode.L4CON, "prober closed"));
+      }
     }
     return attempt.result;
   }
@@ -140,7 +150,18 @@ final class NettyProber implements Prober {
       this.target = target;
     }
 
+    void launch() {
+      try {
+        begin();
+      } catch (IOException | RuntimeException e) {
+        finish(ProbeResult.fail(start, ProbeCode.L4CON, detail(e)));
+      }
+    }
+
     void begin() throws IOException {
+      if (epoll && outside != null) {
+        throw new IOException(outside);
+      }
       boolean v6 = target instanceof Inet6Address;
       InetAddress source = v6 ? check.probeIpv6Src() : check.probeIpv4Src();
       long timeoutMs = Math.max(1, check.timeout().toMillis());

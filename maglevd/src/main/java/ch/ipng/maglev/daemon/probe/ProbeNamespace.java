@@ -5,11 +5,12 @@ import java.net.ProtocolFamily;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The network namespace probe sockets are created in: maglevd's own, or a named one entered once by
- * a dedicated platform thread. Sockets keep their namespace for life, so they are used from
- * anywhere after creation.
+ * each dedicated platform thread that creates them (the probe event loops, and one more thread for
+ * the rest). Sockets keep their namespace for life, so they are used from anywhere after creation.
  */
 public interface ProbeNamespace extends AutoCloseable {
   /** maglevd's own namespace. */
@@ -32,6 +33,14 @@ public interface ProbeNamespace extends AutoCloseable {
    *     operation not permitted}
    */
   <T> T call(Callable<T> task) throws IOException;
+
+  /**
+   * Moves the calling thread into the namespace for good (setns acts on one thread), for a
+   * dedicated platform thread whose sockets must all live there.
+   *
+   * @return null when it is in, else why not, e.g. {@code enter netns "x": operation not permitted}
+   */
+  @Nullable String enterOnThisThread();
 
   /** A new unconnected TCP socket in the namespace. */
   default SocketChannel openTcp(ProtocolFamily family) throws IOException {

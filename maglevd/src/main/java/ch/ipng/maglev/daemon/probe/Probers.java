@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +38,9 @@ public final class Probers implements AutoCloseable {
 
   // Guarded by itself.
   private final LoopLoads plainLoads;
+  // Per loop: why its thread is not in the namespace, or null.
+  private final @Nullable String[] outside;
+  private final AtomicInteger nextLoop = new AtomicInteger();
   private final boolean epoll;
   private final boolean lean;
   private final ProbeNamespace namespace;
@@ -48,9 +52,10 @@ public final class Probers implements AutoCloseable {
   private record PingerKey(boolean v6, @Nullable InetAddress source) {}
 
   private Probers(ProbeNamespace namespace, String userAgent, boolean lean) {
-    // Native epoll costs fewer syscalls per probe; a named namespace needs sockets made on its
-    // own thread, which NIO can adopt.
-    this.epoll = namespace.name().isEmpty() && Epoll.isAvailable();
+    // Native epoll costs fewer syscalls per probe. In a named namespace each event loop's thread
+    // enters it, so the sockets it makes live there; without epoll, NIO adopts sockets made by
+    // the namespace's own thread.
+    this.epoll = Epoll.isAvailable();
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     this.group =
         new MultiThreadIoEventLoopGroup(
@@ -58,6 +63,7 @@ public final class Probers implements AutoCloseable {
     java.util.List<EventLoop> all = new java.util.ArrayList<>();
     group.forEach(e -> all.add((EventLoop) e));
     this.loops = all.toArray(new EventLoop[0]);
+    this.outside = epoll ? enterOnEveryLoop(loops, namespace) : new String[loops.length];
     this.plainLoads = new LoopLoads(loops.length, PLAIN_PROBES_PER_LOOP);
     this.lean = lean && epoll;
     this.namespace = namespace;
@@ -85,14 +91,33 @@ public final class Probers implements AutoCloseable {
 
   /** A prober for one health check, bound to one event loop. */
   public Prober forCheck(HealthCheck check) {
-    EventLoop loop = group.next();
+    int i = Math.floorMod(nextLoop.getAndIncrement(), loops.length);
     return switch (check.type()) {
-      case ICMP -> new IcmpProber(check, loop);
+      case ICMP -> new IcmpProber(check, loops[i]);
       case TCP, HTTP, HTTPS ->
           lean && EpollProber.handles(check)
               ? plain(check)
-              : new NettyProber(check, loop, epoll, namespace, tls, userAgent);
+              : new NettyProber(check, loops[i], epoll, outside[i], namespace, tls, userAgent);
     };
+  }
+
+  /** Moves every loop's thread into the namespace; returns each one's failure, or null. */
+  private static @Nullable String[] enterOnEveryLoop(EventLoop[] loops, ProbeNamespace namespace) {
+    @Nullable String[] errors = new String[loops.length];
+    if (namespace.name().isEmpty()) {
+      return errors;
+    }
+    for (int i = 0; i < loops.length; i++) {
+      try {
+        errors[i] = loops[i].submit(namespace::enterOnThisThread).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        errors[i] = "enter netns \"" + namespace.name().get() + "\": interrupted";
+      } catch (java.util.concurrent.ExecutionException e) {
+        errors[i] = "enter netns \"" + namespace.name().get() + "\": " + e.getCause();
+      }
+    }
+    return errors;
   }
 
   /**
@@ -101,7 +126,8 @@ public final class Probers implements AutoCloseable {
    */
   private EpollProber plain(HealthCheck check) {
     PlainShare share = new PlainShare(rateOf(check.interval()));
-    return EpollProber.of(check, (IoEventLoop) loops[share.loop], userAgent, share);
+    return EpollProber.of(
+        check, (IoEventLoop) loops[share.loop], outside[share.loop], userAgent, share);
   }
 
   private static double rateOf(java.time.Duration interval) {

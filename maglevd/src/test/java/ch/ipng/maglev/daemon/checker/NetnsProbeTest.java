@@ -46,6 +46,7 @@ class NetnsProbeTest {
                   ServerSocketChannel.open()
                       .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+      // Answers an HTTP request with 200 "healthy"; a bare connect (tcp check) just ends.
       Thread acceptor =
           Thread.ofPlatform()
               .daemon()
@@ -54,7 +55,7 @@ class NetnsProbeTest {
                     try {
                       while (true) {
                         SocketChannel c = server.accept();
-                        c.close();
+                        Thread.ofVirtual().start(() -> answer(c));
                       }
                     } catch (java.io.IOException e) {
                       // closed at the end of the test
@@ -74,19 +75,52 @@ class NetnsProbeTest {
       try {
         checker.apply(
             Configs.parse(
-                "maglev:\n  healthchecker: { netns: "
-                    + ns.name()
-                    + " }\n  healthchecks:\n    t: { type: tcp, port: "
-                    + port
-                    + ", interval: 100ms }\n  backends:\n    b: { address: 127.0.0.1, healthcheck: t }\n"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> checker.state("b") == BackendState.UP);
+                """
+                maglev:
+                  healthchecker: { netns: %s }
+                  healthchecks:
+                    t: { type: tcp, port: %d, interval: 100ms }
+                    h: { type: http, port: %d, interval: 100ms }
+                    r: { type: http, port: %d, interval: 100ms, params: { response-regexp: healthy } }
+                  backends:
+                    b: { address: 127.0.0.1, healthcheck: t }
+                    h: { address: 127.0.0.1, healthcheck: h }
+                    r: { address: 127.0.0.1, healthcheck: r }
+                """
+                    .formatted(ns.name(), port, port, port)));
+        // tcp and plain http on the lean epoll path, the regexp on a Netty channel: all inside
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .untilAsserted(
+                () ->
+                    assertThat(java.util.List.of("b", "h", "r"))
+                        .allMatch(n -> checker.state(n) == BackendState.UP));
         assertThat(checker.backend("b").orElseThrow().probes().get(0).code().label())
             .isEqualTo("L4OK");
+        assertThat(checker.backend("h").orElseThrow().probes().get(0).code().label())
+            .isEqualTo("L7OK");
+        assertThat(checker.backend("r").orElseThrow().probes().get(0).code().label())
+            .isEqualTo("L7OK");
       } finally {
         checker.close();
         server.close();
         acceptor.interrupt();
       }
+    }
+  }
+
+  /** Reads what the client sends; answers a request with 200 "healthy"; closes. */
+  private static void answer(SocketChannel c) {
+    try (c) {
+      java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(4096);
+      if (c.read(in) > 0) {
+        c.write(
+            java.nio.ByteBuffer.wrap(
+                "HTTP/1.0 200 OK\r\nContent-Length: 7\r\n\r\nhealthy"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      }
+    } catch (java.io.IOException e) {
+      // the probe hung up: a tcp check does at once
     }
   }
 
@@ -103,6 +137,22 @@ class NetnsProbeTest {
       var probe = checker.backend("b").orElseThrow().probes().get(0);
       assertThat(probe.code().label()).isEqualTo("L4CON");
       assertThat(probe.detail()).isEqualTo("enter netns \"nosuchns\": no such file or directory");
+      // the same for a check on a Netty channel (a body regexp)
+      checker.apply(
+          Configs.parse(
+              "maglev:\n  healthchecker: { netns: nosuchns }\n  healthchecks:\n    t: { type: http, port: "
+                  + unused.getLocalPort()
+                  + ", interval: 100ms, params: { response-regexp: x } }\n  backends:\n    b: { address: 127.0.0.1, healthcheck: t }\n"));
+      await()
+          .until(
+              () ->
+                  checker.backend("b").orElseThrow().probes().stream()
+                      .anyMatch(
+                          p ->
+                              p.detail()
+                                      .equals("enter netns \"nosuchns\": no such file or directory")
+                                  && p.code().label().equals("L4CON")
+                                  && p.startEpochNanos() > probe.startEpochNanos()));
     } finally {
       checker.close();
     }
