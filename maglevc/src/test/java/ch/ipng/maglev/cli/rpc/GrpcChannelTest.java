@@ -96,11 +96,41 @@ class GrpcChannelTest {
     }
   }
 
+  /**
+   * Server-streaming methods a unary call may land on by mistake: one answers no message, one two
+   * (grpc-java's own unary handlers never do either).
+   */
+  private static io.grpc.ServerServiceDefinition oddities() {
+    io.grpc.ServerServiceDefinition.Builder b = io.grpc.ServerServiceDefinition.builder("test.Odd");
+    for (int n : new int[] {0, 2}) {
+      io.grpc.MethodDescriptor<BackendRequest, BackendInfo> m =
+          io.grpc.MethodDescriptor.<BackendRequest, BackendInfo>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.SERVER_STREAMING)
+              .setFullMethodName("test.Odd/Answer" + n)
+              .setRequestMarshaller(
+                  io.grpc.protobuf.ProtoUtils.marshaller(BackendRequest.getDefaultInstance()))
+              .setResponseMarshaller(
+                  io.grpc.protobuf.ProtoUtils.marshaller(BackendInfo.getDefaultInstance()))
+              .build();
+      b.addMethod(
+          m,
+          io.grpc.stub.ServerCalls.asyncServerStreamingCall(
+              (req, o) -> {
+                for (int i = 0; i < n; i++) {
+                  o.onNext(BackendInfo.newBuilder().setName("b" + i).build());
+                }
+                o.onCompleted();
+              }));
+    }
+    return b.build();
+  }
+
   @BeforeEach
   void start() throws Exception {
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(new TestService())
+            .addService(oddities())
             .build()
             .start();
     port = server.getPort();
@@ -223,6 +253,44 @@ class GrpcChannelTest {
           .isInstanceOfSatisfying(
               RpcException.class,
               e -> assertThat(e.code()).isEqualTo(RpcException.Code.UNIMPLEMENTED));
+    }
+  }
+
+  @Test
+  void unaryAnsweredWithNoMessageOrTwo_isAnInternalErrorNamingTheMethod() {
+    try (GrpcChannel ch = connect()) {
+      assertThatThrownBy(
+              () ->
+                  ch.unary(
+                      "/test.Odd/Answer0",
+                      BackendRequest.getDefaultInstance(),
+                      BackendInfo.parser(),
+                      Duration.ofSeconds(5)))
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(RpcException.Code.INTERNAL);
+                assertThat(e).hasMessageContaining("no response message for /test.Odd/Answer0");
+              });
+      assertThatThrownBy(
+              () ->
+                  ch.unary(
+                      "/test.Odd/Answer2",
+                      BackendRequest.getDefaultInstance(),
+                      BackendInfo.parser(),
+                      Duration.ofSeconds(5)))
+          .isInstanceOfSatisfying(
+              RpcException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(RpcException.Code.INTERNAL);
+                assertThat(e).hasMessageContaining("more than one response for /test.Odd/Answer2");
+              });
+      // the connection carries on
+      assertThat(
+              client(ch, Duration.ofSeconds(5))
+                  .pauseBackend(BackendRequest.newBuilder().setName("x").build())
+                  .getState())
+          .isEqualTo("paused");
     }
   }
 
