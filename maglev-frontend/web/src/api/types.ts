@@ -58,6 +58,8 @@ export interface VppInfo {
 
 export interface WarmUp {
   active: boolean;
+  /** Nothing is written to VPP before this (startup-min-delay). */
+  hands_off_until_ns: string;
   ends_ns: string;
   /** Frontends whose VIP maglevd has not written to VPP yet. */
   held_frontends: string[];

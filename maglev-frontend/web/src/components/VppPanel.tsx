@@ -1,6 +1,7 @@
 import { Show } from 'solid-js';
 import type { MaglevdState } from '../api/types';
 import { ageOf } from '../state/age';
+import { warmUpText } from '../state/warmup';
 
 /** VPP's connection badge, the API pulse and VPP's facts with live ages. */
 export function VppPanel(props: { state: MaglevdState; now: number; pulse: boolean }) {
@@ -31,18 +32,17 @@ export function VppPanel(props: { state: MaglevdState; now: number; pulse: boole
             <dd>{ageOf(info().boottime_ns, props.now)}</dd>
             <dt>connected</dt>
             <dd>{ageOf(info().connecttime_ns, props.now)}</dd>
-            <Show when={info().warm_up?.active}>
-              <dt>warm-up</dt>
-              <dd>{warmUp(info().warm_up?.held_frontends ?? [])}</dd>
+            <Show when={info().warm_up?.active ? info().warm_up : undefined}>
+              {(w) => (
+                <>
+                  <dt>warm-up</dt>
+                  <dd>{warmUpText(w(), props.now)}</dd>
+                </>
+              )}
             </Show>
           </dl>
         )}
       </Show>
     </details>
   );
-}
-
-/** What maglevd's startup warm-up still holds back from VPP. */
-export function warmUp(held: string[]): string {
-  return held.length === 0 ? 'running, every VIP written' : `holding ${held.join(', ')} until their backends are known`;
 }

@@ -391,12 +391,17 @@ final class Commands {
         w.getHeldFrontendsCount() == 0
             ? "every frontend released"
             : "holding " + String.join(", ", w.getHeldFrontendsList());
+    String handsOff =
+        w.getHandsOffUntilNs() > now
+            ? ", nothing written for " + Durations.age(now, w.getHandsOffUntilNs()) + " more"
+            : "";
     return "until "
         + Instant.ofEpochSecond(0, w.getEndsNs())
         + " (in "
         + Durations.age(now, w.getEndsNs())
         + "), "
-        + held;
+        + held
+        + handsOff;
   }
 
   private void showVppLbState(Invocation inv) throws Exception {

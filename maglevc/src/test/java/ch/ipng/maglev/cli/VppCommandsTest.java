@@ -96,6 +96,11 @@ class VppCommandsTest {
         .isEqualTo("until 2026-05-28T20:26:52Z (in 12s), holding dns, web");
     assertThat(Commands.warmUp(running.toBuilder().clearHeldFrontends().build(), now))
         .isEqualTo("until 2026-05-28T20:26:52Z (in 12s), every frontend released");
+    assertThat(
+            Commands.warmUp(
+                running.toBuilder().setHandsOffUntilNs(now + 3_000_000_000L).build(), now))
+        .isEqualTo(
+            "until 2026-05-28T20:26:52Z (in 12s), holding dns, web, nothing written for 3s more");
     assertThat(Commands.warmUp(VPPWarmUp.getDefaultInstance(), now)).isEqualTo("done");
   }
 

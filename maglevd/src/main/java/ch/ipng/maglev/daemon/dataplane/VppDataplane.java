@@ -67,10 +67,11 @@ public final class VppDataplane implements AutoCloseable {
       Instant connectedAt) {}
 
   /**
-   * The startup warm-up as GetVPPInfo reports it: whether it runs, when it ends, and the frontends
-   * whose VIP has not been written yet (name order).
+   * The startup warm-up as GetVPPInfo reports it: whether it runs, until when nothing is written,
+   * when it ends, and the frontends whose VIP has not been written yet (name order).
    */
-  public record WarmUp(boolean active, Instant ends, List<String> heldFrontends) {
+  public record WarmUp(
+      boolean active, Instant handsOffUntil, Instant ends, List<String> heldFrontends) {
     public WarmUp {
       heldFrontends = List.copyOf(heldFrontends);
     }
@@ -130,6 +131,7 @@ public final class VppDataplane implements AutoCloseable {
     this.warmUpView =
         new WarmUp(
             true,
+            startedAt.plus(checker.config().vppLb().startupMinDelay()),
             startedAt.plus(checker.config().vppLb().startupMaxDelay()),
             checker.config().frontends().keySet().stream().sorted().toList());
     this.executor =
@@ -403,7 +405,8 @@ public final class VppDataplane implements AutoCloseable {
                 .filter(f -> !released.contains(f))
                 .sorted()
                 .toList();
-    WarmUp now = new WarmUp(!warm, ends, held);
+    WarmUp now =
+        new WarmUp(!warm, startedAt.plus(checker.config().vppLb().startupMinDelay()), ends, held);
     if (!now.equals(warmUpView)) {
       warmUpView = now;
     }

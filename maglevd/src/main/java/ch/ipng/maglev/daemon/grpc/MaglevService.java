@@ -269,6 +269,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   private static VPPWarmUp warmUp(VppDataplane.WarmUp w) {
     return VPPWarmUp.newBuilder()
         .setActive(w.active())
+        .setHandsOffUntilNs(Protos.nanos(w.handsOffUntil()))
         .setEndsNs(Protos.nanos(w.ends()))
         .addAllHeldFrontends(w.heldFrontends())
         .build();

@@ -526,7 +526,9 @@ class VppDataplaneTest {
           VPPWarmUp w = stub(ch).getVPPInfo(GetVPPInfoRequest.getDefaultInstance()).getWarmUp();
           assertThat(w.getActive()).isTrue();
           assertThat(w.getHeldFrontendsList()).containsExactly("slow");
-          // startup-max-delay is 6 s after the start
+          // startup-min-delay is 1 s and startup-max-delay 6 s after the start
+          assertThat(Instant.ofEpochSecond(0, w.getHandsOffUntilNs()))
+              .isBetween(started, started.plusSeconds(2));
           assertThat(Instant.ofEpochSecond(0, w.getEndsNs()))
               .isBetween(started.plusSeconds(5), started.plusSeconds(7));
 
