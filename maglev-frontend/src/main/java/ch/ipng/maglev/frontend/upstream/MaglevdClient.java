@@ -575,14 +575,37 @@ public final class MaglevdClient implements AutoCloseable {
     channel.shutdownNow();
   }
 
+  /** What {@link #stateJson} rendered last, and from what. */
+  private record Rendered(
+      @Nullable Snapshot snapshot, boolean connected, String lastError, String json) {}
+
+  private volatile @Nullable Rendered rendered;
+
   /**
-   * This maglevd's state for /view/api/state: its status, then the last snapshot, which is marked
-   * stale while the maglevd is not connected so the page never passes it off as current.
+   * This maglevd's state for /view/api/state as JSON, rendered once per snapshot and connection
+   * state: a crowd of pages reloading at once (after a network blip, say) costs one rendering.
    */
-  static JsonObject state(MaglevdClient c) {
-    JsonObject o = status(c);
-    Snapshot s = c.snapshot;
-    o.addProperty("stale", s == null || !c.connected());
+  String stateJson() {
+    Snapshot s = snapshot;
+    boolean c = connected;
+    String e = lastError;
+    Rendered r = rendered;
+    if (r != null && r.snapshot() == s && r.connected() == c && r.lastError().equals(e)) {
+      return r.json();
+    }
+    String json = state(this, s, c, e).toString();
+    rendered = new Rendered(s, c, e, json);
+    return json;
+  }
+
+  /**
+   * This maglevd's state: its status, then the snapshot {@code s}, which is marked stale while the
+   * maglevd is not connected so the page never passes it off as current.
+   */
+  private static JsonObject state(
+      MaglevdClient client, @Nullable Snapshot s, boolean connected, String lastError) {
+    JsonObject o = status(client, connected, lastError);
+    o.addProperty("stale", s == null || !connected);
     o.addProperty(
         "last_refresh_unix_ns",
         // a string, as protobuf JSON writes 64-bit integers: JavaScript numbers lose the digits
@@ -619,11 +642,15 @@ public final class MaglevdClient implements AutoCloseable {
 
   /** The status of every client, for /view/api/maglevds. */
   static JsonObject status(MaglevdClient c) {
+    return status(c, c.connected(), c.lastError());
+  }
+
+  private static JsonObject status(MaglevdClient c, boolean connected, String lastError) {
     JsonObject o = new JsonObject();
     o.addProperty("name", c.name());
     o.addProperty("address", c.address());
-    o.addProperty("connected", c.connected());
-    o.addProperty("last_error", c.lastError());
+    o.addProperty("connected", connected);
+    o.addProperty("last_error", lastError);
     return o;
   }
 

@@ -62,9 +62,9 @@ public final class Maglevds implements AutoCloseable {
 
   /** Every maglevd's state, in --server order. */
   public String stateJson() {
-    JsonArray a = new JsonArray();
-    clients.forEach(c -> a.add(MaglevdClient.state(c)));
-    return a.toString();
+    return clients.stream()
+        .map(MaglevdClient::stateJson)
+        .collect(java.util.stream.Collectors.joining(",", "[", "]"));
   }
 
   /** One maglevd's state, by its name. */
@@ -72,7 +72,7 @@ public final class Maglevds implements AutoCloseable {
     return clients.stream()
         .filter(c -> c.name().equals(name))
         .findFirst()
-        .map(c -> MaglevdClient.state(c).toString());
+        .map(MaglevdClient::stateJson);
   }
 
   /** The names, for error messages. */
