@@ -30,17 +30,17 @@ class MaglevdReturnTest {
       try (Maglevds maglevds = Maglevds.start(List.of("127.0.0.1:" + port), broker);
           SseBroker.Client page = broker.subscribe(null, () -> {})) {
         MaglevdClient client = maglevds.clients().get(0);
-        // seven failed connections: gRPC alone would wait 13-20 s before the eighth
-        await().atMost(Duration.ofSeconds(60)).until(() -> refusing.accepted() >= 7);
+        // eight failed connections: gRPC alone would wait 21-32 s before the ninth
+        await().atMost(Duration.ofSeconds(90)).until(() -> refusing.accepted() >= 8);
         assertThat(client.connected()).isFalse();
         refusing.close();
         try (DaemonProcess daemon =
             OneBackendMaglevd.start(dir, web.port(), "--grpc-addr=127.0.0.1:" + port)) {
-          await().atMost(Duration.ofSeconds(7)).until(client::connected);
+          await().atMost(Duration.ofSeconds(10)).until(client::connected);
           // and the event stream is back too, not waiting out its own backoff
           List<SseBroker.Event> seen = new ArrayList<>();
           await()
-              .atMost(Duration.ofSeconds(7))
+              .atMost(Duration.ofSeconds(10))
               .until(
                   () -> {
                     for (SseBroker.Event e = page.poll(); e != null; e = page.poll()) {
