@@ -104,7 +104,7 @@ public final class MaglevdClient implements AutoCloseable {
       String name, String address, SseBroker broker, ScheduledExecutorService loops) {
     MaglevdClient c = new MaglevdClient(name, address, broker, loops);
     loops.execute(c::watch);
-    c.followChannel(ConnectivityState.IDLE);
+    c.followChannel();
     loops.scheduleWithFixedDelay(
         c.surviving(c::checkHealth), 0, HEALTH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     loops.scheduleWithFixedDelay(
@@ -248,12 +248,12 @@ public final class MaglevdClient implements AutoCloseable {
    * Follows the channel's connectivity: when it becomes ready while maglevd is counted as lost, the
    * health check runs now (not at its next turn) and a stream waiting out its backoff subscribes.
    */
-  private void followChannel(ConnectivityState previous) {
+  private void followChannel() {
     ConnectivityState now = channel.getState(false);
     if (now == ConnectivityState.SHUTDOWN || closed) {
       return;
     }
-    if (now == ConnectivityState.READY && previous != ConnectivityState.READY && !connected) {
+    if (now == ConnectivityState.READY && !connected) {
       try {
         loops.execute(surviving(this::checkHealth));
         loops.execute(surviving(this::watchNow));
@@ -261,7 +261,7 @@ public final class MaglevdClient implements AutoCloseable {
         return; // shutting down
       }
     }
-    channel.notifyWhenStateChanged(now, () -> followChannel(now));
+    channel.notifyWhenStateChanged(now, this::followChannel);
   }
 
   /** Subscribes at once if the stream is waiting out its backoff. */

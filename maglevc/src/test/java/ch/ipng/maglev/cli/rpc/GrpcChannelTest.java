@@ -24,6 +24,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -259,32 +260,25 @@ class GrpcChannelTest {
   @Test
   void unaryAnsweredWithNoMessageOrTwo_isAnInternalErrorNamingTheMethod() {
     try (GrpcChannel ch = connect()) {
-      assertThatThrownBy(
-              () ->
-                  ch.unary(
-                      "/test.Odd/Answer0",
-                      BackendRequest.getDefaultInstance(),
-                      BackendInfo.parser(),
-                      Duration.ofSeconds(5)))
-          .isInstanceOfSatisfying(
-              RpcException.class,
-              e -> {
-                assertThat(e.code()).isEqualTo(RpcException.Code.INTERNAL);
-                assertThat(e).hasMessageContaining("no response message for /test.Odd/Answer0");
-              });
-      assertThatThrownBy(
-              () ->
-                  ch.unary(
-                      "/test.Odd/Answer2",
-                      BackendRequest.getDefaultInstance(),
-                      BackendInfo.parser(),
-                      Duration.ofSeconds(5)))
-          .isInstanceOfSatisfying(
-              RpcException.class,
-              e -> {
-                assertThat(e.code()).isEqualTo(RpcException.Code.INTERNAL);
-                assertThat(e).hasMessageContaining("more than one response for /test.Odd/Answer2");
-              });
+      for (var c :
+          Map.of(
+                  "/test.Odd/Answer0", "no response message for /test.Odd/Answer0",
+                  "/test.Odd/Answer2", "more than one response for /test.Odd/Answer2")
+              .entrySet()) {
+        assertThatThrownBy(
+                () ->
+                    ch.unary(
+                        c.getKey(),
+                        BackendRequest.getDefaultInstance(),
+                        BackendInfo.parser(),
+                        Duration.ofSeconds(5)))
+            .isInstanceOfSatisfying(
+                RpcException.class,
+                e -> {
+                  assertThat(e.code()).isEqualTo(RpcException.Code.INTERNAL);
+                  assertThat(e).hasMessageContaining(c.getValue());
+                });
+      }
       // the connection carries on
       assertThat(
               client(ch, Duration.ofSeconds(5))

@@ -114,7 +114,7 @@ public final class VppDataplane implements AutoCloseable {
   private @Nullable Duration periodicInterval;
   private @Nullable VppLbSettings pushedConf;
   private volatile @Nullable Info info;
-  private volatile WarmUp warmUpView;
+  private volatile WarmUp warmUpView; // first set by the constructor
   private volatile @Nullable Counters counters;
   private volatile boolean closed;
 
@@ -128,12 +128,7 @@ public final class VppDataplane implements AutoCloseable {
     this.metrics = metrics;
     this.clock = clock;
     this.startedAt = startedAt;
-    this.warmUpView =
-        new WarmUp(
-            true,
-            startedAt.plus(checker.config().vppLb().startupMinDelay()),
-            startedAt.plus(checker.config().vppLb().startupMaxDelay()),
-            checker.config().frontends().keySet().stream().sorted().toList());
+    publishWarmUp(); // everything held
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("vpp-dataplane").unstarted(r));
@@ -395,9 +390,9 @@ public final class VppDataplane implements AutoCloseable {
     reschedulePeriodic();
   }
 
-  /** Publishes the warm-up's state for GetVPPInfo: a new view only when it changed. */
+  /** Publishes the warm-up's state for GetVPPInfo. */
   private void publishWarmUp() {
-    Instant ends = startedAt.plus(checker.config().vppLb().startupMaxDelay());
+    VppLbSettings lb = checker.config().vppLb();
     List<String> held =
         warm
             ? List.of()
@@ -405,11 +400,12 @@ public final class VppDataplane implements AutoCloseable {
                 .filter(f -> !released.contains(f))
                 .sorted()
                 .toList();
-    WarmUp now =
-        new WarmUp(!warm, startedAt.plus(checker.config().vppLb().startupMinDelay()), ends, held);
-    if (!now.equals(warmUpView)) {
-      warmUpView = now;
-    }
+    warmUpView =
+        new WarmUp(
+            !warm,
+            startedAt.plus(lb.startupMinDelay()),
+            startedAt.plus(lb.startupMaxDelay()),
+            held);
   }
 
   private void reschedulePeriodic() {

@@ -60,11 +60,11 @@ final class EpollProber implements Prober {
         }
       };
 
+  private static final byte[] NOTHING = new byte[0];
+
   private final HealthCheck check;
   private final IoEventLoop loop;
   private final String userAgent;
-  private static final byte[] NOTHING = new byte[0];
-
   private final LoopShare share;
   // why the loop's thread is not in the probes' namespace, or null
   private final @Nullable String outside;

@@ -57,7 +57,7 @@ final class NettyProber implements Prober {
   private final HealthCheck check;
   private final EventLoop loop;
   private final boolean epoll;
-  // with epoll: why the loop's thread is not in the probes' namespace, or null
+  // why the loop's thread is not in the probes' namespace (with epoll), or null
   private final @Nullable String outside;
   private final ProbeNamespace namespace;
   private final TlsContexts tls;
@@ -159,7 +159,7 @@ final class NettyProber implements Prober {
     }
 
     void begin() throws IOException {
-      if (epoll && outside != null) {
+      if (outside != null) {
         throw new IOException(outside);
       }
       boolean v6 = target instanceof Inet6Address;
