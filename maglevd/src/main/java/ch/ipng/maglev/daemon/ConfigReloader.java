@@ -6,7 +6,6 @@ import ch.ipng.maglev.daemon.config.ConfigException;
 import ch.ipng.maglev.daemon.config.ConfigLoader;
 import ch.ipng.maglev.daemon.grpc.ConfigCommands;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +19,12 @@ final class ConfigReloader implements ConfigCommands {
   private final Path path;
   private final ConfigLoader.Use use;
   private final Checker checker;
-  private final Consumer<Config> afterApply;
 
-  ConfigReloader(Path path, ConfigLoader.Use use, Checker checker, Consumer<Config> afterApply) {
+  /** The checker applies a new config and publishes it in the live model for everyone else. */
+  ConfigReloader(Path path, ConfigLoader.Use use, Checker checker) {
     this.path = path;
     this.use = use;
     this.checker = checker;
-    this.afterApply = afterApply;
   }
 
   @Override
@@ -56,7 +54,6 @@ final class ConfigReloader implements ConfigCommands {
       return outcome(e);
     }
     checker.apply(next);
-    afterApply.accept(next);
     logger
         .atInfo()
         .setMessage("config-reload")

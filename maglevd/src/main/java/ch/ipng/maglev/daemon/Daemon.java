@@ -11,6 +11,7 @@ import ch.ipng.maglev.daemon.grpc.MaglevService;
 import ch.ipng.maglev.daemon.health.Jitter;
 import ch.ipng.maglev.daemon.metrics.DaemonMetrics;
 import ch.ipng.maglev.daemon.metrics.MetricsServer;
+import ch.ipng.maglev.daemon.model.ModelHub;
 import ch.ipng.maglev.daemon.probe.Probers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,30 +59,29 @@ final class Daemon implements AutoCloseable {
   /** Starts everything on a validated config. */
   static Daemon start(Settings settings, Config config, EventBus bus)
       throws IOException, InterruptedException {
-    DaemonMetrics metrics = DaemonMetrics.create();
+    // The live model is the seam: the checker writes it; metrics, the dataplane and gRPC read it
+    // and hear its changes.
+    ModelHub models = ModelHub.create();
+    DaemonMetrics metrics = DaemonMetrics.create(models);
     bus.listen(metrics::observe);
     String userAgent = Version.current().userAgent();
     Checker checker =
         Checker.of(
-            bus, Jitter.of(new SplittableRandom()), metrics, ns -> Probers.of(ns, userAgent));
-    metrics.bind(checker);
+            bus,
+            Jitter.of(new SplittableRandom()),
+            metrics,
+            ns -> Probers.of(ns, userAgent),
+            models);
     checker.apply(config);
-    metrics.configApplied(config);
     VppDataplane vpp =
         settings.vpp() == null
             ? null
-            : VppDataplane.start(settings.vpp(), checker, bus, metrics, Clock.systemUTC());
+            : VppDataplane.start(settings.vpp(), models, metrics, Clock.systemUTC());
     ConfigReloader reloader =
         new ConfigReloader(
             settings.configPath(),
             vpp == null ? ConfigLoader.Use.HEALTH_CHECKS_ONLY : ConfigLoader.Use.PROGRAMS_VPP,
-            checker,
-            c -> {
-              metrics.configApplied(c);
-              if (vpp != null) {
-                vpp.configApplied();
-              }
-            });
+            checker);
     MetricsServer metricsServer = null;
     GrpcServer grpc = null;
     try {
@@ -99,7 +99,7 @@ final class Daemon implements AutoCloseable {
         grpc =
             GrpcServer.start(
                 settings.grpcAddress(),
-                MaglevService.of(checker, bus, reloader, vpp),
+                MaglevService.of(checker, models, bus, reloader, vpp),
                 settings.reflection());
       } catch (IOException e) {
         throw new IOException(

@@ -87,6 +87,7 @@ final class BackendWorker {
    * interval so a start with many backends does not fire them all at once.
    */
   synchronized void start(Duration firstDelay) {
+    listener.counted(name, health.counter());
     if (health.state().probing()) {
       schedule(firstDelay);
     }
@@ -103,13 +104,16 @@ final class BackendWorker {
 
   private static final long ROUND_FROM_NANOS = 100_000_000;
 
+  /** When a probe due {@code delayNanos} after {@code nowNanos} starts: on a tick, unless soon. */
+  static long dueNanos(long nowNanos, long delayNanos) {
+    long due = nowNanos + delayNanos;
+    return delayNanos >= ROUND_FROM_NANOS ? Math.ceilDiv(due, TICK_NANOS) * TICK_NANOS : due;
+  }
+
   private void schedule(Duration delay) {
     long gen = generation;
     long now = System.nanoTime();
-    long due = now + delay.toNanos();
-    if (delay.toNanos() >= ROUND_FROM_NANOS) {
-      due = Math.ceilDiv(due, TICK_NANOS) * TICK_NANOS;
-    }
+    long due = dueNanos(now, delay.toNanos());
     scheduledAtNanos = due;
     // On the prober's own event loop: the probe starts there without a thread hop.
     next = prober.executor().schedule(() -> runProbe(gen), due - now, TimeUnit.NANOSECONDS);
@@ -157,6 +161,7 @@ final class BackendWorker {
   private void record(long gen, ProbeResult r) {
     Transition t = null;
     HealthCheck c;
+    int counter;
     synchronized (this) {
       if (gen != generation || !health.state().probing()) {
         return; // retired by pause, disable, restart or removal
@@ -168,6 +173,7 @@ final class BackendWorker {
       }
       Health before = health;
       health = health.record(r.ok());
+      counter = before.counter() != health.counter() ? health.counter() : -1;
       if (before.state() != health.state()) {
         t = transition(before.state(), health.state(), r.code().label(), r.detail());
       }
@@ -189,6 +195,9 @@ final class BackendWorker {
     }
     try {
       listener.probed(name, c, r);
+      if (counter >= 0) {
+        listener.counted(name, counter);
+      }
     } catch (RuntimeException e) {
       logger.warn("probe listener failed", e);
     }
@@ -208,6 +217,11 @@ final class BackendWorker {
   }
 
   private void publish(Transition t) {
+    try {
+      listener.counted(name, counter());
+    } catch (RuntimeException e) {
+      logger.warn("probe listener failed", e);
+    }
     logger
         .atInfo()
         .setMessage("backend-transition")

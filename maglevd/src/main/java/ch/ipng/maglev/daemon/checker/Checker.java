@@ -3,24 +3,25 @@ package ch.ipng.maglev.daemon.checker;
 import ch.ipng.maglev.daemon.checker.BackendWorker.Action;
 import ch.ipng.maglev.daemon.checker.CheckerException.Reason;
 import ch.ipng.maglev.daemon.config.Backend;
-import ch.ipng.maglev.daemon.config.BackendIndex;
 import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
 import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.BackendState;
-import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.health.Jitter;
+import ch.ipng.maglev.daemon.model.FrontendStatus;
+import ch.ipng.maglev.daemon.model.LiveModel;
+import ch.ipng.maglev.daemon.model.ModelChange;
+import ch.ipng.maglev.daemon.model.ModelException;
+import ch.ipng.maglev.daemon.model.ModelHub;
+import ch.ipng.maglev.daemon.model.WeightKey;
 import ch.ipng.maglev.daemon.probe.ProbeNamespace;
 import ch.ipng.maglev.daemon.probe.Probers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,9 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one probe loop per backend of the current config, applies reloads by diffing (unchanged
- * backends keep probing undisturbed), carries out operator actions, and keeps the frontends'
- * effective weights and states. Everything it learns goes out on the {@link EventBus}: the
- * dataplane consumes that and {@link #frontend}, and never reaches inside.
+ * backends keep probing undisturbed) and carries out operator actions. What it learns it writes
+ * into the live model ({@link ModelHub}): readers (dataplane, gRPC, metrics) read that, never the
+ * checker. Backend transitions also go out on the {@link EventBus}.
  */
 public final class Checker implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(Checker.class);
@@ -46,60 +47,50 @@ public final class Checker implements AutoCloseable {
   private final Jitter jitter;
   private final ProbeListener listener;
   private final Function<ProbeNamespace, Probers> probersFactory;
+  private final ModelHub models;
 
   private final Map<String, BackendWorker> workers = new ConcurrentHashMap<>();
 
-  /** (frontend, pool, backend) → runtime weight set by the operator. */
-  private final Map<WeightKey, Integer> runtimeWeights = new ConcurrentHashMap<>();
-
-  private final Map<String, FrontendState> frontendStates = new HashMap<>();
-  private volatile @Nullable Config config;
-  // written under this object's lock, with config
-  private @Nullable BackendIndex backendIndex;
+  // written under this object's lock
+  private @Nullable Config config;
   private @Nullable Probers probers;
   private @Nullable String netns;
-
-  private record WeightKey(String frontend, String pool, String backend) {}
 
   private Checker(
       EventBus bus,
       Jitter jitter,
       ProbeListener listener,
-      Function<ProbeNamespace, Probers> probersFactory) {
+      Function<ProbeNamespace, Probers> probersFactory,
+      ModelHub models) {
     this.bus = bus;
     this.jitter = jitter;
     this.listener = listener;
     this.probersFactory = probersFactory;
+    this.models = models;
   }
 
   /**
    * @param probersFactory makes the probers for a network namespace; probe loops run on their event
    *     loops
+   * @param models where the checker publishes the live model
    */
   public static Checker of(
       EventBus bus,
       Jitter jitter,
       ProbeListener listener,
-      Function<ProbeNamespace, Probers> probersFactory) {
+      Function<ProbeNamespace, Probers> probersFactory,
+      ModelHub models) {
     return new Checker(
         Objects.requireNonNull(bus, "bus"),
         Objects.requireNonNull(jitter, "jitter"),
         Objects.requireNonNull(listener, "listener"),
-        Objects.requireNonNull(probersFactory, "probersFactory"));
-  }
-
-  /** The running config. */
-  public Config config() {
-    Config c = config;
-    if (c == null) {
-      throw new IllegalStateException("no config applied yet");
-    }
-    return c;
+        Objects.requireNonNull(probersFactory, "probersFactory"),
+        Objects.requireNonNull(models, "models"));
   }
 
   /**
    * Applies a validated config: the first one starts everything; later ones add, restart and remove
-   * only what changed.
+   * only what changed. Publishes the new model once the workers follow the config.
    */
   public synchronized void apply(Config next) {
     Config prev = config;
@@ -116,7 +107,6 @@ public final class Checker implements AutoCloseable {
     Probers p = Objects.requireNonNull(probers);
     int history = next.healthchecker().transitionHistory();
     config = next;
-    backendIndex = BackendIndex.of(next);
 
     for (Backend b : next.backends().values()) {
       HealthCheck hc = next.healthchecks().get(b.healthcheck());
@@ -152,29 +142,14 @@ public final class Checker implements AutoCloseable {
         }
       }
     }
-    // Runtime weights survive a reload unless the config's own weight for that entry changed.
-    if (prev != null) {
-      runtimeWeights
-          .keySet()
-          .removeIf(k -> !Objects.equals(configuredWeight(prev, k), configuredWeight(next, k)));
-    }
     if (oldProbers != null) {
       oldProbers.close();
     }
-    updateFrontends();
-  }
-
-  private static @Nullable Integer configuredWeight(Config c, WeightKey k) {
-    Frontend f = c.frontends().get(k.frontend());
-    if (f == null) {
-      return null;
-    }
-    for (Frontend.Pool pool : f.pools()) {
-      if (pool.name().equals(k.pool())) {
-        return pool.backends().get(k.backend());
-      }
-    }
-    return null;
+    Map<String, BackendState> states = new HashMap<>();
+    workers.forEach((name, w) -> states.put(name, w.state()));
+    publish(
+        m -> m == null ? LiveModel.of(next, states) : m.withConfig(next, states),
+        new ModelChange.ConfigApplied(prev == null));
   }
 
   private Duration firstDelay(HealthCheck hc) {
@@ -186,111 +161,74 @@ public final class Checker implements AutoCloseable {
     bus.publish(
         new MaglevEvent.BackendTransition(
             t.time(), backend, t.from(), t.to(), t.code(), t.detail()));
-    updateFrontends(backend);
-  }
-
-  /** Recomputes every frontend's state and publishes the changes. */
-  private void updateFrontends() {
-    updateFrontends(null);
-  }
-
-  /**
-   * Recomputes the state of the frontends that reference {@code backend} (all of them when null)
-   * and publishes the changes. Only those can change on a transition, and recomputing all of them
-   * made a burst of transitions cost frontends × transitions.
-   */
-  private void updateFrontends(@Nullable String backend) {
-    List<MaglevEvent.FrontendTransition> changes = new ArrayList<>();
     synchronized (this) {
-      Config c = config;
-      if (c == null) {
-        return;
+      BackendWorker w = workers.get(backend);
+      if (w == null) {
+        return; // removed: the reload's model has it gone already
       }
-      Collection<Frontend> which =
-          backend == null
-              ? c.frontends().values()
-              : Objects.requireNonNull(backendIndex).frontendsOf(backend);
-      Map<String, FrontendState> now = new LinkedHashMap<>();
-      for (Frontend f : which) {
-        now.put(f.name(), frontend(f).view().state());
-      }
-      Instant time = Instant.now();
-      for (Map.Entry<String, FrontendState> e : now.entrySet()) {
-        FrontendState before = frontendStates.getOrDefault(e.getKey(), FrontendState.UNKNOWN);
-        if (before != e.getValue()) {
-          changes.add(new MaglevEvent.FrontendTransition(time, e.getKey(), before, e.getValue()));
-        }
-      }
-      if (backend == null) {
-        frontendStates.clear(); // frontends gone from the config go with it
-      }
-      frontendStates.putAll(now);
-      // Publish under the lock so subscribers see frontend changes in the order they happen.
-      for (MaglevEvent.FrontendTransition t : changes) {
-        logger
-            .atInfo()
-            .setMessage("frontend-transition")
-            .addKeyValue("frontend", t.frontend())
-            .addKeyValue("from", t.from().label())
-            .addKeyValue("to", t.to().label())
-            .log();
-        bus.publish(t);
-      }
+      // The worker's state now, not t.to(): two transitions reported from two threads may arrive
+      // here out of order, and the model must end at the last one.
+      BackendState now = w.state();
+      publish(
+          m -> m == null ? null : m.withState(backend, now),
+          new ModelChange.BackendChanged(backend, t.time()));
     }
   }
 
-  /** Every backend, in name order. */
+  /**
+   * Publishes the next model and the frontend transitions it brings, in the order they happen.
+   * Called with this object's lock held.
+   */
+  private @Nullable LiveModel publish(
+      java.util.function.UnaryOperator<@Nullable LiveModel> update, ModelChange change) {
+    LiveModel before = models.currentOrNull();
+    LiveModel after = models.update(update, change);
+    if (after == null || after == before) {
+      return after;
+    }
+    Instant time = Instant.now();
+    List<MaglevEvent.FrontendTransition> changes = new ArrayList<>();
+    for (String name : changedFrontends(change, after)) {
+      FrontendState from = before == null ? FrontendState.UNKNOWN : before.frontendState(name);
+      FrontendState to = after.frontendState(name);
+      if (from != to) {
+        changes.add(new MaglevEvent.FrontendTransition(time, name, from, to));
+      }
+    }
+    for (MaglevEvent.FrontendTransition t : changes) {
+      logger
+          .atInfo()
+          .setMessage("frontend-transition")
+          .addKeyValue("frontend", t.frontend())
+          .addKeyValue("from", t.from().label())
+          .addKeyValue("to", t.to().label())
+          .log();
+      bus.publish(t);
+    }
+    return after;
+  }
+
+  /** The frontends a change can move: those of the backend, the one weighted, or all. */
+  private static List<String> changedFrontends(ModelChange change, LiveModel model) {
+    return switch (change) {
+      case ModelChange.BackendChanged b ->
+          model.index().frontendsOf(b.backend()).stream()
+              .map(ch.ipng.maglev.daemon.config.Frontend::name)
+              .toList();
+      case ModelChange.WeightSet w -> List.of(w.key().frontend());
+      case ModelChange.ConfigApplied c -> List.copyOf(model.config().frontends().keySet());
+    };
+  }
+
+  /** Every backend with its probe and transition history, in name order. */
   public List<BackendStatus> backends() {
     return new TreeMap<>(workers).values().stream().map(BackendWorker::status).toList();
   }
 
+  /** One backend with its probe and transition history. */
   public Optional<BackendStatus> backend(String name) {
     BackendWorker w = workers.get(name);
     return w == null ? Optional.empty() : Optional.of(w.status());
-  }
-
-  /** The rise/fall counter of a backend, 0 if unknown; cheap enough for every scrape. */
-  public int counter(String backend) {
-    BackendWorker w = workers.get(backend);
-    return w == null ? 0 : w.counter();
-  }
-
-  public BackendState state(String backend) {
-    BackendWorker w = workers.get(backend);
-    return w == null ? BackendState.REMOVED : w.state();
-  }
-
-  /** Every frontend in config order with its live weights. */
-  public List<FrontendStatus> frontends() {
-    Config c = config();
-    return c.frontends().values().stream().map(this::frontend).toList();
-  }
-
-  public Optional<FrontendStatus> frontend(String name) {
-    Config c = config();
-    Frontend f = c.frontends().get(name);
-    return f == null ? Optional.empty() : Optional.of(frontend(f));
-  }
-
-  /** Current frontend states, by name, as last published. */
-  public synchronized Map<String, FrontendState> frontendStates() {
-    return Map.copyOf(frontendStates);
-  }
-
-  private FrontendStatus frontend(Frontend f) {
-    List<Map<String, Integer>> weights = new ArrayList<>();
-    Map<String, BackendState> states = new LinkedHashMap<>();
-    for (Frontend.Pool pool : f.pools()) {
-      Map<String, Integer> w = new LinkedHashMap<>();
-      for (Map.Entry<String, Integer> b : pool.backends().entrySet()) {
-        Integer runtime = runtimeWeights.get(new WeightKey(f.name(), pool.name(), b.getKey()));
-        w.put(b.getKey(), runtime != null ? runtime : b.getValue());
-        states.put(b.getKey(), state(b.getKey()));
-      }
-      weights.add(w);
-    }
-    EffectiveWeights.View view = EffectiveWeights.compute(weights, states::get, f.flushOnDown());
-    return new FrontendStatus(f, weights, states, view);
   }
 
   public BackendStatus pause(String name) throws CheckerException {
@@ -320,43 +258,29 @@ public final class Checker implements AutoCloseable {
   }
 
   /**
-   * Sets the runtime weight of one backend in one pool of one frontend.
+   * Sets the operator weight of one backend in one pool of one frontend.
    *
    * @throws CheckerException NOT_FOUND for unknown names, INVALID_ARGUMENT for a weight outside
    *     0–100
    */
   public FrontendStatus setWeight(String frontend, String pool, String backend, int weight)
       throws CheckerException {
-    Config c = config();
-    Frontend f = c.frontends().get(frontend);
-    if (f == null) {
-      throw new CheckerException(Reason.NOT_FOUND, "frontend \"" + frontend + "\" not found");
+    WeightKey key = new WeightKey(frontend, pool, backend);
+    LiveModel after;
+    synchronized (this) {
+      try {
+        after =
+            publish(
+                m -> Objects.requireNonNull(m, "no config applied yet").withWeight(key, weight),
+                new ModelChange.WeightSet(key, weight));
+      } catch (ModelException e) {
+        throw new CheckerException(
+            e.reason() == ModelException.Reason.NOT_FOUND
+                ? Reason.NOT_FOUND
+                : Reason.INVALID_ARGUMENT,
+            e.getMessage());
+      }
     }
-    Frontend.Pool p =
-        f.pools().stream()
-            .filter(x -> x.name().equals(pool))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new CheckerException(
-                        Reason.NOT_FOUND,
-                        "pool \"" + pool + "\" not found in frontend \"" + frontend + "\""));
-    if (!p.backends().containsKey(backend)) {
-      throw new CheckerException(
-          Reason.NOT_FOUND,
-          "backend \""
-              + backend
-              + "\" not found in pool \""
-              + pool
-              + "\" of frontend \""
-              + frontend
-              + "\"");
-    }
-    if (weight < 0 || weight > 100) {
-      throw new CheckerException(
-          Reason.INVALID_ARGUMENT, "weight: " + weight + " (expected: 0-100)");
-    }
-    runtimeWeights.put(new WeightKey(frontend, pool, backend), weight);
     logger
         .atInfo()
         .setMessage("frontend-weight")
@@ -365,8 +289,7 @@ public final class Checker implements AutoCloseable {
         .addKeyValue("backend", backend)
         .addKeyValue("weight", weight)
         .log();
-    updateFrontends();
-    return frontend(f);
+    return Objects.requireNonNull(after).frontend(frontend).orElseThrow();
   }
 
   private BackendWorker worker(String name) throws CheckerException {

@@ -7,6 +7,9 @@ import ch.ipng.maglev.daemon.probe.ProbeResult;
 public interface ProbeListener {
   void probed(String backend, HealthCheck check, ProbeResult result);
 
+  /** The backend's rise/fall counter changed (a probe, an operator action or a restart). */
+  default void counted(String backend, int counter) {}
+
   /** A probe started {@code latenessNanos} after its scheduled time (scheduler health). */
   default void started(long latenessNanos) {}
 

@@ -1,10 +1,11 @@
 package ch.ipng.maglev.daemon.dataplane;
 
-import ch.ipng.maglev.daemon.checker.FrontendStatus;
 import ch.ipng.maglev.daemon.config.Backend;
 import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.Frontend;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
+import ch.ipng.maglev.daemon.model.FrontendStatus;
+import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.vpp.lb.LbClient.Encap;
 import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
 import java.net.Inet4Address;
@@ -51,10 +52,10 @@ public record DesiredVip(
           .thenComparingInt(VipKey::port);
 
   /** Every frontend's desired VIP, in {@link #VIP_ORDER}. */
-  public static List<DesiredVip> all(Config config, Function<String, FrontendStatus> status) {
+  public static List<DesiredVip> all(LiveModel model) {
     List<DesiredVip> out = new ArrayList<>();
-    for (Frontend f : config.frontends().values()) {
-      out.add(of(config, status.apply(f.name())));
+    for (FrontendStatus f : model.frontends()) {
+      out.add(of(model.config(), f));
     }
     sortByVip(out, DesiredVip::key);
     return out;

@@ -6,10 +6,15 @@ import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.checker.CheckerException;
 import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.dataplane.DataplaneException;
+import ch.ipng.maglev.daemon.dataplane.SyncResult;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
+import ch.ipng.maglev.daemon.dataplane.VppInfo;
+import ch.ipng.maglev.daemon.dataplane.WarmUpView;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.FrontendState;
+import ch.ipng.maglev.daemon.model.ModelSource;
 import ch.ipng.maglev.proto.BackendInfo;
 import ch.ipng.maglev.proto.BackendRequest;
 import ch.ipng.maglev.proto.CheckConfigRequest;
@@ -40,7 +45,6 @@ import ch.ipng.maglev.proto.VPPLBCounters;
 import ch.ipng.maglev.proto.VPPLBState;
 import ch.ipng.maglev.proto.VPPWarmUp;
 import ch.ipng.maglev.proto.WatchRequest;
-import ch.ipng.maglev.vpp.api.VppException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -54,13 +58,17 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Maglev gRPC service over the checker, the event bus and the config file. */
+/**
+ * The Maglev gRPC service: reads come from the live model (and the checker's per-backend history),
+ * changes go to the checker, VPP calls to the dataplane, events from the bus.
+ */
 public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   private static final Logger logger = LoggerFactory.getLogger(MaglevService.class);
   static final String VPP_UNAVAILABLE = "VPP integration is not connected";
   static final String VPP_NOT_CONNECTED = "VPP is not connected (maglevd keeps retrying)";
 
   private final Checker checker;
+  private final ModelSource models;
   private final EventBus bus;
   private final ConfigCommands config;
   private final @Nullable VppDataplane vpp;
@@ -69,11 +77,13 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
   private MaglevService(
       Checker checker,
+      ModelSource models,
       EventBus bus,
       ConfigCommands config,
       @Nullable VppDataplane vpp,
       int subscriberCapacity) {
     this.checker = checker;
+    this.models = models;
     this.bus = bus;
     this.config = config;
     this.vpp = vpp;
@@ -84,14 +94,22 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
    * @param vpp the dataplane, or null when VPP integration is disabled
    */
   public static MaglevService of(
-      Checker checker, EventBus bus, ConfigCommands config, @Nullable VppDataplane vpp) {
-    return new MaglevService(checker, bus, config, vpp, EventBus.DEFAULT_CAPACITY);
+      Checker checker,
+      ModelSource models,
+      EventBus bus,
+      ConfigCommands config,
+      @Nullable VppDataplane vpp) {
+    return new MaglevService(checker, models, bus, config, vpp, EventBus.DEFAULT_CAPACITY);
   }
 
   /** For tests of slow subscribers: a small queue. */
   static MaglevService of(
-      Checker checker, EventBus bus, ConfigCommands config, int subscriberCapacity) {
-    return new MaglevService(checker, bus, config, null, subscriberCapacity);
+      Checker checker,
+      ModelSource models,
+      EventBus bus,
+      ConfigCommands config,
+      int subscriberCapacity) {
+    return new MaglevService(checker, models, bus, config, null, subscriberCapacity);
   }
 
   /** Ends every WatchEvents stream: maglevd is stopping. */
@@ -102,13 +120,13 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   @Override
   public void listFrontends(ListFrontendsRequest req, StreamObserver<ListFrontendsResponse> out) {
     ListFrontendsResponse.Builder b = ListFrontendsResponse.newBuilder();
-    checker.frontends().forEach(f -> b.addFrontends(Protos.frontend(f)));
+    models.current().frontends().forEach(f -> b.addFrontends(Protos.frontend(f)));
     reply(out, b.build());
   }
 
   @Override
   public void getFrontend(GetFrontendRequest req, StreamObserver<FrontendInfo> out) {
-    var f = checker.frontend(req.getName());
+    var f = models.current().frontend(req.getName());
     if (f.isEmpty()) {
       out.onError(notFound("frontend", req.getName()));
       return;
@@ -118,7 +136,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
   @Override
   public void listBackends(ListBackendsRequest req, StreamObserver<ListBackendsResponse> out) {
-    Config c = checker.config();
+    Config c = models.current().config();
     ListBackendsResponse.Builder b = ListBackendsResponse.newBuilder();
     checker.backends().forEach(s -> b.addBackends(Protos.backend(s, c)));
     reply(out, b.build());
@@ -131,7 +149,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       out.onError(notFound("backend", req.getName()));
       return;
     }
-    reply(out, Protos.backend(s.get(), checker.config()));
+    reply(out, Protos.backend(s.get(), models.current().config()));
   }
 
   @Override
@@ -167,7 +185,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       return;
     }
     try {
-      reply(out, Protos.backend(action.apply(req.getName()), checker.config()));
+      reply(out, Protos.backend(action.apply(req.getName()), models.current().config()));
     } catch (CheckerException e) {
       out.onError(status(e));
     }
@@ -176,7 +194,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   @Override
   public void listHealthChecks(
       ListHealthChecksRequest req, StreamObserver<ListHealthChecksResponse> out) {
-    Config c = checker.config();
+    Config c = models.current().config();
     ListHealthChecksResponse.Builder b = ListHealthChecksResponse.newBuilder();
     c.healthchecks().values().forEach(hc -> b.addHealthchecks(Protos.healthcheck(hc, c)));
     reply(out, b.build());
@@ -184,7 +202,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
   @Override
   public void getHealthCheck(GetHealthCheckRequest req, StreamObserver<HealthCheckInfo> out) {
-    Config c = checker.config();
+    Config c = models.current().config();
     HealthCheck hc = c.healthchecks().get(req.getName());
     if (hc == null) {
       out.onError(notFound("health check", req.getName()));
@@ -203,10 +221,10 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
         // the VIP is synced at once; while VPP is away the next sync after reconnect applies it
         vpp.syncFrontendNow(req.getFrontend(), req.getFlush() ? req.getBackend() : null);
       }
-      reply(out, Protos.frontend(checker.frontend(req.getFrontend()).orElseThrow()));
+      reply(out, Protos.frontend(models.current().frontend(req.getFrontend()).orElseThrow()));
     } catch (CheckerException e) {
       out.onError(status(e));
-    } catch (VppException e) {
+    } catch (DataplaneException e) {
       out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
     }
   }
@@ -252,7 +270,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       out.onError(unavailable);
       return;
     }
-    VppDataplane.Info i = vpp.info().orElseThrow();
+    VppInfo i = vpp.info().orElseThrow();
     reply(
         out,
         VPPInfo.newBuilder()
@@ -266,7 +284,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
             .build());
   }
 
-  private static VPPWarmUp warmUp(VppDataplane.WarmUp w) {
+  private static VPPWarmUp warmUp(WarmUpView w) {
     return VPPWarmUp.newBuilder()
         .setActive(w.active())
         .setHandsOffUntilNs(Protos.nanos(w.handsOffUntil()))
@@ -283,8 +301,8 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       return;
     }
     try {
-      reply(out, Protos.lbState(vpp.state(), vpp::frontendOf, vpp::backendOf));
-    } catch (VppException e) {
+      reply(out, Protos.lbState(vpp.state()));
+    } catch (DataplaneException e) {
       out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
     }
   }
@@ -292,7 +310,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   @Override
   public void syncVPPLBState(
       SyncVPPLBStateRequest req, StreamObserver<SyncVPPLBStateResponse> out) {
-    if (!req.getFrontend().isEmpty() && checker.frontend(req.getFrontend()).isEmpty()) {
+    if (!req.getFrontend().isEmpty() && models.current().frontend(req.getFrontend()).isEmpty()) {
       out.onError(notFound("frontend", req.getFrontend()));
       return;
     }
@@ -302,8 +320,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       return;
     }
     try {
-      VppDataplane.SyncResult r =
-          vpp.syncNow(req.getFrontend().isEmpty() ? null : req.getFrontend());
+      SyncResult r = vpp.syncNow(req.getFrontend().isEmpty() ? null : req.getFrontend());
       reply(
           out,
           SyncVPPLBStateResponse.newBuilder()
@@ -315,7 +332,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
               .build());
     } catch (IllegalArgumentException e) {
       out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-    } catch (VppException e) {
+    } catch (DataplaneException e) {
       out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
     }
   }
@@ -335,7 +352,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
               .asRuntimeException());
       return;
     }
-    reply(out, Protos.lbCounters(counters.get(), vpp::frontendOf));
+    reply(out, Protos.lbCounters(counters.get()));
   }
 
   @Override
@@ -361,7 +378,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
     EventBus.Subscription sub = bus.subscribe(filter, minSeverity, subscriberCapacity);
     if (req.getFrontend()) {
       Instant now = Instant.now();
-      for (Map.Entry<String, FrontendState> f : checker.frontendStates().entrySet()) {
+      for (Map.Entry<String, FrontendState> f : models.current().frontendStates().entrySet()) {
         sub.offer(new MaglevEvent.FrontendTransition(now, f.getKey(), f.getValue(), f.getValue()));
       }
     }

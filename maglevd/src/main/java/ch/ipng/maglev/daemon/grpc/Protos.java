@@ -1,17 +1,15 @@
 package ch.ipng.maglev.daemon.grpc;
 
 import ch.ipng.maglev.daemon.checker.BackendStatus;
-import ch.ipng.maglev.daemon.checker.FrontendStatus;
 import ch.ipng.maglev.daemon.checker.Transition;
 import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.Frontend;
 import ch.ipng.maglev.daemon.config.HealthCheck;
-import ch.ipng.maglev.daemon.dataplane.DesiredVip;
-import ch.ipng.maglev.daemon.dataplane.Plan;
-import ch.ipng.maglev.daemon.dataplane.VipFacts;
-import ch.ipng.maglev.daemon.dataplane.VppDataplane;
+import ch.ipng.maglev.daemon.dataplane.Counters;
+import ch.ipng.maglev.daemon.dataplane.LbView;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
+import ch.ipng.maglev.daemon.model.FrontendStatus;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
 import ch.ipng.maglev.proto.BackendEvent;
 import ch.ipng.maglev.proto.BackendInfo;
@@ -30,13 +28,9 @@ import ch.ipng.maglev.proto.VPPLBCounters;
 import ch.ipng.maglev.proto.VPPLBState;
 import ch.ipng.maglev.proto.VPPLBVIP;
 import ch.ipng.maglev.proto.VPPLBVIPCounters;
-import ch.ipng.maglev.vpp.lb.LbClient;
 import com.google.common.net.InetAddresses;
-import java.net.InetAddress;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 /** Converts maglevd's model to the proto messages of the API. */
 final class Protos {
@@ -205,23 +199,8 @@ final class Protos {
     return b.build();
   }
 
-  private static String protocol(int number) {
-    return switch (number) {
-      case 6 -> "tcp";
-      case 17 -> "udp";
-      default -> "any";
-    };
-  }
-
-  private static String prefix(LbClient.VipKey key) {
-    return InetAddresses.toAddrString(key.prefix()) + "/" + key.length();
-  }
-
   /** VPP's lb state, VIPs in address order, each AS named by its backend where there is one. */
-  static VPPLBState lbState(
-      VppDataplane.LbState s,
-      Function<LbClient.VipKey, String> frontendOf,
-      Function<InetAddress, String> backendOf) {
+  static VPPLBState lbState(LbView s) {
     VPPLBState.Builder b =
         VPPLBState.newBuilder()
             .setConf(
@@ -230,20 +209,19 @@ final class Protos {
                     .setIpv6SrcAddress(InetAddresses.toAddrString(s.conf().ip6Source()))
                     .setStickyBucketsPerCore(s.conf().stickyBucketsPerCore())
                     .setFlowTimeout(s.conf().flowTimeout()));
-    for (Plan.ActualVip v : s.vips()) {
-      VipFacts facts = s.facts().get(v.key());
+    for (LbView.Vip v : s.vips()) {
       VPPLBVIP.Builder vip =
           VPPLBVIP
               .newBuilder()
-              .setPrefix(prefix(v.key()))
-              .setProtocol(protocol(v.key().protocol()))
-              .setPort(v.key().port())
-              .setEncap(v.encap().name().toLowerCase(Locale.ROOT))
+              .setPrefix(v.id().prefixString())
+              .setProtocol(v.id().protocolName())
+              .setPort(v.id().port())
+              .setEncap(v.encap())
               .setSrcIpSticky(v.srcIpSticky())
-              .setIndex(facts == null ? 0 : facts.index())
-              .setFlowTableLength(DesiredVip.TABLE_LENGTH)
-              .setFrontend(frontendOf.apply(v.key()));
-      for (LbClient.As a : s.ases().getOrDefault(v.key(), java.util.List.of())) {
+              .setIndex(v.index())
+              .setFlowTableLength(v.flowTableLength())
+              .setFrontend(v.frontend());
+      for (LbView.As a : v.ases()) {
         vip.addAses(
             VPPLBAS
                 .newBuilder()
@@ -251,7 +229,7 @@ final class Protos {
                 .setWeight(a.weight())
                 .setFlags(a.active() ? 1 : 0)
                 .setBuckets(a.buckets())
-                .setBackend(backendOf.apply(a.address())));
+                .setBackend(a.backend()));
       }
       b.addVips(vip);
     }
@@ -259,22 +237,20 @@ final class Protos {
   }
 
   /** The last counter scrape. */
-  static VPPLBCounters lbCounters(
-      VppDataplane.Counters c, Function<LbClient.VipKey, String> frontendOf) {
+  static VPPLBCounters lbCounters(Counters c) {
     VPPLBCounters.Builder b = VPPLBCounters.newBuilder().setTimeNs(nanos(c.time()));
-    c.vips()
-        .forEach(
-            (key, v) ->
-                b.addVips(
-                    VPPLBVIPCounters.newBuilder()
-                        .setPrefix(prefix(key))
-                        .setProtocol(protocol(key.protocol()))
-                        .setPort(key.port())
-                        .setFrontend(frontendOf.apply(key))
-                        .setNext(v[0])
-                        .setFirst(v[1])
-                        .setUntracked(v[2])
-                        .setNoServer(v[3])));
+    for (Counters.Vip v : c.vips()) {
+      b.addVips(
+          VPPLBVIPCounters.newBuilder()
+              .setPrefix(v.id().prefixString())
+              .setProtocol(v.id().protocolName())
+              .setPort(v.id().port())
+              .setFrontend(v.frontend())
+              .setNext(v.next())
+              .setFirst(v.first())
+              .setUntracked(v.untracked())
+              .setNoServer(v.noServer()));
+    }
     return b.build();
   }
 }

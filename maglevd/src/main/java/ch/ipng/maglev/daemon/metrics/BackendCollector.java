@@ -1,8 +1,8 @@
 package ch.ipng.maglev.daemon.metrics;
 
-import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.config.ProbeType;
 import ch.ipng.maglev.daemon.health.BackendState;
+import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.daemon.probe.ProbeCode;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 
 /**
- * The per-backend series, produced at scrape time from plain counters and the checker's state
+ * The per-backend series, produced at scrape time from plain counters and the live model's state
  * instead of one registered meter per series: with thousands of backends, meters cost ~7 KB per
  * backend and most of a scrape's time.
  */
@@ -55,7 +55,7 @@ final class BackendCollector implements MultiCollector {
     }
   }
 
-  private final Supplier<Optional<Checker>> checker;
+  private final Supplier<Optional<LiveModel>> model;
 
   private static final ProbeType[] TYPES = ProbeType.values();
 
@@ -67,8 +67,11 @@ final class BackendCollector implements MultiCollector {
 
   private volatile List<String> backends = List.of();
 
-  BackendCollector(Supplier<Optional<Checker>> checker) {
-    this.checker = checker;
+  /** Each backend's rise/fall counter, as the checker last reported it. */
+  private final Map<String, Integer> counters = new ConcurrentHashMap<>();
+
+  BackendCollector(Supplier<Optional<LiveModel>> model) {
+    this.model = model;
   }
 
   /** The backends of the running config, in name order; statistics of removed ones go. */
@@ -76,6 +79,11 @@ final class BackendCollector implements MultiCollector {
     backends = List.copyOf(names);
     java.util.Set<String> keep = new java.util.HashSet<>(names);
     stats.keySet().removeIf(b -> !keep.contains(b));
+    counters.keySet().removeIf(b -> !keep.contains(b));
+  }
+
+  void counted(String backend, int counter) {
+    counters.put(backend, counter);
   }
 
   void probed(String backend, ProbeType type, boolean ok, ProbeCode code, long nanos) {
@@ -109,7 +117,7 @@ final class BackendCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    Optional<Checker> c = checker.get();
+    Optional<LiveModel> c = model.get();
     GaugeSnapshot.Builder state =
         GaugeSnapshot.builder()
             .name("maglev_backend_state")
@@ -134,7 +142,7 @@ final class BackendCollector implements MultiCollector {
       health.dataPoint(
           GaugeSnapshot.GaugeDataPointSnapshot.builder()
               .labels(Labels.of("backend", b))
-              .value(c.map(x -> x.counter(b)).orElse(0))
+              .value(counters.getOrDefault(b, 0))
               .build());
       enabled.dataPoint(
           GaugeSnapshot.GaugeDataPointSnapshot.builder()

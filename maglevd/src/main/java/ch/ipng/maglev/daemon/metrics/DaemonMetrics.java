@@ -1,13 +1,20 @@
 package ch.ipng.maglev.daemon.metrics;
 
-import ch.ipng.maglev.daemon.checker.Checker;
-import ch.ipng.maglev.daemon.checker.FrontendStatus;
 import ch.ipng.maglev.daemon.checker.ProbeListener;
 import ch.ipng.maglev.daemon.config.Config;
 import ch.ipng.maglev.daemon.config.Frontend;
 import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.daemon.dataplane.Counters;
+import ch.ipng.maglev.daemon.dataplane.DataplaneObserver;
+import ch.ipng.maglev.daemon.dataplane.SyncScope;
+import ch.ipng.maglev.daemon.dataplane.VppInfo;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.FrontendState;
+import ch.ipng.maglev.daemon.model.FrontendStatus;
+import ch.ipng.maglev.daemon.model.LiveModel;
+import ch.ipng.maglev.daemon.model.ModelChange;
+import ch.ipng.maglev.daemon.model.ModelHub;
+import ch.ipng.maglev.daemon.model.ModelListener;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -28,17 +35,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * maglevd's metrics (vpp-maglev's names): backend state, health counter and enabled flag, pool
- * weights, probe counts and durations, and transitions. Gauges read the checker at scrape time.
+ * weights, probe counts and durations, transitions, and VPP's side. Gauges read the live model at
+ * scrape time; probes, transitions and VPP calls are heard through listener interfaces.
  */
-public final class DaemonMetrics implements ProbeListener {
+public final class DaemonMetrics implements ProbeListener, ModelListener, DataplaneObserver {
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, List<Meter>> frontendMeters = new HashMap<>();
-  private volatile Optional<Checker> checker = Optional.empty();
-  private final BackendCollector backendCollector = new BackendCollector(() -> checker);
+  private final ModelHub models;
+  private final BackendCollector backendCollector;
 
-  private DaemonMetrics() {
+  private DaemonMetrics(ModelHub models) {
+    this.models = models;
+    this.backendCollector = new BackendCollector(() -> Optional.ofNullable(models.currentOrNull()));
     registry.getPrometheusRegistry().register(backendCollector);
   }
 
@@ -50,8 +60,22 @@ public final class DaemonMetrics implements ProbeListener {
           .distributionStatisticExpiry(java.time.Duration.ofMinutes(1))
           .register(registry);
 
-  public static DaemonMetrics create() {
-    return new DaemonMetrics();
+  /** Metrics over the model in {@code models}; they follow its configs by themselves. */
+  public static DaemonMetrics create(ModelHub models) {
+    DaemonMetrics m = new DaemonMetrics(models);
+    models.listen(m);
+    LiveModel now = models.currentOrNull();
+    if (now != null) {
+      m.configApplied(now.config());
+    }
+    return m;
+  }
+
+  @Override
+  public void modelChanged(LiveModel model, ModelChange change) {
+    if (change instanceof ModelChange.ConfigApplied) {
+      configApplied(model.config());
+    }
   }
 
   /** The Prometheus text exposition. */
@@ -59,12 +83,8 @@ public final class DaemonMetrics implements ProbeListener {
     return registry.scrape();
   }
 
-  public void bind(Checker c) {
-    checker = Optional.of(c);
-  }
-
   /** Registers gauges for the backends and frontends of {@code config}, dropping old ones. */
-  public synchronized void configApplied(Config config) {
+  private synchronized void configApplied(Config config) {
     backendCollector.backends(new ArrayList<>(config.backends().keySet()));
     for (List<Meter> meters : frontendMeters.values()) {
       meters.forEach(registry::remove);
@@ -104,13 +124,13 @@ public final class DaemonMetrics implements ProbeListener {
   }
 
   private FrontendState frontendStateOf(String frontend) {
-    return checker
-        .map(c -> c.frontendStates().getOrDefault(frontend, FrontendState.UNKNOWN))
-        .orElse(FrontendState.UNKNOWN);
+    LiveModel m = models.currentOrNull();
+    return m == null ? FrontendState.UNKNOWN : m.frontendState(frontend);
   }
 
   private double weight(String frontend, int pool, String backend, boolean effective) {
-    Optional<FrontendStatus> f = checker.flatMap(c -> c.frontend(frontend));
+    LiveModel m = models.currentOrNull();
+    Optional<FrontendStatus> f = m == null ? Optional.empty() : m.frontend(frontend);
     if (f.isEmpty() || pool >= f.get().weights().size()) {
       return 0;
     }
@@ -126,6 +146,11 @@ public final class DaemonMetrics implements ProbeListener {
   public void probed(String backend, HealthCheck check, ProbeResult result) {
     backendCollector.probed(
         backend, check.type(), result.ok(), result.code(), result.latencyNanos());
+  }
+
+  @Override
+  public void counted(String backend, int counter) {
+    backendCollector.counted(backend, counter);
   }
 
   @Override
@@ -150,7 +175,7 @@ public final class DaemonMetrics implements ProbeListener {
   private final Map<String, Meter[]> vipMeters = new HashMap<>();
   private volatile Map<String, long[]> vipValues = Map.of();
 
-  /** One API message sent or answered (result: success or failure). */
+  @Override
   public void vppApi(String msg, String direction, boolean success) {
     Counter.builder("maglev.vpp.api")
         .description("VPP API messages, by message, direction and result")
@@ -159,19 +184,23 @@ public final class DaemonMetrics implements ProbeListener {
         .increment();
   }
 
-  /** Changes one sync made, by scope (all or vip) and kind. */
-  public void lbSync(String scope, String kind, int n) {
+  @Override
+  public void lbSync(SyncScope scope, String kind, int n) {
     Counter.builder("maglev.vpp.lbsync")
         .description("Changes written to VPP's lb plugin by the reconciler")
-        .tags("scope", scope, "kind", kind)
+        .tags("scope", scope.label(), "kind", kind)
         .register(registry)
         .increment(n);
   }
 
-  /** The VPP gauges, present while connected. */
-  public synchronized void vppConnected(
-      String version, String buildDate, int pid, long bootTimeSeconds, Instant connectedAt) {
+  @Override
+  public synchronized void vppConnected(VppInfo info) {
     vppDisconnected();
+    String version = info.version();
+    String buildDate = info.buildDate();
+    int pid = info.pid();
+    long bootTimeSeconds = info.bootTimeSeconds();
+    Instant connectedAt = info.connectedAt();
     vppMeters.add(
         Gauge.builder("maglev.vpp.connected", () -> 1)
             .description("1 while maglevd is connected to VPP")
@@ -196,6 +225,7 @@ public final class DaemonMetrics implements ProbeListener {
   }
 
   /** Removes every VPP gauge and VIP counter: they are absent while disconnected. */
+  @Override
   public synchronized void vppDisconnected() {
     vppMeters.forEach(registry::remove);
     vppMeters.clear();
@@ -204,11 +234,22 @@ public final class DaemonMetrics implements ProbeListener {
     vipValues = Map.of();
   }
 
+  @Override
+  public void vipCounters(Counters counters) {
+    Map<String, String> frontends = new HashMap<>();
+    Map<String, long[]> values = new HashMap<>();
+    for (Counters.Vip v : counters.vips()) {
+      values.put(v.id().label(), new long[] {v.next(), v.first(), v.untracked(), v.noServer()});
+      frontends.put(v.id().label(), v.frontend());
+    }
+    vipCounters(frontends, values);
+  }
+
   /**
    * The latest per-VIP lb counters: VIP label (prefix protocol port) to frontend and the four
    * values (next, first, untracked, no-server).
    */
-  public synchronized void vipCounters(Map<String, String> frontends, Map<String, long[]> values) {
+  private synchronized void vipCounters(Map<String, String> frontends, Map<String, long[]> values) {
     vipValues = Map.copyOf(values);
     String[] kinds = {"next", "first", "untracked", "no-server"};
     for (String vip : values.keySet()) {

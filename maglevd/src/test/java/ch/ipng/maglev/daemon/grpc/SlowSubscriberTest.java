@@ -8,6 +8,7 @@ import ch.ipng.maglev.daemon.checker.ProbeListener;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.Jitter;
+import ch.ipng.maglev.daemon.model.ModelHub;
 import ch.ipng.maglev.daemon.probe.Probers;
 import ch.ipng.maglev.daemon.testing.Configs;
 import ch.ipng.maglev.proto.Event;
@@ -34,12 +35,14 @@ class SlowSubscriberTest {
   @Test
   void slowClient_isDroppedWithResourceExhausted_fastClientGetsEverything() throws Exception {
     EventBus bus = EventBus.create();
+    ModelHub models = ModelHub.create();
     Checker checker =
         Checker.of(
             bus,
             Jitter.of(new SplittableRandom(1)),
             ProbeListener.NONE,
-            ns -> Probers.of(ns, "test"));
+            ns -> Probers.of(ns, "test"),
+            models);
     checker.apply(Configs.parse("maglev: {}\n"));
     ConfigCommands none =
         new ConfigCommands() {
@@ -53,7 +56,7 @@ class SlowSubscriberTest {
             return new Outcome(true, "", "");
           }
         };
-    MaglevService service = MaglevService.of(checker, bus, none, 64);
+    MaglevService service = MaglevService.of(checker, models, bus, none, 64);
     try (GrpcServer server =
         GrpcServer.start(
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), service, false)) {

@@ -1,4 +1,4 @@
-package ch.ipng.maglev.daemon.checker;
+package ch.ipng.maglev.daemon.model;
 
 import ch.ipng.maglev.daemon.config.Frontend;
 import ch.ipng.maglev.daemon.health.BackendState;
@@ -9,11 +9,16 @@ import java.util.Map;
 /**
  * A frontend with its live weights.
  *
- * @param weights per pool, backend to its pool weight (configured, or set at runtime)
+ * @param weights per pool, backend to its pool weight (configured, or set by an operator)
  * @param states the state of every backend the frontend references
  */
 public record FrontendStatus(
     Frontend frontend,
     List<Map<String, Integer>> weights,
     Map<String, BackendState> states,
-    EffectiveWeights.View view) {}
+    EffectiveWeights.View view) {
+  public FrontendStatus {
+    weights = List.copyOf(weights);
+    states = java.util.Collections.unmodifiableMap(states);
+  }
+}

@@ -1,0 +1,39 @@
+package ch.ipng.maglev.daemon.dataplane;
+
+/**
+ * Hears what the dataplane does with VPP (metrics): quick, never throws. The dataplane knows this
+ * interface, not the metrics behind it.
+ */
+public interface DataplaneObserver {
+  void vppConnected(VppInfo info);
+
+  /** VPP went away: its gauges and counters are gone until it is back. */
+  void vppDisconnected();
+
+  /** One API message sent or answered (direction "send" or "recv"). */
+  void vppApi(String message, String direction, boolean success);
+
+  /** Writes one sync made that VPP accepted, by kind (vip_added, as_weight_updated, …). */
+  void lbSync(SyncScope scope, String kind, int count);
+
+  /** A counter scrape. */
+  void vipCounters(Counters counters);
+
+  DataplaneObserver NONE =
+      new DataplaneObserver() {
+        @Override
+        public void vppConnected(VppInfo info) {}
+
+        @Override
+        public void vppDisconnected() {}
+
+        @Override
+        public void vppApi(String message, String direction, boolean success) {}
+
+        @Override
+        public void lbSync(SyncScope scope, String kind, int count) {}
+
+        @Override
+        public void vipCounters(Counters counters) {}
+      };
+}

@@ -1,0 +1,27 @@
+package ch.ipng.maglev.daemon.dataplane;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Backends whose transitions wait for the dataplane thread, each with its earliest time: a burst of
+ * transitions is drained as one batch.
+ */
+final class PendingTransitions {
+  private final Map<String, Instant> pending = new LinkedHashMap<>();
+
+  /** Queues one; true when the queue was empty (so a drain must be scheduled). */
+  synchronized boolean add(String backend, Instant time) {
+    boolean first = pending.isEmpty();
+    pending.putIfAbsent(backend, time);
+    return first;
+  }
+
+  /** Everything queued, oldest first; the queue is empty afterwards. */
+  synchronized Map<String, Instant> drain() {
+    Map<String, Instant> out = new LinkedHashMap<>(pending);
+    pending.clear();
+    return out;
+  }
+}

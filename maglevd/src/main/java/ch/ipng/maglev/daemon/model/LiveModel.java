@@ -1,0 +1,242 @@
+package ch.ipng.maglev.daemon.model;
+
+import ch.ipng.maglev.daemon.config.BackendIndex;
+import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.daemon.config.Frontend;
+import ch.ipng.maglev.daemon.health.BackendState;
+import ch.ipng.maglev.daemon.health.EffectiveWeights;
+import ch.ipng.maglev.daemon.health.FrontendState;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What maglevd knows now: the config snapshot, every backend's state, the operator's weights, and
+ * each frontend's effective weights and state. Immutable; every change makes a new model (pure
+ * functions, so the rules are tested without threads), and the checker publishes it.
+ */
+public final class LiveModel {
+  private final long version;
+  private final Config config;
+  private final BackendIndex index;
+  private final ShardedMap<String, BackendState> states;
+  private final Map<WeightKey, Integer> overrides;
+  private final ShardedMap<String, FrontendStatus> frontends;
+
+  private LiveModel(
+      long version,
+      Config config,
+      BackendIndex index,
+      ShardedMap<String, BackendState> states,
+      Map<WeightKey, Integer> overrides,
+      ShardedMap<String, FrontendStatus> frontends) {
+    this.version = version;
+    this.config = config;
+    this.index = index;
+    this.states = states;
+    this.overrides = overrides;
+    this.frontends = frontends;
+  }
+
+  /** The first model of a config; a backend not in {@code states} is unknown. */
+  public static LiveModel of(Config config, Map<String, BackendState> states) {
+    return build(1, config, states, Map.of());
+  }
+
+  private static LiveModel build(
+      long version,
+      Config config,
+      Map<String, BackendState> states,
+      Map<WeightKey, Integer> overrides) {
+    Map<String, BackendState> all = new HashMap<>();
+    for (String b : config.backends().keySet()) {
+      all.put(b, states.getOrDefault(b, BackendState.UNKNOWN));
+    }
+    ShardedMap<String, BackendState> s = ShardedMap.of(all);
+    Map<String, FrontendStatus> fs = new HashMap<>();
+    for (Frontend f : config.frontends().values()) {
+      fs.put(f.name(), status(f, overrides, b -> stateIn(s, b)));
+    }
+    return new LiveModel(
+        version, config, BackendIndex.of(config), s, Map.copyOf(overrides), ShardedMap.of(fs));
+  }
+
+  private static BackendState stateIn(ShardedMap<String, BackendState> states, String backend) {
+    BackendState s = states.get(backend);
+    return s == null ? BackendState.REMOVED : s;
+  }
+
+  private static FrontendStatus status(
+      Frontend f, Map<WeightKey, Integer> overrides, Function<String, BackendState> state) {
+    List<Map<String, Integer>> weights = new ArrayList<>();
+    Map<String, BackendState> states = new LinkedHashMap<>();
+    for (Frontend.Pool pool : f.pools()) {
+      Map<String, Integer> w = new LinkedHashMap<>();
+      for (Map.Entry<String, Integer> b : pool.backends().entrySet()) {
+        Integer set = overrides.get(new WeightKey(f.name(), pool.name(), b.getKey()));
+        w.put(b.getKey(), set != null ? set : b.getValue());
+        states.put(b.getKey(), state.apply(b.getKey()));
+      }
+      weights.add(java.util.Collections.unmodifiableMap(w));
+    }
+    EffectiveWeights.View view = EffectiveWeights.compute(weights, states::get, f.flushOnDown());
+    return new FrontendStatus(f, weights, states, view);
+  }
+
+  /**
+   * The model of a new config. Backends keep the states given (the checker's, after applying the
+   * config); operator weights survive unless the config's own weight for that entry changed or the
+   * entry is gone.
+   */
+  public LiveModel withConfig(Config next, Map<String, BackendState> nextStates) {
+    Map<WeightKey, Integer> kept = new HashMap<>();
+    overrides.forEach(
+        (k, w) -> {
+          Integer before = configuredWeight(config, k);
+          Integer after = configuredWeight(next, k);
+          if (after != null && Objects.equals(before, after)) {
+            kept.put(k, w);
+          }
+        });
+    return build(version + 1, next, nextStates, kept);
+  }
+
+  /** The model after one backend changed state: only the frontends that use it are recomputed. */
+  public LiveModel withState(String backend, BackendState state) {
+    if (states.get(backend) == null || states.get(backend) == state) {
+      return this;
+    }
+    ShardedMap<String, BackendState> s = states.withAll(Map.of(backend, state));
+    return new LiveModel(
+        version + 1,
+        config,
+        index,
+        s,
+        overrides,
+        recompute(index.frontendsOf(backend), s, overrides));
+  }
+
+  /**
+   * The model with an operator weight for one pool entry.
+   *
+   * @throws IllegalArgumentException when the frontend, pool or backend entry does not exist, or
+   *     the weight is outside 0-100; the message names which
+   */
+  public LiveModel withWeight(WeightKey key, int weight) {
+    Frontend f = config.frontends().get(key.frontend());
+    if (f == null) {
+      throw new ModelException(
+          ModelException.Reason.NOT_FOUND, "frontend \"" + key.frontend() + "\" not found");
+    }
+    Frontend.Pool pool =
+        f.pools().stream().filter(p -> p.name().equals(key.pool())).findFirst().orElse(null);
+    if (pool == null) {
+      throw new ModelException(
+          ModelException.Reason.NOT_FOUND,
+          "pool \"" + key.pool() + "\" not found in frontend \"" + key.frontend() + "\"");
+    }
+    if (!pool.backends().containsKey(key.backend())) {
+      throw new ModelException(
+          ModelException.Reason.NOT_FOUND,
+          "backend \""
+              + key.backend()
+              + "\" not found in pool \""
+              + key.pool()
+              + "\" of frontend \""
+              + key.frontend()
+              + "\"");
+    }
+    if (weight < 0 || weight > 100) {
+      throw new ModelException(
+          ModelException.Reason.INVALID_ARGUMENT, "weight: " + weight + " (expected: 0-100)");
+    }
+    Map<WeightKey, Integer> o = new HashMap<>(overrides);
+    o.put(key, weight);
+    Map<WeightKey, Integer> next = Map.copyOf(o);
+    return new LiveModel(
+        version + 1, config, index, states, next, recompute(List.of(f), states, next));
+  }
+
+  private ShardedMap<String, FrontendStatus> recompute(
+      Collection<Frontend> which,
+      ShardedMap<String, BackendState> s,
+      Map<WeightKey, Integer> weights) {
+    Map<String, FrontendStatus> changed = new HashMap<>();
+    for (Frontend f : which) {
+      changed.put(f.name(), status(f, weights, b -> stateIn(s, b)));
+    }
+    return frontends.withAll(changed);
+  }
+
+  private static @Nullable Integer configuredWeight(Config c, WeightKey k) {
+    Frontend f = c.frontends().get(k.frontend());
+    if (f == null) {
+      return null;
+    }
+    for (Frontend.Pool pool : f.pools()) {
+      if (pool.name().equals(k.pool())) {
+        return pool.backends().get(k.backend());
+      }
+    }
+    return null;
+  }
+
+  /** Counts changes: a newer model has a larger version. */
+  public long version() {
+    return version;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** Which frontends reference each backend. */
+  public BackendIndex index() {
+    return index;
+  }
+
+  /** A backend's state; {@link BackendState#REMOVED} for one not in the config. */
+  public BackendState state(String backend) {
+    return stateIn(states, backend);
+  }
+
+  /** Operator weights in force, by pool entry. */
+  public Map<WeightKey, Integer> overrides() {
+    return overrides;
+  }
+
+  /** Every frontend in config order with its live weights. */
+  public List<FrontendStatus> frontends() {
+    List<FrontendStatus> out = new ArrayList<>(config.frontends().size());
+    for (String name : config.frontends().keySet()) {
+      out.add(Objects.requireNonNull(frontends.get(name)));
+    }
+    return out;
+  }
+
+  public Optional<FrontendStatus> frontend(String name) {
+    return Optional.ofNullable(frontends.get(name));
+  }
+
+  /** A frontend's state; unknown for one not in the config. */
+  public FrontendState frontendState(String name) {
+    FrontendStatus f = frontends.get(name);
+    return f == null ? FrontendState.UNKNOWN : f.view().state();
+  }
+
+  /** Every frontend's state, by name. */
+  public Map<String, FrontendState> frontendStates() {
+    Map<String, FrontendState> out = new LinkedHashMap<>();
+    for (String name : config.frontends().keySet()) {
+      out.put(name, frontendState(name));
+    }
+    return out;
+  }
+}
