@@ -1,12 +1,12 @@
 package ch.ipng.maglev.daemon.checker;
 
+import ch.ipng.maglev.config.Backend;
+import ch.ipng.maglev.config.BackendIndex;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
+import ch.ipng.maglev.config.HealthCheck;
 import ch.ipng.maglev.daemon.checker.BackendWorker.Action;
 import ch.ipng.maglev.daemon.checker.CheckerException.Reason;
-import ch.ipng.maglev.daemon.config.Backend;
-import ch.ipng.maglev.daemon.config.BackendIndex;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
-import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.BackendState;

@@ -1,12 +1,12 @@
 package ch.ipng.maglev.daemon.dataplane;
 
+import ch.ipng.maglev.config.Backend;
+import ch.ipng.maglev.config.BackendIndex;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
+import ch.ipng.maglev.config.VppLbSettings;
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.checker.FrontendStatus;
-import ch.ipng.maglev.daemon.config.Backend;
-import ch.ipng.maglev.daemon.config.BackendIndex;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
-import ch.ipng.maglev.daemon.config.VppLbSettings;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.BackendState;

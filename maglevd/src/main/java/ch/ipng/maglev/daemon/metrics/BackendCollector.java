@@ -1,7 +1,7 @@
 package ch.ipng.maglev.daemon.metrics;
 
+import ch.ipng.maglev.config.ProbeType;
 import ch.ipng.maglev.daemon.checker.Checker;
-import ch.ipng.maglev.daemon.config.ProbeType;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.probe.ProbeCode;
 import io.prometheus.metrics.model.registry.MultiCollector;

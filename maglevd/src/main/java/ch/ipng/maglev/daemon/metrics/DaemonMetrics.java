@@ -1,11 +1,11 @@
 package ch.ipng.maglev.daemon.metrics;
 
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
+import ch.ipng.maglev.config.HealthCheck;
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.checker.FrontendStatus;
 import ch.ipng.maglev.daemon.checker.ProbeListener;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
-import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
