@@ -1,9 +1,9 @@
 package ch.ipng.maglev.daemon;
 
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.ConfigException;
+import ch.ipng.maglev.config.ConfigLoader;
 import ch.ipng.maglev.daemon.checker.Checker;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.ConfigException;
-import ch.ipng.maglev.daemon.config.ConfigLoader;
 import ch.ipng.maglev.daemon.grpc.ConfigCommands;
 import java.nio.file.Path;
 import org.slf4j.Logger;

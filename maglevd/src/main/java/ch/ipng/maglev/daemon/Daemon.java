@@ -1,9 +1,9 @@
 package ch.ipng.maglev.daemon;
 
 import ch.ipng.maglev.common.Version;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.ConfigLoader;
 import ch.ipng.maglev.daemon.checker.Checker;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.ConfigLoader;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.grpc.GrpcServer;

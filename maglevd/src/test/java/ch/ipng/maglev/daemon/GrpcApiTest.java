@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import ch.ipng.maglev.daemon.config.ConfigLoader;
+import ch.ipng.maglev.config.ConfigLoader;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.log.LogFanout;
 import ch.ipng.maglev.daemon.testing.TestServers;

@@ -1,7 +1,7 @@
 package ch.ipng.maglev.daemon.checker;
 
-import ch.ipng.maglev.daemon.config.Backend;
-import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.config.Backend;
+import ch.ipng.maglev.config.HealthCheck;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.Health;
 import ch.ipng.maglev.daemon.health.Jitter;

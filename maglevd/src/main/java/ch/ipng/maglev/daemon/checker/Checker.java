@@ -1,10 +1,10 @@
 package ch.ipng.maglev.daemon.checker;
 
+import ch.ipng.maglev.config.Backend;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.HealthCheck;
 import ch.ipng.maglev.daemon.checker.BackendWorker.Action;
 import ch.ipng.maglev.daemon.checker.CheckerException.Reason;
-import ch.ipng.maglev.daemon.config.Backend;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.BackendState;
@@ -213,7 +213,7 @@ public final class Checker implements AutoCloseable {
     return switch (change) {
       case ModelChange.BackendChanged b ->
           model.index().frontendsOf(b.backend()).stream()
-              .map(ch.ipng.maglev.daemon.config.Frontend::name)
+              .map(ch.ipng.maglev.config.Frontend::name)
               .toList();
       case ModelChange.WeightSet w -> List.of(w.key().frontend());
       case ModelChange.ConfigApplied c -> List.copyOf(model.config().frontends().keySet());

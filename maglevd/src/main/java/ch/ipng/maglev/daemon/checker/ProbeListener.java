@@ -1,6 +1,6 @@
 package ch.ipng.maglev.daemon.checker;
 
-import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.config.HealthCheck;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
 
 /** Hears every probe result (metrics); must be quick and must not throw. */

@@ -1,8 +1,8 @@
 package ch.ipng.maglev.daemon.dataplane;
 
-import ch.ipng.maglev.daemon.config.Backend;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
+import ch.ipng.maglev.config.Backend;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.model.FrontendStatus;
 import ch.ipng.maglev.daemon.model.LiveModel;

@@ -1,9 +1,9 @@
 package ch.ipng.maglev.daemon.dataplane;
 
-import ch.ipng.maglev.daemon.config.Backend;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
-import ch.ipng.maglev.daemon.config.VppLbSettings;
+import ch.ipng.maglev.config.Backend;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
+import ch.ipng.maglev.config.VppLbSettings;
 import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.daemon.model.ModelChange;
 import ch.ipng.maglev.daemon.model.ModelHub;

@@ -1,6 +1,6 @@
 package ch.ipng.maglev.daemon.dataplane;
 
-import ch.ipng.maglev.daemon.config.VppLbSettings;
+import ch.ipng.maglev.config.VppLbSettings;
 import ch.ipng.maglev.vpp.api.MessageType;
 import ch.ipng.maglev.vpp.api.VppConnection;
 import ch.ipng.maglev.vpp.api.VppException;

@@ -1,8 +1,8 @@
 package ch.ipng.maglev.daemon.dataplane;
 
-import ch.ipng.maglev.daemon.config.Backend;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
+import ch.ipng.maglev.config.Backend;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
 import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
 import java.net.InetAddress;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package ch.ipng.maglev.daemon.dataplane;
 
-import ch.ipng.maglev.daemon.config.Frontend;
-import ch.ipng.maglev.daemon.config.VppLbSettings;
+import ch.ipng.maglev.config.Frontend;
+import ch.ipng.maglev.config.VppLbSettings;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.model.FrontendStatus;
 import ch.ipng.maglev.daemon.model.LiveModel;

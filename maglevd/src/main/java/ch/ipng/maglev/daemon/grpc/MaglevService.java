@@ -1,11 +1,11 @@
 package ch.ipng.maglev.daemon.grpc;
 
 import ch.ipng.maglev.common.Levels;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.HealthCheck;
 import ch.ipng.maglev.daemon.checker.BackendStatus;
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.checker.CheckerException;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.dataplane.DataplaneException;
 import ch.ipng.maglev.daemon.dataplane.SyncResult;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;

@@ -1,10 +1,10 @@
 package ch.ipng.maglev.daemon.grpc;
 
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
+import ch.ipng.maglev.config.HealthCheck;
 import ch.ipng.maglev.daemon.checker.BackendStatus;
 import ch.ipng.maglev.daemon.checker.Transition;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
-import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.dataplane.Counters;
 import ch.ipng.maglev.daemon.dataplane.LbView;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
@@ -143,7 +143,7 @@ final class Protos {
       if (http.regexp() != null) {
         b.putParams("response-regexp", http.regexp().pattern());
       }
-      if (hc.type() == ch.ipng.maglev.daemon.config.ProbeType.HTTPS) {
+      if (hc.type() == ch.ipng.maglev.config.ProbeType.HTTPS) {
         b.putParams("tls-verify", Boolean.toString(http.tlsVerify()));
         if (http.serverName() != null) {
           b.putParams("server-name", http.serverName());

@@ -1,6 +1,6 @@
 package ch.ipng.maglev.daemon.metrics;
 
-import ch.ipng.maglev.daemon.config.ProbeType;
+import ch.ipng.maglev.config.ProbeType;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.daemon.probe.ProbeCode;

@@ -1,9 +1,9 @@
 package ch.ipng.maglev.daemon.metrics;
 
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
+import ch.ipng.maglev.config.HealthCheck;
 import ch.ipng.maglev.daemon.checker.ProbeListener;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
-import ch.ipng.maglev.daemon.config.HealthCheck;
 import ch.ipng.maglev.daemon.dataplane.Counters;
 import ch.ipng.maglev.daemon.dataplane.DataplaneObserver;
 import ch.ipng.maglev.daemon.dataplane.SyncScope;

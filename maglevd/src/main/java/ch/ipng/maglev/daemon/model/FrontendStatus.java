@@ -1,6 +1,6 @@
 package ch.ipng.maglev.daemon.model;
 
-import ch.ipng.maglev.daemon.config.Frontend;
+import ch.ipng.maglev.config.Frontend;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import java.util.List;

@@ -1,8 +1,8 @@
 package ch.ipng.maglev.daemon.model;
 
-import ch.ipng.maglev.daemon.config.BackendIndex;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
+import ch.ipng.maglev.config.BackendIndex;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;

@@ -1,7 +1,7 @@
 package ch.ipng.maglev.daemon.probe;
 
-import ch.ipng.maglev.daemon.config.HealthCheck;
-import ch.ipng.maglev.daemon.config.ProbeType;
+import ch.ipng.maglev.config.HealthCheck;
+import ch.ipng.maglev.config.ProbeType;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -22,7 +22,7 @@ public interface Prober {
 
   /**
    * The check's intervals changed and its probe did not ({@link
-   * ch.ipng.maglev.daemon.config.HealthCheck#sameProbe}): the prober stays, its rate is now this.
+   * ch.ipng.maglev.config.HealthCheck#sameProbe}): the prober stays, its rate is now this.
    */
-  default void retune(ch.ipng.maglev.daemon.config.HealthCheck check) {}
+  default void retune(ch.ipng.maglev.config.HealthCheck check) {}
 }

@@ -1,6 +1,6 @@
 package ch.ipng.maglev.daemon.probe;
 
-import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.config.HealthCheck;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;

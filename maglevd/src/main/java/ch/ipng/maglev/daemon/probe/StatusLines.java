@@ -1,6 +1,6 @@
 package ch.ipng.maglev.daemon.probe;
 
-import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.config.HealthCheck;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package ch.ipng.maglev.daemon.checker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.ipng.maglev.daemon.config.Backend;
-import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.config.Backend;
+import ch.ipng.maglev.config.HealthCheck;
 import ch.ipng.maglev.daemon.health.Jitter;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
 import ch.ipng.maglev.daemon.probe.Prober;

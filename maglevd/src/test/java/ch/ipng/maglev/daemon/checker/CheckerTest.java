@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.BackendState;

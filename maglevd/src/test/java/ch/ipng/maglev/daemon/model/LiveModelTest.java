@@ -3,7 +3,7 @@ package ch.ipng.maglev.daemon.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.ipng.maglev.daemon.config.Config;
+import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.testing.Configs;

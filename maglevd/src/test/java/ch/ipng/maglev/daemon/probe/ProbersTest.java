@@ -2,7 +2,7 @@ package ch.ipng.maglev.daemon.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.config.HealthCheck;
 import ch.ipng.maglev.daemon.testing.Configs;
 import ch.ipng.maglev.daemon.testing.TestServers;
 import java.net.InetAddress;

@@ -1,9 +1,9 @@
 package ch.ipng.maglev.daemon.testing;
 
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.ConfigException;
-import ch.ipng.maglev.daemon.config.ConfigLoader;
-import ch.ipng.maglev.daemon.config.HealthCheck;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.ConfigException;
+import ch.ipng.maglev.config.ConfigLoader;
+import ch.ipng.maglev.config.HealthCheck;
 
 /** Builds configs for tests from YAML text, as operators write them. */
 public final class Configs {

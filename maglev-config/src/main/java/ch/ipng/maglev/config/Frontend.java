@@ -1,0 +1,43 @@
+package ch.ipng.maglev.config;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code maglev.frontends.<name>}: a VIP and its priority-ordered pools.
+ *
+ * @param port destination port, 0 for all ports
+ */
+public record Frontend(
+    String name,
+    String description,
+    InetAddress address,
+    Protocol protocol,
+    int port,
+    boolean srcIpSticky,
+    boolean flushOnDown,
+    List<Pool> pools) {
+
+  public Frontend {
+    pools = List.copyOf(pools);
+  }
+
+  /** Whether any pool references the backend. */
+  public boolean references(String backend) {
+    return pools.stream().anyMatch(p -> p.backends().containsKey(backend));
+  }
+
+  /**
+   * One priority tier: backend name → configured weight (0–100), in config order.
+   *
+   * @param backends backend name to weight, in config order
+   */
+  public record Pool(String name, Map<String, Integer> backends) {
+    public static final int DEFAULT_WEIGHT = 100;
+
+    public Pool {
+      backends = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(backends));
+    }
+  }
+}

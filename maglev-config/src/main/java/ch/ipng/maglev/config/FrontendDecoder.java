@@ -1,0 +1,225 @@
+package ch.ipng.maglev.config;
+
+import ch.ipng.maglev.config.YamlReader.Entry;
+import com.google.common.net.InetAddresses;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decodes {@code maglev.frontends}: each VIP, its protocol and port, and its pools (through {@link
+ * PoolsDecoder}); then the rules across backends of a frontend (one family, distinct addresses) and
+ * across frontends on one address (distinct ports, no all-port VIP, one backend family).
+ */
+final class FrontendDecoder {
+  static final Set<String> KEYS =
+      Fields.keys(
+          "description", "address", "protocol", "port", "src-ip-sticky", "flush-on-down", "pools");
+
+  /** A decoded frontend with its config node and those of its backend references. */
+  private record Decoded(Frontend frontend, Entry node, Map<String, Entry> refs) {
+    /** The family of its first known backend, or null when it has none. */
+    @Nullable AddressFamily family(Map<String, Backend> backends) {
+      for (String b : refs.keySet()) {
+        Backend be = backends.get(b);
+        if (be != null) {
+          return AddressFamily.of(be.address());
+        }
+      }
+      return null;
+    }
+  }
+
+  private final Fields f;
+
+  FrontendDecoder(Fields f) {
+    this.f = f;
+  }
+
+  /**
+   * The frontends of the section that decode, in config order. {@code backends} are the decoded
+   * backends, {@code backendNames} every name in {@code maglev.backends}.
+   */
+  Map<String, Frontend> decode(
+      Map<String, Entry> section, Map<String, Backend> backends, Set<String> backendNames) {
+    Map<String, Frontend> out = new LinkedHashMap<>();
+    List<Decoded> decoded = new ArrayList<>();
+    for (Entry e : section.values()) {
+      Decoded d = frontend(Fields.keyName(e), e, backends, backendNames);
+      if (d != null) {
+        out.put(d.frontend().name(), d.frontend());
+        decoded.add(d);
+      }
+    }
+    sharedAddresses(decoded, backends);
+    return out;
+  }
+
+  private @Nullable Decoded frontend(
+      String name, Entry e, Map<String, Backend> backends, Set<String> backendNames) {
+    Map<String, Entry> m = f.mapping(e, KEYS);
+    if (m == null) {
+      return null;
+    }
+    InetAddress address = null;
+    if (!m.containsKey("address")) {
+      f.missing(e, "address", "the VIP address");
+    } else {
+      address = f.address(m.get("address"));
+    }
+    Entry protoEntry = m.get("protocol");
+    Entry portEntry = m.get("port");
+    Protocol protocol = protocol(protoEntry);
+    int port = port(portEntry);
+    if (port == 0 && protoEntry != null && protocol != Protocol.ANY) {
+      f.semantic(
+          protoEntry,
+          "a VIP for all ports takes every protocol (expected: omit protocol, or set a port)");
+    }
+    if (port != 0 && protoEntry == null && portEntry != null) {
+      f.semantic(portEntry, "port " + port + " needs a protocol (tcp or udp)");
+    }
+    String description = f.optionalString(m.get("description"));
+    boolean sticky = f.flag(m.get("src-ip-sticky"), false);
+    boolean flushOnDown = f.flag(m.get("flush-on-down"), true);
+    PoolsDecoder.Pools pools = new PoolsDecoder(f, backendNames).decode(e, m.get("pools"));
+    backendAddresses(pools.refs(), backends);
+    if (address == null) {
+      return null;
+    }
+    Frontend frontend =
+        new Frontend(
+            name,
+            description == null ? "" : description,
+            address,
+            protocol,
+            port,
+            sticky,
+            flushOnDown,
+            pools.pools());
+    return new Decoded(frontend, e, pools.refs());
+  }
+
+  /** tcp, udp, or omitted for any protocol. */
+  private Protocol protocol(@Nullable Entry e) {
+    String p = e == null ? null : f.string(e);
+    if (e == null || p == null) {
+      return Protocol.ANY;
+    }
+    return switch (p) {
+      case "tcp" -> Protocol.TCP;
+      case "udp" -> Protocol.UDP;
+      default -> {
+        f.semantic(
+            e,
+            "unknown protocol \"" + p + "\" (expected: tcp or udp, or omit it for all protocols)");
+        yield Protocol.ANY;
+      }
+    };
+  }
+
+  /** 0-65535; 0 or omitted for all ports. */
+  private int port(@Nullable Entry e) {
+    Long p = e == null ? null : f.inRange(e, 0, 65535, "port ");
+    return p == null ? 0 : p.intValue();
+  }
+
+  /** One address family across a frontend's backends, and distinct addresses (VPP keys by IP). */
+  private void backendAddresses(Map<String, Entry> refs, Map<String, Backend> backends) {
+    Map<InetAddress, String> byAddress = new HashMap<>();
+    Backend first = null;
+    for (Map.Entry<String, Entry> ref : refs.entrySet()) {
+      Backend b = backends.get(ref.getKey());
+      if (b == null) {
+        continue;
+      }
+      Entry at = ref.getValue();
+      AddressFamily family = AddressFamily.of(b.address());
+      if (first == null) {
+        first = b;
+      } else if (family != AddressFamily.of(first.address())) {
+        f.semantic(
+            at.path(),
+            at.key(),
+            "backend \""
+                + b.name()
+                + "\" is "
+                + family.label()
+                + " but \""
+                + first.name()
+                + "\" is not (expected: one address family per frontend)");
+      }
+      String other = byAddress.putIfAbsent(b.address(), b.name());
+      if (other != null) {
+        f.semantic(
+            at.path(),
+            at.key(),
+            "backend \""
+                + b.name()
+                + "\" has the same address as \""
+                + other
+                + "\" ("
+                + InetAddresses.toAddrString(b.address())
+                + ")");
+      }
+    }
+  }
+
+  /** Frontends on one address: distinct (protocol, port), no all-port mix, one backend family. */
+  private void sharedAddresses(List<Decoded> frontends, Map<String, Backend> backends) {
+    Map<InetAddress, List<Decoded>> byAddress = new LinkedHashMap<>();
+    for (Decoded d : frontends) {
+      byAddress.computeIfAbsent(d.frontend().address(), a -> new ArrayList<>()).add(d);
+    }
+    for (List<Decoded> group : byAddress.values()) {
+      for (int i = 1; i < group.size(); i++) {
+        Decoded d = group.get(i);
+        // One error per frontend: its first conflict is enough to act on.
+        for (int j = 0; j < i; j++) {
+          if (conflict(d, group.get(j), backends)) {
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  /** Reports the first rule that {@code d} breaks by sharing {@code g}'s address, if any. */
+  private boolean conflict(Decoded d, Decoded g, Map<String, Backend> backends) {
+    Frontend fe = d.frontend();
+    Frontend ge = g.frontend();
+    String addr = InetAddresses.toAddrString(fe.address());
+    String prefix = "shares address " + addr + " with frontend \"" + ge.name() + "\"";
+    if (fe.port() == 0 || ge.port() == 0) {
+      reportAt(d, prefix + ", and a VIP for all ports cannot share its address (VPP refuses it)");
+      return true;
+    }
+    if (fe.port() == ge.port() && fe.protocol() == ge.protocol()) {
+      reportAt(d, "same address, protocol and port as frontend \"" + ge.name() + "\"");
+      return true;
+    }
+    AddressFamily mine = d.family(backends);
+    AddressFamily theirs = g.family(backends);
+    if (mine != null && theirs != null && mine != theirs) {
+      reportAt(
+          d,
+          prefix
+              + " but its backends are "
+              + mine.label()
+              + " and those are "
+              + theirs.label()
+              + " (expected: one encapsulation per VIP address)");
+      return true;
+    }
+    return false;
+  }
+
+  private void reportAt(Decoded d, String message) {
+    f.semantic(d.node().path(), d.node().key(), message);
+  }
+}

@@ -1,0 +1,17 @@
+package ch.ipng.maglev.config;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code maglev.healthchecker}: global health-checker settings.
+ *
+ * @param transitionHistory transitions kept per backend (≥ 1)
+ * @param netns the network namespace probes run in, or null for maglevd's own
+ */
+public record HealthCheckerSettings(int transitionHistory, @Nullable String netns) {
+  public static final int DEFAULT_TRANSITION_HISTORY = 5;
+
+  public static HealthCheckerSettings defaults() {
+    return new HealthCheckerSettings(DEFAULT_TRANSITION_HISTORY, null);
+  }
+}

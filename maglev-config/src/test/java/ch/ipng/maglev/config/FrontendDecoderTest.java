@@ -1,0 +1,114 @@
+package ch.ipng.maglev.config;
+
+import static ch.ipng.maglev.config.Decoding.config;
+import static ch.ipng.maglev.config.Decoding.errors;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The frontend decoder and its pools; the rules across frontends are in ConfigLoaderTest. */
+class FrontendDecoderTest {
+  /** Lines 1-6: one check, backends a and b (IPv4, distinct) and c (same address as a). */
+  private static final String BASE =
+      """
+      maglev:
+        healthchecks: { t: { type: tcp, port: 80 } }
+        backends:
+          a: { address: 192.0.2.1, healthcheck: t }
+          b: { address: 192.0.2.2, healthcheck: t }
+          c: { address: 192.0.2.1, healthcheck: t }
+        frontends:
+      """;
+
+  /** A config with one frontend "f" of this body (from line 8 on). */
+  private static String frontend(String body) {
+    return BASE + "    f:\n" + body.indent(6);
+  }
+
+  @Test
+  void flagsAndDescription_areRead() throws Exception {
+    Frontend f =
+        config(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    description: web
+                    src-ip-sticky: true
+                    flush-on-down: false
+                    pools: [ { name: p, backends: { a: { weight: 0 } } } ]
+                    """))
+            .frontends()
+            .get("f");
+    assertThat(f.description()).isEqualTo("web");
+    assertThat(f.srcIpSticky()).isTrue();
+    assertThat(f.flushOnDown()).isFalse();
+    assertThat(f.port()).isZero();
+    assertThat(f.protocol()).isEqualTo(Protocol.ANY);
+    assertThat(f.pools().get(0).backends()).containsEntry("a", 0);
+  }
+
+  @Test
+  void missingAddressAndPools_areReportedAtTheFrontend() {
+    assertThat(errors(frontend("description: nothing\n")))
+        .containsExactly(
+            "maglev.frontends.f.address: missing (expected: the VIP address) (line 8, column 5)",
+            "maglev.frontends.f.pools: missing (expected: at least one pool) (line 8, column 5)");
+  }
+
+  @Test
+  void unknownProtocolAndPortOutOfRange_areRefused() {
+    assertThat(
+            errors(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    protocol: sctp
+                    port: 65536
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """)))
+        .containsExactly(
+            "maglev.frontends.f.protocol: unknown protocol \"sctp\" (expected: tcp or udp, or"
+                + " omit it for all protocols) (line 10, column 17)",
+            "maglev.frontends.f.port: port 65536 (expected: 0-65535) (line 11, column 13)");
+  }
+
+  @Test
+  void poolWithoutNameOrBackends_isRefused() {
+    assertThat(
+            errors(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    pools:
+                      - backends: { a: {} }
+                      - name: q
+                      - name: r
+                        backends: {}
+                    """)))
+        .containsExactly(
+            "maglev.frontends.f.pools[0].name: missing (expected: a pool name) (line 11, column"
+                + " 11)",
+            "maglev.frontends.f.pools[1].backends: empty (expected: at least one backend) (line"
+                + " 12, column 11)",
+            "maglev.frontends.f.pools[2].backends: empty (expected: at least one backend) (line"
+                + " 14, column 21)");
+  }
+
+  @Test
+  void backendsWithOneAddress_areRefusedInOneFrontend() {
+    assertThat(
+            errors(
+                frontend(
+                    "address: 198.51.100.1\npools: [ { name: p, backends: { a: {}, c: {} } } ]\n")))
+        .containsExactly(
+            "maglev.frontends.f.pools[0].backends.c: backend \"c\" has the same address as \"a\""
+                + " (192.0.2.1) (line 10, column 46)");
+  }
+
+  @Test
+  void poolsThatAreNotAList_areAParseError() {
+    assertThat(errors(frontend("address: 198.51.100.1\npools: { p: {} }\n")))
+        .containsExactly(
+            "maglev.frontends.f.pools: expected a list, got a mapping (line 10, column 14)");
+  }
+}
