@@ -1,10 +1,23 @@
 import type { MaglevdState } from './types';
 
-/** What a weight change would do to a VIP's buckets (computed by the server). */
+/**
+ * What a weight change would do to a VIP's buckets: maglevd's PreviewWeightResponse as protobuf
+ * JSON (proto field names, defaults printed).
+ */
 export interface BucketPreview {
-  rows: { backend: string; before: number; after: number }[];
+  table_length: number;
   moved: number;
-  buckets: number;
+  reaches_vpp: boolean;
+  reason: string;
+  pending: boolean;
+  ases: {
+    address: string;
+    backend: string;
+    weight_before: number;
+    weight_after: number;
+    buckets_before: number;
+    buckets_after: number;
+  }[];
 }
 
 /** The page's base: "/view/" or "/admin/"; the API is read under /view/api either way. */

@@ -1,6 +1,6 @@
 import { createEffect, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { adminAction, type BucketPreview } from '../api/client';
-import { allowed, consequence, type Verb, weightConsequence } from '../state/actions';
+import { allowed, consequence, previewSummary, type Verb, weightConsequence } from '../state/actions';
 import type { RowAction } from './FrontendCard';
 
 const VERBS: Verb[] = ['pause', 'resume', 'disable', 'enable'];
@@ -105,9 +105,7 @@ export function ActionDialog(props: { maglevd: string; row: RowAction; onClose: 
             <Show when={preview()} fallback={<p class="muted">{previewError()}</p>}>
               {(p) => (
                 <div class="preview">
-                  <p>
-                    {p().moved} of {p().buckets} buckets would move.
-                  </p>
+                  <p>{previewSummary(p())}</p>
                   <table>
                     <thead>
                       <tr>
@@ -117,12 +115,12 @@ export function ActionDialog(props: { maglevd: string; row: RowAction; onClose: 
                       </tr>
                     </thead>
                     <tbody>
-                      <For each={p().rows}>
+                      <For each={p().ases}>
                         {(r) => (
                           <tr>
-                            <td>{r.backend}</td>
-                            <td class="num">{r.before}</td>
-                            <td class="num">{r.after}</td>
+                            <td>{r.backend || r.address}</td>
+                            <td class="num">{r.buckets_before}</td>
+                            <td class="num">{r.buckets_after}</td>
                           </tr>
                         )}
                       </For>

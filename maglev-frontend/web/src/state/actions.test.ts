@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowed, consequence, weightConsequence } from './actions';
+import { allowed, consequence, previewSummary, weightConsequence } from './actions';
 
 describe('admin actions', () => {
   it('say their consequence in plain words', () => {
@@ -14,5 +14,20 @@ describe('admin actions', () => {
     expect(allowed('resume', 'paused')).toBe(true);
     expect(allowed('enable', 'up')).toBe(false);
     expect(allowed('disable', 'down')).toBe(true);
+  });
+  it('sum up maglevd\'s bucket preview, with why a weight would not reach VPP', () => {
+    const p = { table_length: 1024, moved: 407, reaches_vpp: true, reason: '', pending: false, ases: [] };
+    expect(previewSummary(p)).toBe('407 of 1024 buckets would move.');
+    expect(
+      previewSummary({
+        ...p,
+        moved: 0,
+        reaches_vpp: false,
+        reason: 'backend "b" is down: a pool weight reaches VPP only while the backend is up',
+      }),
+    ).toBe(
+      '0 of 1024 buckets would move. The weight does not reach VPP now: backend "b" is down: a pool weight reaches VPP only while the backend is up.',
+    );
+    expect(previewSummary({ ...p, pending: true })).toContain('that is written too');
   });
 });

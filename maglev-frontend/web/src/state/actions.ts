@@ -1,3 +1,5 @@
+import type { BucketPreview } from '../api/client';
+
 /** What each admin action does, said before anything is sent. */
 export type Verb = 'pause' | 'resume' | 'disable' | 'enable';
 
@@ -34,4 +36,12 @@ export function allowed(verb: Verb, state: string): boolean {
     case 'enable':
       return state === 'disabled';
   }
+}
+
+/** The preview's headline: the buckets that would move, and why the weight would not reach VPP. */
+export function previewSummary(p: BucketPreview): string {
+  const moved = `${p.moved} of ${p.table_length} buckets would move.`;
+  const why = p.reaches_vpp ? '' : ` The weight does not reach VPP now: ${p.reason}.`;
+  const pending = p.pending ? ' VPP differs from what maglevd wants already: that is written too.' : '';
+  return moved + why + pending;
 }

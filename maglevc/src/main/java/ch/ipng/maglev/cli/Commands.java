@@ -22,6 +22,9 @@ import ch.ipng.maglev.proto.ListFrontendsRequest;
 import ch.ipng.maglev.proto.ListHealthChecksRequest;
 import ch.ipng.maglev.proto.PoolBackendInfo;
 import ch.ipng.maglev.proto.PoolInfo;
+import ch.ipng.maglev.proto.PreviewWeightAS;
+import ch.ipng.maglev.proto.PreviewWeightRequest;
+import ch.ipng.maglev.proto.PreviewWeightResponse;
 import ch.ipng.maglev.proto.ProbeResultInfo;
 import ch.ipng.maglev.proto.ReloadConfigRequest;
 import ch.ipng.maglev.proto.SetWeightRequest;
@@ -97,7 +100,13 @@ final class Commands {
             .word("weight", "new weight")
             .slot(Slot.WEIGHT, "weight 0-100")
             .action(this::setWeight);
-    weight.word("flush", "also flush the backend's existing flows").action(this::setWeight);
+    String dryRun = "show the buckets that would move; change nothing";
+    weight.word("dry-run", dryRun).action(this::previewWeight);
+    weight
+        .word("flush", "also flush the backend's existing flows")
+        .action(this::setWeight)
+        .word("dry-run", dryRun)
+        .action(this::previewWeight);
 
     Node events =
         root.word("watch", "follow live events")
@@ -554,6 +563,64 @@ final class Commands {
         }
       }
     }
+  }
+
+  /** {@code set frontend … weight N dry-run}: the churn table, nothing changed. */
+  private void previewWeight(Invocation inv) throws Exception {
+    PreviewWeightRequest req =
+        PreviewWeightRequest.newBuilder()
+            .setFrontend(name(inv, Slot.FRONTEND))
+            .setPool(name(inv, Slot.POOL))
+            .setBackend(name(inv, Slot.BACKEND))
+            .setWeight(Integer.parseInt(name(inv, Slot.WEIGHT)))
+            .build();
+    PreviewWeightResponse p = session.stub().previewFrontendPoolBackendWeight(req);
+    if (json(p)) {
+      return;
+    }
+    out().fields(churn(req, p));
+    out().line("");
+    List<List<String>> rows = new ArrayList<>();
+    for (PreviewWeightAS a : p.getAsesList()) {
+      int delta = a.getBucketsAfter() - a.getBucketsBefore();
+      rows.add(
+          List.of(
+              a.getAddress(),
+              a.getBackend().isEmpty() ? "-" : a.getBackend(),
+              a.getWeightBefore() + " -> " + a.getWeightAfter(),
+              a.getBucketsBefore() + " -> " + a.getBucketsAfter(),
+              delta > 0 ? "+" + delta : Integer.toString(delta)));
+    }
+    out().table(List.of("AS", "BACKEND", "WEIGHT", "BUCKETS", "CHANGE"), rows);
+  }
+
+  /** The preview's summary lines: what was asked, what would move, and whether it reaches VPP. */
+  static List<String[]> churn(PreviewWeightRequest req, PreviewWeightResponse p) {
+    List<String[]> fields = new ArrayList<>();
+    fields.add(
+        new String[] {
+          "dry-run",
+          "frontend "
+              + req.getFrontend()
+              + " pool "
+              + req.getPool()
+              + " backend "
+              + req.getBackend()
+              + " weight "
+              + req.getWeight()
+              + ": nothing changed"
+        });
+    fields.add(new String[] {"moved", p.getMoved() + " of " + p.getTableLength() + " buckets"});
+    fields.add(new String[] {"reaches-vpp", p.getReachesVpp() ? "yes" : "no: " + p.getReason()});
+    if (p.getPending()) {
+      fields.add(
+          new String[] {
+            "pending",
+            "VPP differs from what maglevd wants already; the write after the change includes"
+                + " that"
+          });
+    }
+    return fields;
   }
 
   private void watchEvents(Invocation inv) throws Exception {

@@ -200,7 +200,7 @@ public final class Main {
           show healthchecks | healthcheck NAME | vpp info | vpp lb state | vpp lb counters
           sync vpp lb state [FRONTEND]
           set backend NAME pause|resume|enable|disable
-          set frontend NAME pool POOL backend NAME weight 0-100 [flush]
+          set frontend NAME pool POOL backend NAME weight 0-100 [flush] [dry-run]
           watch events [num N] [log [level LEVEL]] [backend] [frontend]
           config check | config reload
 

@@ -222,5 +222,20 @@ class OneShotTest {
         .isEqualTo("nginx0-ams\nnginx0-fra\nspare\n");
     assertThat(run("--complete", "set", "frontend", "web", "pool", "").out())
         .isEqualTo("primary\nfallback\n");
+    assertThat(
+            run(
+                    "--complete",
+                    "set",
+                    "frontend",
+                    "web",
+                    "pool",
+                    "primary",
+                    "backend",
+                    "nginx0-ams",
+                    "weight",
+                    "40",
+                    "")
+                .out())
+        .isEqualTo("dry-run\nflush\n");
   }
 }

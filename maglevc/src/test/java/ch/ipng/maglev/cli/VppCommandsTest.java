@@ -3,6 +3,7 @@ package ch.ipng.maglev.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.ipng.maglev.proto.PreviewWeightResponse;
 import ch.ipng.maglev.proto.SyncVPPLBStateResponse;
 import ch.ipng.maglev.proto.VPPInfo;
 import ch.ipng.maglev.proto.VPPLBCounters;
@@ -127,6 +128,84 @@ class VppCommandsTest {
     assertThat(s.getVips(0).getFrontend()).isEqualTo("web");
     assertThat(s.getVips(0).getAsesList().stream().mapToInt(a -> a.getBuckets()).sum())
         .isEqualTo(1024);
+  }
+
+  @Test
+  void setWeightDryRun_printsTheChurnTable_andChangesNothing() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                run("show", "vpp", "lb", "state")
+                    .out()
+                    .matches("(?s).*127\\.0\\.0\\.1\\s+100\\s+1024\\s+nginx0-ams.*"));
+    // nginx0-ams carries everything and the fallback serves nothing: at 0 the VIP fails closed
+    String[] drain = {
+      "set", "frontend", "web", "pool", "primary", "backend", "nginx0-ams", "weight", "0", "dry-run"
+    };
+    Result r = run(drain);
+    assertThat(r.rc()).isZero();
+    assertThat(r.out())
+        .isEqualTo(
+            """
+            dry-run      frontend web pool primary backend nginx0-ams weight 0: nothing changed
+            moved        1024 of 1024 buckets
+            reaches-vpp  yes
+
+            AS         BACKEND     WEIGHT    BUCKETS    CHANGE
+            127.0.0.1  nginx0-ams  100 -> 0  1024 -> 0  -1024
+            127.0.0.2  nginx0-fra  0 -> 0    0 -> 0     0
+            127.0.0.3  spare       0 -> 0    0 -> 0     0
+            """);
+    assertThat(run("show", "vpp", "lb", "state").out())
+        .containsPattern("127\\.0\\.0\\.1\\s+100\\s+1024\\s+nginx0-ams");
+
+    // flush moves no bucket: "flush dry-run" previews the same; --json gives the proto
+    String[] flushed = {
+      "--json",
+      "set",
+      "frontend",
+      "web",
+      "pool",
+      "primary",
+      "backend",
+      "nginx0-ams",
+      "weight",
+      "0",
+      "flush",
+      "dry-run"
+    };
+    PreviewWeightResponse p = parse(run(flushed).out(), PreviewWeightResponse.newBuilder()).build();
+    assertThat(p.getMoved()).isEqualTo(1024);
+    assertThat(p.getTableLength()).isEqualTo(1024);
+    assertThat(p.getAses(0).getBackend()).isEqualTo("nginx0-ams");
+    assertThat(p.getAses(0).getBucketsAfter()).isZero();
+
+    // a disabled backend's pool weight does not reach VPP, and the reason is given
+    Result spare =
+        run(
+            "set",
+            "frontend",
+            "web",
+            "pool",
+            "fallback",
+            "backend",
+            "spare",
+            "weight",
+            "50",
+            "dry");
+    assertThat(spare.rc()).isZero();
+    assertThat(spare.out())
+        .contains(
+            "moved        0 of 1024 buckets\n",
+            "reaches-vpp  no: backend \"spare\" is disabled: a pool weight reaches VPP only while"
+                + " the backend is up\n");
+
+    Result unknown =
+        run("set", "frontend", "web", "pool", "primary", "backend", "nope", "weight", "1", "dry");
+    assertThat(unknown.rc()).isEqualTo(2);
+    assertThat(unknown.out())
+        .isEqualTo("backend \"nope\" not found in pool \"primary\" of frontend \"web\"\n");
   }
 
   @Test

@@ -22,6 +22,7 @@ import ch.ipng.maglev.proto.ListBackendsRequest;
 import ch.ipng.maglev.proto.ListFrontendsRequest;
 import ch.ipng.maglev.proto.ListHealthChecksRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.proto.PreviewWeightRequest;
 import ch.ipng.maglev.proto.ReloadConfigRequest;
 import ch.ipng.maglev.proto.ReloadConfigResponse;
 import ch.ipng.maglev.proto.SetWeightRequest;
@@ -222,7 +223,14 @@ class GrpcApiTest {
             () -> stub.getVPPInfo(GetVPPInfoRequest.getDefaultInstance()),
             () -> stub.getVPPLBState(GetVPPLBStateRequest.getDefaultInstance()),
             () -> stub.getVPPLBCounters(GetVPPLBCountersRequest.getDefaultInstance()),
-            () -> stub.syncVPPLBState(SyncVPPLBStateRequest.getDefaultInstance()))) {
+            () -> stub.syncVPPLBState(SyncVPPLBStateRequest.getDefaultInstance()),
+            () ->
+                stub.previewFrontendPoolBackendWeight(
+                    PreviewWeightRequest.newBuilder()
+                        .setFrontend("site")
+                        .setPool("main")
+                        .setBackend("web1")
+                        .build()))) {
       assertStatus(vpp::run, Status.Code.UNAVAILABLE, "VPP integration is not connected");
     }
     assertStatus(

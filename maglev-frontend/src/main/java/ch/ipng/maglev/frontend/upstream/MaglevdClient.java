@@ -11,6 +11,8 @@ import ch.ipng.maglev.proto.ListBackendsRequest;
 import ch.ipng.maglev.proto.ListFrontendsRequest;
 import ch.ipng.maglev.proto.ListHealthChecksRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.proto.PreviewWeightRequest;
+import ch.ipng.maglev.proto.PreviewWeightResponse;
 import ch.ipng.maglev.proto.ReloadConfigRequest;
 import ch.ipng.maglev.proto.SetWeightRequest;
 import ch.ipng.maglev.proto.SyncVPPLBStateRequest;
@@ -422,11 +424,9 @@ public final class MaglevdClient implements AutoCloseable {
    */
   public CompletableFuture<AdminApi.Reply> perform(AdminAction action, String user, String remote) {
     if (action instanceof AdminAction.WeightPreview p) {
-      return CompletableFuture.completedFuture(preview(p)); // answered from the cached state
+      return preview(p);
     }
-    MaglevGrpc.MaglevFutureStub stub =
-        MaglevGrpc.newFutureStub(channel)
-            .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    MaglevGrpc.MaglevFutureStub stub = futureStub();
     ListenableFuture<? extends com.google.protobuf.Message> call =
         switch (action) {
           case AdminAction.Lifecycle l -> {
@@ -469,57 +469,55 @@ public final class MaglevdClient implements AutoCloseable {
           @Override
           public void onFailure(Throwable t) {
             Status s = Status.fromThrowable(t);
-            String message =
-                s.getDescription() != null ? s.getDescription() : s.getCode().toString();
             audit(action, user, remote, describe(s));
-            JsonObject o = new JsonObject();
-            o.addProperty("error", message);
-            out.complete(new AdminApi.Reply(httpStatus(s.getCode()), o.toString()));
+            out.complete(errorReply(s));
           }
         },
         MoreExecutors.directExecutor());
     return out;
   }
 
-  /** The buckets a weight change would move, from the last snapshot of this maglevd. */
-  AdminApi.Reply preview(AdminAction.WeightPreview p) {
-    Snapshot s = snapshot;
-    if (s == null || !connected) {
-      return replyError(503, "no current state of maglevd \"" + name + "\" to preview with");
-    }
-    if (s.lbState() == null) {
-      return replyError(
-          409, "VPP is not connected to maglevd \"" + name + "\": no buckets to preview");
-    }
-    var frontend =
-        s.frontends().getFrontendsList().stream()
-            .filter(f -> f.getName().equals(p.frontend()))
-            .findFirst();
-    if (frontend.isEmpty()) {
-      return replyError(404, "frontend \"" + p.frontend() + "\" not found");
-    }
-    boolean inPool =
-        frontend.get().getPoolsList().stream()
-            .anyMatch(
-                pool ->
-                    pool.getName().equals(p.pool())
-                        && pool.getBackendsList().stream()
-                            .anyMatch(b -> b.getName().equals(p.backend())));
-    if (!inPool) {
-      return replyError(
-          404,
-          "backend \""
-              + p.backend()
-              + "\" not found in pool \""
-              + p.pool()
-              + "\" of frontend \""
-              + p.frontend()
-              + "\"");
-    }
-    return BucketPreview.of(frontend.get(), s.lbState(), p.pool(), p.backend(), p.weight())
-        .map(preview -> new AdminApi.Reply(200, BucketPreview.json(preview).toString()))
-        .orElseGet(
-            () -> replyError(404, "VPP has no VIP for frontend \"" + p.frontend() + "\" yet"));
+  private MaglevGrpc.MaglevFutureStub futureStub() {
+    return MaglevGrpc.newFutureStub(channel)
+        .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** maglevd's error (without gRPC's boilerplate) with the HTTP status that matches it. */
+  private static AdminApi.Reply errorReply(Status s) {
+    String message = s.getDescription() != null ? s.getDescription() : s.getCode().toString();
+    return replyError(httpStatus(s.getCode()), message);
+  }
+
+  /**
+   * What a weight change would do to VPP's buckets, as maglevd computes it (the proto's JSON). A
+   * read, asked again as the weight is typed: not audited, and no refresh follows.
+   */
+  private CompletableFuture<AdminApi.Reply> preview(AdminAction.WeightPreview p) {
+    ListenableFuture<PreviewWeightResponse> call =
+        futureStub()
+            .previewFrontendPoolBackendWeight(
+                PreviewWeightRequest.newBuilder()
+                    .setFrontend(p.frontend())
+                    .setPool(p.pool())
+                    .setBackend(p.backend())
+                    .setWeight(p.weight())
+                    .build());
+    CompletableFuture<AdminApi.Reply> out = new CompletableFuture<>();
+    Futures.addCallback(
+        call,
+        new FutureCallback<PreviewWeightResponse>() {
+          @Override
+          public void onSuccess(PreviewWeightResponse r) {
+            out.complete(new AdminApi.Reply(200, print(r)));
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            out.complete(errorReply(Status.fromThrowable(t)));
+          }
+        },
+        MoreExecutors.directExecutor());
+    return out;
   }
 
   private static AdminApi.Reply replyError(int status, String message) {

@@ -109,9 +109,7 @@ class AdminEndToEndTest {
                 base);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).doesNotContain("rpc error").contains("nosuch");
-        // no VPP behind this maglevd: nothing to preview, and said so (once the frontend has read
-        // its state: before that the answer is 503, no state to preview with)
-        await().until(() -> maglevds.clients().get(0).snapshot().isPresent());
+        // no VPP behind this maglevd: nothing to preview, and maglevd says so
         HttpResponse<String> preview =
             post(
                 base,
@@ -119,10 +117,20 @@ class AdminEndToEndTest {
                 "{\"weight\":50}",
                 auth,
                 base);
-        assertThat(preview.statusCode()).isEqualTo(409);
-        assertThat(preview.body())
+        assertThat(preview.statusCode()).isEqualTo(503);
+        assertThat(preview.body()).isEqualTo("{\"error\":\"VPP integration is not connected\"}");
+        HttpResponse<String> previewMissing =
+            post(
+                base,
+                "/admin/api/127.0.0.1/frontends/site/pools/primary/backends/nosuch/weight-preview",
+                "{\"weight\":50}",
+                auth,
+                base);
+        assertThat(previewMissing.statusCode()).isEqualTo(404);
+        assertThat(previewMissing.body())
             .isEqualTo(
-                "{\"error\":\"VPP is not connected to maglevd \\\"127.0.0.1\\\": no buckets to preview\"}");
+                "{\"error\":\"backend \\\"nosuch\\\" not found in pool \\\"primary\\\" of frontend"
+                    + " \\\"site\\\"\"}");
         HttpResponse<String> vpp = post(base, "/admin/api/127.0.0.1/sync-vpp", "", auth, base);
         assertThat(vpp.statusCode()).isEqualTo(503);
         assertThat(vpp.body()).isEqualTo("{\"error\":\"VPP integration is not connected\"}");

@@ -19,6 +19,8 @@ import ch.ipng.maglev.proto.ListFrontendsRequest;
 import ch.ipng.maglev.proto.ListFrontendsResponse;
 import ch.ipng.maglev.proto.ListHealthChecksRequest;
 import ch.ipng.maglev.proto.ListHealthChecksResponse;
+import ch.ipng.maglev.proto.PreviewWeightRequest;
+import ch.ipng.maglev.proto.PreviewWeightResponse;
 import ch.ipng.maglev.proto.ReloadConfigRequest;
 import ch.ipng.maglev.proto.ReloadConfigResponse;
 import ch.ipng.maglev.proto.SetWeightRequest;
@@ -72,7 +74,8 @@ public final class MaglevClient {
           "CheckConfig",
           "GetVPPInfo",
           "GetVPPLBState",
-          "GetVPPLBCounters");
+          "GetVPPLBCounters",
+          "PreviewFrontendPoolBackendWeight");
 
   public ListFrontendsResponse listFrontends(ListFrontendsRequest r) {
     return call("ListFrontends", r, ListFrontendsResponse.parser());
@@ -116,6 +119,10 @@ public final class MaglevClient {
 
   public FrontendInfo setFrontendPoolBackendWeight(SetWeightRequest r) {
     return call("SetFrontendPoolBackendWeight", r, FrontendInfo.parser());
+  }
+
+  public PreviewWeightResponse previewFrontendPoolBackendWeight(PreviewWeightRequest r) {
+    return call("PreviewFrontendPoolBackendWeight", r, PreviewWeightResponse.parser());
   }
 
   public CheckConfigResponse checkConfig(CheckConfigRequest r) {

@@ -35,6 +35,8 @@ import ch.ipng.maglev.proto.ListFrontendsResponse;
 import ch.ipng.maglev.proto.ListHealthChecksRequest;
 import ch.ipng.maglev.proto.ListHealthChecksResponse;
 import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.proto.PreviewWeightRequest;
+import ch.ipng.maglev.proto.PreviewWeightResponse;
 import ch.ipng.maglev.proto.ReloadConfigRequest;
 import ch.ipng.maglev.proto.ReloadConfigResponse;
 import ch.ipng.maglev.proto.SetWeightRequest;
@@ -227,6 +229,12 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
     } catch (DataplaneException e) {
       out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
     }
+  }
+
+  @Override
+  public void previewFrontendPoolBackendWeight(
+      PreviewWeightRequest req, StreamObserver<PreviewWeightResponse> out) {
+    PreviewCall.run(checker, vpp, req, out);
   }
 
   @Override
