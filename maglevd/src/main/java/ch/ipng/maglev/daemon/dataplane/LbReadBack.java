@@ -76,7 +76,7 @@ final class LbReadBack {
               v.encap().name().toLowerCase(Locale.ROOT),
               f != null && f.srcIpSticky(),
               f == null ? 0 : f.index(),
-              DesiredVip.TABLE_LENGTH,
+              v.tableLength() > 0 ? v.tableLength() : DesiredVip.TABLE_LENGTH,
               byVip.get(v.key())));
     }
     return new LbView(

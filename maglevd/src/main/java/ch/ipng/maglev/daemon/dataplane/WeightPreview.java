@@ -3,12 +3,12 @@ package ch.ipng.maglev.daemon.dataplane;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
-import ch.ipng.maglev.daemon.checker.FrontendStatus;
-import ch.ipng.maglev.daemon.config.Backend;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
+import ch.ipng.maglev.config.Backend;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
+import ch.ipng.maglev.daemon.model.FrontendStatus;
 import ch.ipng.maglev.vpp.maglev.MaglevTable;
 import java.net.InetAddress;
 import java.util.ArrayList;

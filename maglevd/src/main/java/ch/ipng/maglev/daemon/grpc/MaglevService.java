@@ -234,7 +234,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   @Override
   public void previewFrontendPoolBackendWeight(
       PreviewWeightRequest req, StreamObserver<PreviewWeightResponse> out) {
-    PreviewCall.run(checker, vpp, req, out);
+    PreviewCall.run(models, vpp, req, out);
   }
 
   @Override

@@ -1,18 +1,17 @@
 package ch.ipng.maglev.daemon.grpc;
 
-import ch.ipng.maglev.daemon.checker.Checker;
-import ch.ipng.maglev.daemon.checker.FrontendStatus;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
-import ch.ipng.maglev.daemon.dataplane.DesiredVip;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
+import ch.ipng.maglev.daemon.dataplane.DataplaneException;
+import ch.ipng.maglev.daemon.dataplane.LbView;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.dataplane.WeightPreview;
+import ch.ipng.maglev.daemon.model.FrontendStatus;
+import ch.ipng.maglev.daemon.model.LiveModel;
+import ch.ipng.maglev.daemon.model.ModelSource;
 import ch.ipng.maglev.proto.PreviewWeightAS;
 import ch.ipng.maglev.proto.PreviewWeightRequest;
 import ch.ipng.maglev.proto.PreviewWeightResponse;
-import ch.ipng.maglev.vpp.api.VppException;
-import ch.ipng.maglev.vpp.lb.LbClient;
-import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
 import com.google.common.net.InetAddresses;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -22,19 +21,19 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * PreviewFrontendPoolBackendWeight: the frontend's live status from the checker and the ASes VPP
+ * PreviewFrontendPoolBackendWeight: the frontend's live status from the live model and the ASes VPP
  * holds for its VIP, read now, go into {@link WeightPreview}. Changes nothing.
  */
 final class PreviewCall {
   private PreviewCall() {}
 
   static void run(
-      Checker checker,
+      ModelSource models,
       @Nullable VppDataplane vpp,
       PreviewWeightRequest req,
       StreamObserver<PreviewWeightResponse> out) {
     try {
-      out.onNext(preview(checker, vpp, req));
+      out.onNext(preview(models, vpp, req));
       out.onCompleted();
     } catch (StatusRuntimeException e) {
       out.onError(e);
@@ -42,8 +41,9 @@ final class PreviewCall {
   }
 
   static PreviewWeightResponse preview(
-      Checker checker, @Nullable VppDataplane vpp, PreviewWeightRequest req) {
-    Config config = checker.config();
+      ModelSource models, @Nullable VppDataplane vpp, PreviewWeightRequest req) {
+    LiveModel model = models.current();
+    Config config = model.config();
     Frontend f = config.frontends().get(req.getFrontend());
     if (f == null) {
       throw error(Status.NOT_FOUND, "frontend \"" + req.getFrontend() + "\" not found");
@@ -77,35 +77,45 @@ final class PreviewCall {
     if (vpp.info().isEmpty()) {
       throw error(Status.UNAVAILABLE, MaglevService.VPP_NOT_CONNECTED);
     }
-    VipKey key = DesiredVip.keyOf(f);
-    List<LbClient.As> ases;
+    LbView.Vip vip;
     try {
-      ases = vpp.state().ases().get(key);
-    } catch (VppException e) {
+      vip =
+          vpp.state().vips().stream()
+              .filter(v -> v.frontend().equals(f.name()))
+              .findFirst()
+              .orElse(null);
+    } catch (DataplaneException e) {
       throw error(Status.UNAVAILABLE, String.valueOf(e.getMessage()));
     }
-    if (ases == null) {
+    if (vip == null) {
       throw error(
           Status.FAILED_PRECONDITION,
           "VPP holds no VIP for frontend \""
               + f.name()
               + "\" ("
-              + InetAddresses.toAddrString(key.prefix())
+              + InetAddresses.toAddrString(f.address())
               + "/"
-              + key.length()
+              + (f.address().getAddress().length == 4 ? 32 : 128)
               + "): nothing to preview");
     }
-    FrontendStatus status = checker.frontend(f.name()).orElse(null);
+    // the model read after VPP: the newest status, for the config the VIP was named from
+    FrontendStatus status = models.current().frontend(f.name()).orElse(null);
     if (status == null || !status.frontend().equals(f)) {
       throw error(Status.UNAVAILABLE, "the config changed meanwhile: ask again");
     }
     List<WeightPreview.Held> held = new ArrayList<>();
-    for (LbClient.As a : ases) {
+    for (LbView.As a : vip.ases()) {
       held.add(new WeightPreview.Held(a.address(), a.weight(), a.active()));
     }
     WeightPreview.Result r =
         WeightPreview.of(
-            config, status, req.getPool(), req.getBackend(), (int) weight, tableLength(ases), held);
+            config,
+            status,
+            req.getPool(),
+            req.getBackend(),
+            (int) weight,
+            vip.flowTableLength(),
+            held);
     PreviewWeightResponse.Builder b =
         PreviewWeightResponse.newBuilder()
             .setTableLength(r.tableLength())
@@ -124,24 +134,6 @@ final class PreviewCall {
               .setBucketsAfter(row.bucketsAfter()));
     }
     return b.build();
-  }
-
-  /**
-   * The VIP's table length as VPP reports it: the buckets of its active ASes add up to it while one
-   * of them has a weight. Otherwise (or if the sum is not a power of two, which no lb plugin table
-   * has) the length maglevd creates every VIP with.
-   */
-  static int tableLength(List<LbClient.As> ases) {
-    long sum = 0;
-    for (LbClient.As a : ases) {
-      if (a.active()) {
-        sum += a.buckets();
-      }
-    }
-    if (sum > 0 && sum <= (1 << 30) && Long.bitCount(sum) == 1) {
-      return (int) sum;
-    }
-    return DesiredVip.TABLE_LENGTH;
   }
 
   private static StatusRuntimeException error(Status status, String message) {

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import ch.ipng.maglev.daemon.checker.FrontendStatus;
-import ch.ipng.maglev.daemon.config.Config;
-import ch.ipng.maglev.daemon.config.Frontend;
+import ch.ipng.maglev.config.Config;
+import ch.ipng.maglev.config.Frontend;
 import ch.ipng.maglev.daemon.dataplane.WeightPreview.Held;
 import ch.ipng.maglev.daemon.dataplane.WeightPreview.Result;
 import ch.ipng.maglev.daemon.dataplane.WeightPreview.Row;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
+import ch.ipng.maglev.daemon.model.FrontendStatus;
 import ch.ipng.maglev.daemon.testing.Configs;
 import java.net.InetAddress;
 import java.util.ArrayList;
