@@ -1,5 +1,8 @@
 package ch.ipng.maglev.vpp.apigen;
 
+import static ch.ipng.maglev.vpp.apigen.JavaNames.className;
+import static ch.ipng.maglev.vpp.apigen.JavaNames.fieldName;
+
 import ch.ipng.maglev.vpp.apigen.ApiModel.Composite;
 import ch.ipng.maglev.vpp.apigen.ApiModel.EnumDef;
 import ch.ipng.maglev.vpp.apigen.ApiModel.EnumRef;
@@ -25,65 +28,6 @@ import java.util.Set;
 final class JavaEmitter {
   private static final String RUNTIME = "ch.ipng.maglev.vpp.api";
   private static final Set<String> HEADER_FIELDS = Set.of("_vl_msg_id", "client_index", "context");
-  private static final Set<String> RESERVED =
-      Set.of(
-          "abstract",
-          "assert",
-          "boolean",
-          "break",
-          "byte",
-          "case",
-          "catch",
-          "char",
-          "class",
-          "const",
-          "continue",
-          "default",
-          "do",
-          "double",
-          "else",
-          "enum",
-          "extends",
-          "final",
-          "finally",
-          "float",
-          "for",
-          "goto",
-          "if",
-          "implements",
-          "import",
-          "instanceof",
-          "int",
-          "interface",
-          "long",
-          "native",
-          "new",
-          "package",
-          "private",
-          "protected",
-          "public",
-          "return",
-          "short",
-          "static",
-          "strictfp",
-          "super",
-          "switch",
-          "synchronized",
-          "this",
-          "throw",
-          "throws",
-          "transient",
-          "try",
-          "void",
-          "volatile",
-          "while",
-          "record",
-          "var",
-          "yield",
-          "hashCode",
-          "toString",
-          "equals",
-          "getClass");
 
   private final String pkg;
 
@@ -102,22 +46,6 @@ final class JavaEmitter {
     }
     out.put("Messages", registrySource(model));
     return out;
-  }
-
-  static String className(String vppName) {
-    StringBuilder b = new StringBuilder();
-    for (String part : vppName.split("_")) {
-      if (!part.isEmpty()) {
-        b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-      }
-    }
-    return b.toString();
-  }
-
-  static String fieldName(String vppName) {
-    String c = className(vppName);
-    String name = Character.toLowerCase(c.charAt(0)) + c.substring(1);
-    return RESERVED.contains(name) ? name + "_" : name;
   }
 
   private String header(List<String> imports) {
