@@ -2,16 +2,16 @@ package ch.ipng.maglev.vpp.apigen;
 
 import static ch.ipng.maglev.vpp.apigen.JavaNames.className;
 import static ch.ipng.maglev.vpp.apigen.JavaNames.fieldName;
+import static ch.ipng.maglev.vpp.apigen.JavaTypes.isU8;
+import static ch.ipng.maglev.vpp.apigen.JavaTypes.javaType;
+import static ch.ipng.maglev.vpp.apigen.JavaTypes.lengthOf;
 
 import ch.ipng.maglev.vpp.apigen.ApiModel.Composite;
 import ch.ipng.maglev.vpp.apigen.ApiModel.EnumDef;
-import ch.ipng.maglev.vpp.apigen.ApiModel.EnumRef;
 import ch.ipng.maglev.vpp.apigen.ApiModel.Field;
 import ch.ipng.maglev.vpp.apigen.ApiModel.Module;
 import ch.ipng.maglev.vpp.apigen.ApiModel.Primitive;
-import ch.ipng.maglev.vpp.apigen.ApiModel.Str;
 import ch.ipng.maglev.vpp.apigen.ApiModel.StructDef;
-import ch.ipng.maglev.vpp.apigen.ApiModel.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +21,8 @@ import java.util.Set;
 
 /**
  * Writes one Java source per struct, union, enum and message, plus a registry of every message.
- * Integers of up to 32 bits become {@code int} (unsigned values keep their bits), 64-bit ones
- * {@code long}; u8 arrays become {@code byte[]}; count fields of variable arrays are not record
- * components because the encoder writes the array's length itself.
+ * Count fields of variable arrays are not record components because the encoder writes the array's
+ * length itself; {@link JavaTypes} says which Java type each field gets.
  */
 final class JavaEmitter {
   private static final String RUNTIME = "ch.ipng.maglev.vpp.api";
@@ -221,7 +220,7 @@ final class JavaEmitter {
       b.append(" implements ").append(String.join(", ", interfaces));
     }
     b.append(" {\n");
-    int fixed = fixedSize(fields, counts);
+    int fixed = Codecs.fixedSize(fields, counts);
     boolean allFixed = fields.stream().allMatch(f -> counts.contains(f.name()) || f.size() >= 0);
     if (s.message()) {
       b.append("  public static final MessageType<")
@@ -255,7 +254,7 @@ final class JavaEmitter {
         b.append("    int ")
             .append(local)
             .append(" = ")
-            .append(read((Primitive) f.type()))
+            .append(Codecs.read((Primitive) f.type()))
             .append(";\n");
         continue;
       }
@@ -268,7 +267,7 @@ final class JavaEmitter {
           .append(' ')
           .append(local)
           .append(" = ")
-          .append(readField(f, count))
+          .append(Codecs.readField(f, count))
           .append(";\n");
       args.add(local);
     }
@@ -282,7 +281,7 @@ final class JavaEmitter {
     b.append("    int size = ").append(fixed).append(";\n");
     for (Field f : fields) {
       if (!counts.contains(f.name()) && f.size() < 0) {
-        b.append("    size += ").append(dynamicSize(f)).append(";\n");
+        b.append("    size += ").append(Codecs.dynamicSize(f)).append(";\n");
       }
     }
     b.append("    return size;\n  }\n\n");
@@ -310,7 +309,7 @@ final class JavaEmitter {
             .append("\");\n");
         continue;
       }
-      b.append(writeField(s, f));
+      b.append(Codecs.writeField(s, f));
     }
     b.append("  }\n");
     if (components.stream().anyMatch(Component::array)) {
@@ -378,179 +377,6 @@ final class JavaEmitter {
       case "double" -> "Double";
       default -> "java.util.Objects";
     };
-  }
-
-  private static int fixedSize(List<Field> fields, Set<String> counts) {
-    int size = 0;
-    for (Field f : fields) {
-      if (counts.contains(f.name())) {
-        size += f.type().size();
-      } else if (f.size() >= 0) {
-        size += f.size();
-      } else if (f.type() instanceof Str) {
-        size += 4;
-      }
-    }
-    return size;
-  }
-
-  private static boolean isU8(Type t) {
-    return t instanceof Primitive p && (p.vppName().equals("u8") || p.vppName().equals("i8"));
-  }
-
-  private static boolean isArray(Field f) {
-    return f.arrayLength() >= 0;
-  }
-
-  private static String scalarType(Type t) {
-    return switch (t) {
-      case Primitive p ->
-          switch (p.vppName()) {
-            case "bool" -> "boolean";
-            case "u64", "i64" -> "long";
-            case "f64" -> "double";
-            default -> "int";
-          };
-      case EnumRef e -> "int";
-      case Str s -> "String";
-      case Composite c -> className(c.name);
-    };
-  }
-
-  private static String javaType(StructDef s, Field f) {
-    if (!isArray(f)) {
-      return scalarType(f.type());
-    }
-    if (isU8(f.type())) {
-      return "byte[]";
-    }
-    String scalar = scalarType(f.type());
-    return switch (scalar) {
-      case "int", "long" -> scalar + "[]";
-      case "boolean", "double", "String" ->
-          throw new IllegalArgumentException(s.name() + "." + f.name() + ": arrays of " + scalar);
-      default -> "List<" + scalar + ">";
-    };
-  }
-
-  private static String read(Type t) {
-    return switch (t) {
-      case Primitive p ->
-          switch (p.vppName()) {
-            case "u8" -> "buf.get() & 0xff";
-            case "i8" -> "buf.get()";
-            case "bool" -> "buf.get() != 0";
-            case "u16" -> "buf.getShort() & 0xffff";
-            case "i16" -> "buf.getShort()";
-            case "u32", "i32" -> "buf.getInt()";
-            case "u64", "i64" -> "buf.getLong()";
-            case "f64" -> "Wire.getF64(buf)";
-            default -> throw new IllegalArgumentException(p.vppName());
-          };
-      case EnumRef e -> read(e.def().underlying());
-      case Str s ->
-          s.length() == 0 ? "Wire.getVarString(buf)" : "Wire.getString(buf, " + s.length() + ")";
-      case Composite c -> className(c.name) + ".decode(buf)";
-    };
-  }
-
-  private static String readField(Field f, String count) {
-    if (!isArray(f)) {
-      return read(f.type());
-    }
-    int elem = f.type().size();
-    if (isU8(f.type())) {
-      return "Wire.getBytes(buf, " + count + ")";
-    }
-    return switch (scalarType(f.type())) {
-      case "int" -> "Wire.getInts(buf, " + count + ", " + elem + ", () -> " + read(f.type()) + ")";
-      case "long" -> "Wire.getLongs(buf, " + count + ")";
-      default ->
-          "Wire.getList(buf, "
-              + count
-              + ", "
-              + elem
-              + ", "
-              + className(((Composite) f.type()).name)
-              + "::decode)";
-    };
-  }
-
-  private static String write(Type t, String value) {
-    return switch (t) {
-      case Primitive p ->
-          switch (p.vppName()) {
-            case "u8", "i8" -> "buf.put((byte) " + value + ");";
-            case "bool" -> "buf.put((byte) (" + value + " ? 1 : 0));";
-            case "u16", "i16" -> "buf.putShort((short) " + value + ");";
-            case "u32", "i32" -> "buf.putInt(" + value + ");";
-            case "u64", "i64" -> "buf.putLong(" + value + ");";
-            case "f64" -> "Wire.putF64(buf, " + value + ");";
-            default -> throw new IllegalArgumentException(p.vppName());
-          };
-      case EnumRef e -> write(e.def().underlying(), value);
-      case Str s -> throw new IllegalStateException("strings are written with their field name");
-      case Composite c -> value + ".encode(buf);";
-    };
-  }
-
-  private static String writeField(StructDef s, Field f) {
-    String name = fieldName(f.name());
-    String where = "\"" + s.name() + "." + f.name() + "\"";
-    if (f.type() instanceof Str str) {
-      return str.length() == 0
-          ? "    Wire.putVarString(buf, " + name + ");\n"
-          : "    Wire.putString(buf, " + name + ", " + str.length() + ", " + where + ");\n";
-    }
-    if (!isArray(f)) {
-      return "    " + write(f.type(), name) + "\n";
-    }
-    String length = f.countField() == null ? Integer.toString(f.arrayLength()) : "-1";
-    if (isU8(f.type())) {
-      return "    Wire.putBytes(buf, " + name + ", " + length + ", " + where + ");\n";
-    }
-    String element = "e_" + name;
-    String loopType = scalarType(f.type());
-    StringBuilder b = new StringBuilder();
-    if (f.countField() == null) {
-      b.append("    Wire.checkLength(")
-          .append(lengthOf(f))
-          .append(", ")
-          .append(length)
-          .append(", ")
-          .append(where)
-          .append(");\n");
-    }
-    b.append("    for (")
-        .append(loopType)
-        .append(' ')
-        .append(element)
-        .append(" : ")
-        .append(name)
-        .append(") {\n      ")
-        .append(write(f.type(), element))
-        .append("\n    }\n");
-    return b.toString();
-  }
-
-  private static String lengthOf(Field array) {
-    String name = fieldName(array.name());
-    return isU8(array.type())
-            || scalarType(array.type()).equals("int")
-            || scalarType(array.type()).equals("long")
-        ? name + ".length"
-        : name + ".size()";
-  }
-
-  private static String dynamicSize(Field f) {
-    String name = fieldName(f.name());
-    if (f.type() instanceof Str) {
-      return "Wire.stringBytes(" + name + ")";
-    }
-    if (f.type().size() >= 0) {
-      return lengthOf(f) + " * " + f.type().size();
-    }
-    return name + ".stream().mapToInt(e -> e.size()).sum()";
   }
 
   private String registrySource(ApiModel model) {
