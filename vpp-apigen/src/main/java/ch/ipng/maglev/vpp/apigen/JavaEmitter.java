@@ -12,6 +12,7 @@ import ch.ipng.maglev.vpp.apigen.ApiModel.Field;
 import ch.ipng.maglev.vpp.apigen.ApiModel.Module;
 import ch.ipng.maglev.vpp.apigen.ApiModel.Primitive;
 import ch.ipng.maglev.vpp.apigen.ApiModel.StructDef;
+import ch.ipng.maglev.vpp.apigen.ArrayMembers.Component;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,12 +135,10 @@ final class JavaEmitter {
             .append(".decode(ByteBuffer.wrap(bytes));\n  }\n\n");
       }
     }
-    arrayMembers(b, cls, List.of(new Component("bytes", "byte[]", true)));
+    ArrayMembers.append(b, cls, List.of(new Component("bytes", "byte[]", true)));
     b.append("}\n");
     return b.toString();
   }
-
-  private record Component(String name, String javaType, boolean array) {}
 
   private String structSource(StructDef s) {
     String cls = className(s.name());
@@ -314,69 +313,10 @@ final class JavaEmitter {
     b.append("  }\n");
     if (components.stream().anyMatch(Component::array)) {
       b.append('\n');
-      arrayMembers(b, cls, components);
+      ArrayMembers.append(b, cls, components);
     }
     b.append("}\n");
     return b.toString();
-  }
-
-  /** equals, hashCode and toString that compare and print array contents. */
-  private static void arrayMembers(StringBuilder b, String cls, List<Component> components) {
-    b.append("  @Override\n  public boolean equals(Object o) {\n");
-    b.append("    return o instanceof ").append(cls).append(" other");
-    for (Component c : components) {
-      b.append("\n        && ");
-      if (c.array()) {
-        b.append("Arrays.equals(").append(c.name()).append(", other.").append(c.name()).append(')');
-      } else if (c.javaType().equals("int")
-          || c.javaType().equals("long")
-          || c.javaType().equals("boolean")) {
-        b.append(c.name()).append(" == other.").append(c.name());
-      } else if (c.javaType().equals("double")) {
-        b.append("Double.compare(")
-            .append(c.name())
-            .append(", other.")
-            .append(c.name())
-            .append(") == 0");
-      } else {
-        b.append(c.name()).append(".equals(other.").append(c.name()).append(')');
-      }
-    }
-    b.append(";\n  }\n\n");
-    b.append("  @Override\n  public int hashCode() {\n    int h = 1;\n");
-    for (Component c : components) {
-      b.append("    h = 31 * h + ");
-      if (c.array()) {
-        b.append("Arrays.hashCode(").append(c.name()).append(')');
-      } else {
-        b.append(boxed(c.javaType())).append(".hashCode(").append(c.name()).append(')');
-      }
-      b.append(";\n");
-    }
-    b.append("    return h;\n  }\n\n");
-    b.append("  @Override\n  public String toString() {\n    return \"").append(cls).append("[\"");
-    for (int i = 0; i < components.size(); i++) {
-      Component c = components.get(i);
-      b.append("\n        + \"").append(i == 0 ? "" : ", ").append(c.name()).append("=\" + ");
-      if (c.javaType().equals("byte[]")) {
-        b.append("Wire.hex(").append(c.name()).append(')');
-      } else if (c.array()) {
-        b.append("Arrays.toString(").append(c.name()).append(')');
-      } else {
-        b.append(c.name());
-      }
-    }
-    b.append("\n        + \"]\";\n  }\n");
-  }
-
-  private static String boxed(String javaType) {
-    return switch (javaType) {
-      case "int" -> "Integer";
-      case "long" -> "Long";
-      case "boolean" -> "Boolean";
-      case "double" -> "Double";
-      default -> "java.util.Objects";
-    };
   }
 
   private String registrySource(ApiModel model) {
