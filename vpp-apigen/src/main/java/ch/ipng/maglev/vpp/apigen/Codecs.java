@@ -13,7 +13,6 @@ import ch.ipng.maglev.vpp.apigen.ApiModel.Field;
 import ch.ipng.maglev.vpp.apigen.ApiModel.Primitive;
 import ch.ipng.maglev.vpp.apigen.ApiModel.Str;
 import ch.ipng.maglev.vpp.apigen.ApiModel.StructDef;
-import ch.ipng.maglev.vpp.apigen.ApiModel.Type;
 import java.util.List;
 import java.util.Set;
 
@@ -24,7 +23,7 @@ import java.util.Set;
 final class Codecs {
   private Codecs() {}
 
-  static String read(Type t) {
+  static String read(ApiModel.Type t) {
     return switch (t) {
       case Primitive p ->
           switch (p.vppName()) {
@@ -67,7 +66,7 @@ final class Codecs {
     };
   }
 
-  static String write(Type t, String value) {
+  static String write(ApiModel.Type t, String value) {
     return switch (t) {
       case Primitive p ->
           switch (p.vppName()) {

@@ -69,7 +69,7 @@ final class JavaNames {
 
   static String className(String vppName) {
     StringBuilder b = new StringBuilder();
-    for (String part : vppName.split("_")) {
+    for (String part : vppName.split("_", -1)) {
       if (!part.isEmpty()) {
         b.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
       }

@@ -9,7 +9,6 @@ import ch.ipng.maglev.vpp.apigen.ApiModel.Field;
 import ch.ipng.maglev.vpp.apigen.ApiModel.Primitive;
 import ch.ipng.maglev.vpp.apigen.ApiModel.Str;
 import ch.ipng.maglev.vpp.apigen.ApiModel.StructDef;
-import ch.ipng.maglev.vpp.apigen.ApiModel.Type;
 
 /**
  * The Java type of each field. Integers of up to 32 bits become {@code int} (unsigned values keep
@@ -19,7 +18,7 @@ import ch.ipng.maglev.vpp.apigen.ApiModel.Type;
 final class JavaTypes {
   private JavaTypes() {}
 
-  static boolean isU8(Type t) {
+  static boolean isU8(ApiModel.Type t) {
     return t instanceof Primitive p && (p.vppName().equals("u8") || p.vppName().equals("i8"));
   }
 
@@ -27,7 +26,7 @@ final class JavaTypes {
     return f.arrayLength() >= 0;
   }
 
-  static String scalarType(Type t) {
+  static String scalarType(ApiModel.Type t) {
     return switch (t) {
       case Primitive p ->
           switch (p.vppName()) {
