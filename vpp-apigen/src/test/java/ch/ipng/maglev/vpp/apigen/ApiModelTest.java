@@ -75,8 +75,8 @@ class ApiModelTest {
 
   @Test
   void namesBecomeJavaNames() {
-    assertThat(JavaEmitter.className("lb_add_del_vip_v2")).isEqualTo("LbAddDelVipV2");
-    assertThat(JavaEmitter.fieldName("new_flows_table_length")).isEqualTo("newFlowsTableLength");
-    assertThat(JavaEmitter.fieldName("default")).isEqualTo("default_");
+    assertThat(JavaNames.className("lb_add_del_vip_v2")).isEqualTo("LbAddDelVipV2");
+    assertThat(JavaNames.fieldName("new_flows_table_length")).isEqualTo("newFlowsTableLength");
+    assertThat(JavaNames.fieldName("default")).isEqualTo("default_");
   }
 }
