@@ -2,17 +2,12 @@ package ch.ipng.maglev.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.DataInputStream;
+import ch.ipng.maglev.daemon.testing.ClassReferences;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +17,6 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
   private static final String ROOT = "ch/ipng/maglev/";
-  private static final Pattern NAME = Pattern.compile("ch/ipng/maglev/[A-Za-z0-9_/$]+");
 
   /** A package (slash form, under ch/ipng/maglev/) and the packages it must never reach. */
   private record Rule(String from, List<String> never, String why) {}
@@ -75,7 +69,7 @@ class ArchitectureTest {
           if (!self.startsWith(ROOT + r.from() + "/")) {
             continue;
           }
-          for (String used : mentioned(f)) {
+          for (String used : ClassReferences.mentioned(f)) {
             for (String bad : r.never()) {
               if (used.startsWith(ROOT + bad)) {
                 violations.add(self + " uses " + used + " (" + r.why() + ")");
@@ -91,45 +85,10 @@ class ArchitectureTest {
   @Test
   void theReader_seesWhatAClassUses() throws IOException {
     Path self = Path.of("target/test-classes/ch/ipng/maglev/daemon/ArchitectureTest.class");
-    assertThat(mentioned(self)).contains("ch/ipng/maglev/daemon/ArchitectureTest$Rule");
+    assertThat(ClassReferences.mentioned(self))
+        .contains("ch/ipng/maglev/daemon/ArchitectureTest$Rule");
     Path dataplane = Path.of("target/classes/ch/ipng/maglev/daemon/dataplane/VppDataplane.class");
-    assertThat(mentioned(dataplane)).contains("ch/ipng/maglev/daemon/model/ModelSource");
-  }
-
-  /** Every ch/ipng/maglev class name in the class file's constant pool. */
-  static Set<String> mentioned(Path classFile) throws IOException {
-    Set<String> out = new TreeSet<>();
-    try (InputStream in = Files.newInputStream(classFile);
-        DataInputStream d = new DataInputStream(in)) {
-      if (d.readInt() != 0xCAFEBABE) {
-        throw new IOException(classFile + ": not a class file");
-      }
-      d.readUnsignedShort();
-      d.readUnsignedShort();
-      int count = d.readUnsignedShort();
-      for (int i = 1; i < count; i++) {
-        int tag = d.readUnsignedByte();
-        switch (tag) {
-          case 1 -> {
-            Matcher m = NAME.matcher(d.readUTF());
-            while (m.find()) {
-              out.add(m.group());
-            }
-          }
-          case 3, 4, 9, 10, 11, 12, 17, 18 -> d.readInt();
-          case 5, 6 -> {
-            d.readLong();
-            i++; // eight-byte constants take two slots
-          }
-          case 7, 8, 16, 19, 20 -> d.readUnsignedShort();
-          case 15 -> {
-            d.readUnsignedByte();
-            d.readUnsignedShort();
-          }
-          default -> throw new IOException(classFile + ": constant pool tag " + tag);
-        }
-      }
-    }
-    return out;
+    assertThat(ClassReferences.mentioned(dataplane))
+        .contains("ch/ipng/maglev/daemon/model/ModelSource");
   }
 }

@@ -149,7 +149,7 @@ class VppDataplaneTest {
               ipv6-src-address: 2001:db8::254
               sync-interval: 1h
               startup-min-delay: 1s
-              startup-max-delay: 6s
+              startup-max-delay: 3s
           healthchecks:
             http:
               type: http
