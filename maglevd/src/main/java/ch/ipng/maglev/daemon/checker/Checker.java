@@ -70,6 +70,8 @@ public final class Checker implements AutoCloseable {
   }
 
   /**
+   * A checker with nothing to probe until {@link #apply} gives it a config.
+   *
    * @param probersFactory makes the probers for a network namespace; probe loops run on their event
    *     loops
    * @param models where the checker publishes the live model

@@ -66,7 +66,8 @@ final class DataplaneThread implements AutoCloseable {
       return;
     }
     try {
-      executor.schedule(surviving(what, task), delay.toMillis(), TimeUnit.MILLISECONDS);
+      var unused =
+          executor.schedule(surviving(what, task), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // closing
     }

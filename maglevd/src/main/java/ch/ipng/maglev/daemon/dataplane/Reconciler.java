@@ -123,12 +123,13 @@ final class Reconciler {
     if (answers == Answers.AWAIT) {
       return report(batch, this::undo);
     }
-    CompletableFuture.allOf(batch.futures.toArray(CompletableFuture[]::new))
-        .whenComplete(
-            (r, e) -> {
-              // logged on the thread VPP's answers arrive on; the bookkeeping goes back home
-              var unused = report(batch, op -> owner.execute(() -> undo(op)));
-            });
+    var unused =
+        CompletableFuture.allOf(batch.futures.toArray(CompletableFuture[]::new))
+            .whenComplete(
+                (r, e) -> {
+                  // logged on the thread VPP's answers arrive on; the bookkeeping goes back home
+                  report(batch, op -> owner.execute(() -> undo(op)));
+                });
     return SyncResult.NONE;
   }
 

@@ -83,9 +83,10 @@ public final class VppDataplane implements AutoCloseable {
     VppDataplane d = new VppDataplane(settings, models, observer, clock);
     models.listen(d.new Changes());
     d.thread.execute("vpp-connect", d::connect);
-    d.thread.every(WARM_UP_TICK, "warm-up", d::warmUpTick);
-    d.thread.every(PING_INTERVAL, "vpp-ping", d::ping);
-    d.scraperThread.every(SCRAPE_INTERVAL, "vpp-stats", d::scrape);
+    // the schedules live as long as their threads: nothing cancels them
+    var unused = d.thread.every(WARM_UP_TICK, "warm-up", d::warmUpTick);
+    unused = d.thread.every(PING_INTERVAL, "vpp-ping", d::ping);
+    unused = d.scraperThread.every(SCRAPE_INTERVAL, "vpp-stats", d::scrape);
     return d;
   }
 
@@ -132,7 +133,7 @@ public final class VppDataplane implements AutoCloseable {
     link = l;
     reconciler = new Reconciler(l.lb(), this::submit, observer, clock);
     observer.vppConnected(i);
-    l.api().closed().thenRun(() -> submit(() -> disconnect(l, "closed")));
+    var unused = l.api().closed().thenRun(() -> submit(() -> disconnect(l, "closed")));
     logger
         .atInfo()
         .setMessage("vpp-connect")

@@ -34,13 +34,19 @@ record VppNames(
     return backendByAddress.getOrDefault(address, "");
   }
 
+  @SuppressWarnings("ReferenceEquality")
+  private static boolean isSame(Config a, Config b) {
+    return a == b;
+  }
+
   /** The names of the newest config, rebuilt only when the config changes; any thread. */
   static final class Cache {
     private volatile @Nullable VppNames names;
 
     VppNames of(Config config) {
       VppNames n = names;
-      if (n == null || n.config() != config) {
+      // the same snapshot object: a reload makes a new one, and equals would compare it all
+      if (n == null || !isSame(n.config(), config)) {
         n = VppNames.of(config);
         names = n;
       }

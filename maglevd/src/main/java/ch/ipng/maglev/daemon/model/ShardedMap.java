@@ -24,7 +24,7 @@ final class ShardedMap<K, V> {
     this.size = size;
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
   static <K, V> ShardedMap<K, V> of(Map<K, V> entries) {
     Map<K, V>[] shards = new Map[SHARDS];
     for (int i = 0; i < SHARDS; i++) {
