@@ -73,7 +73,9 @@ run: install-deps build
 # ip (iproute2) and setpriv (util-linux) for network namespaces, python3 for
 # the demo backends, tmux for real-terminal tests, groff for the man pages,
 # dpkg-dev/fakeroot/lintian/man-db/systemd for building and checking the packages.
-# Idempotent: installs only what is missing.
+# Idempotent: installs only what is missing. Every apt-get waits (up to 10 minutes) for
+# the locks another apt or dpkg holds, e.g. a fresh VM's unattended upgrades
+# (scripts/apt-retry.sh).
 APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps groff-base \
   fakeroot lintian man-db systemd adduser chromium fonts-noto-color-emoji
 install-deps: install-deps-apt install-deps-jdk install-deps-node
@@ -85,7 +87,7 @@ install-deps-jdk:
 	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	if [ -n "$$(apt-cache madison $$pkg 2>/dev/null)" ]; then \
 	  echo "installing: $$pkg"; \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$pkg; \
+	  $$SUDO scripts/apt-retry.sh apt-get install -y -qq --no-install-recommends $$pkg; \
 	else \
 	  echo "$(NO_JDK); this Debian ($$(cat /etc/debian_version 2>/dev/null)) has no $$pkg: install a JDK >= $(JAVA_VERSION) under /usr/lib/jvm (e.g. Temurin) or point JAVA_HOME at one" >&2; \
 	  exit 1; \
@@ -99,7 +101,7 @@ install-deps-node:
 	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	cand=$$(apt-cache policy nodejs 2>/dev/null | sed -n 's/^ *Candidate: \([0-9]*:\)\{0,1\}\([0-9][0-9]*\).*/\2/p'); \
 	if [ -n "$$cand" ] && [ "$$cand" -ge $(NODE_VERSION) ]; then \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm; \
+	  $$SUDO scripts/apt-retry.sh apt-get install -y -qq --no-install-recommends nodejs npm; \
 	else \
 	  echo "node >= $(NODE_VERSION) is needed for the SPA; found $${have:-none}, Debian offers $${cand:-none}: install it from nodejs.org or set NODE_VERSION" >&2; \
 	  exit 1; \
@@ -112,7 +114,8 @@ install-deps-apt:
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	  $$SUDO scripts/apt-retry.sh apt-get update -qq \
+	    && $$SUDO scripts/apt-retry.sh apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 bench: bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend
