@@ -32,19 +32,28 @@ build: web
 	@scripts/assemble.sh $(BUILD) $(PROGRAMS)
 
 # Every test: unit and integration tests (mvn verify: Spotless, Error Prone,
-# enforcer included), then checks of the assembled launchers.
+# enforcer included), then checks of the assembled launchers. Each shell test runs
+# through tests/run.sh, which notes it in BUILD/test-summary as passed or SKIPPED (with
+# the reason); the summary ends the output. MAGLEV_TEST_NO_SKIP=1 (CI) fails a skip.
+TEST_SUMMARY := $(BUILD)/test-summary
+RUN_TEST := tests/run.sh $(TEST_SUMMARY)
 test: install-deps
+	@mkdir -p $(BUILD) && : >$(TEST_SUMMARY)
 	$(MAKE) --no-print-directory web
 	$(MAKE) --no-print-directory lint
+	@echo "passed:  lint" >>$(TEST_SUMMARY)
 	cd $(WEB) && npm test --silent
+	@echo "passed:  web unit tests (npm test)" >>$(TEST_SUMMARY)
 	$(MVN) verify
+	@echo "passed:  mvn verify" >>$(TEST_SUMMARY)
 	@scripts/assemble.sh $(BUILD) $(PROGRAMS)
-	tests/smoke.sh $(BUILD)
-	tests/make-run.sh $(BUILD)
-	tests/maglevc-shell.sh $(BUILD)
-	tests/dashboard-e2e.sh $(BUILD)
+	$(RUN_TEST) smoke tests/smoke.sh $(BUILD)
+	$(RUN_TEST) make-run tests/make-run.sh $(BUILD)
+	$(RUN_TEST) maglevc-shell tests/maglevc-shell.sh $(BUILD)
+	$(RUN_TEST) dashboard-e2e tests/dashboard-e2e.sh $(BUILD)
 	scripts/build-deb.sh $(BUILD) $(DEB_VERSION) $(BUILD)/deb
-	tests/pkg-deb.sh $(BUILD)/deb
+	$(RUN_TEST) pkg-deb tests/pkg-deb.sh $(BUILD)/deb
+	@echo "make test: summary"; sed 's/^/  /' $(TEST_SUMMARY)
 
 # Debian packages vpp-maglevd and vpp-maglev into build/deb (version from git).
 DEB_VERSION := $(shell v=$$(sed -n 's#^  <version>\(.*\)-SNAPSHOT</version>#\1#p' pom.xml | head -n1); \
