@@ -12,7 +12,25 @@ source "$root/tests/lib.sh"
 out=$(mktemp)
 logs=$(mktemp -d)
 tmux=(tmux -L "maglev-make-run-$$") # a tmux server of its own
-trap '"${tmux[@]}" kill-server 2>/dev/null || true; rm -rf "$out" "$logs"' EXIT
+declare -A start # name -> start time of each process the demo started, by its pid file
+left() { # the names of those still running
+  local name
+  for name in "${!start[@]}"; do
+    running "$(cat "$logs/$name.pid")" "${start[$name]}" && echo "$name"
+  done
+  return 0
+}
+cleanup() {
+  "${tmux[@]}" kill-server 2>/dev/null || true
+  local name pid # after a failure: whatever the demo left is stopped, and only that
+  for name in "${!start[@]}"; do
+    pid=$(cat "$logs/$name.pid")
+    running "$pid" "${start[$name]}" && kill "$pid" 2>/dev/null
+  done
+  for _ in $(seq 1 100); do [ -z "$(left)" ] && break; sleep 0.1; done
+  rm -rf "$out" "$logs"
+}
+trap cleanup EXIT
 frontend=
 fail() {
   echo "make-run: FAIL: $*" >&2
@@ -45,7 +63,6 @@ grep -q "^demo backends: http://127.0.0.{1,2,3}:$backend_port/healthz\$" "$out" 
   || fail "the demo does not name its backends' port $backend_port"
 
 # Every process the demo started, by its pid file and start time (a pid alone may be reused).
-declare -A start
 for name in backend-127.0.0.1 backend-127.0.0.2 backend-127.0.0.3 vppsim frontend maglevd; do
   pid=$(cat "$logs/$name.pid" 2>/dev/null) || fail "the demo wrote no $name.pid"
   start[$name]=$(start_time "$pid")
@@ -88,13 +105,6 @@ for _ in $(seq 1 150); do
 done
 grep -q '^exit=' "$out" || fail "demo still running 15 s after Ctrl-C"
 grep -q '"msg":"stopped"' "$out" || fail "maglevd did not log a clean stop"
-left() {
-  local name
-  for name in "${!start[@]}"; do
-    running "$(cat "$logs/$name.pid")" "${start[$name]}" && echo "$name"
-  done
-  return 0
-}
 for _ in $(seq 1 50); do
   [ -z "$(left)" ] && break
   sleep 0.1
