@@ -23,28 +23,79 @@ MVN = jdk=$(JDK); [ -n "$$jdk" ] || { echo "$(NO_JDK)" >&2; exit 1; }; \
   mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
 PROGRAMS := maglevd maglevc maglevd-frontend maglev-vppsim
 
-.PHONY: all build web test run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend
+.PHONY: all build web test run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend FORCE
 
 all: build
 
-build: web
+# `make build` (and so `make run`) builds only what is out of date, by file times: npm ci when
+# package-lock.json or package.json is newer than node_modules' stamp, the web page when its
+# sources or config are newer than dist/index.html, and mvn package and scripts/assemble.sh when
+# a module's sources or pom, the web page, assemble.sh, the version (git describe, -dirty
+# included) or the JDK changed since BUILD/.built. A stamp takes the time its step started, so a
+# file edited during the step is built again next time. `make test` always builds afresh.
+WEB := maglev-frontend/web
+MODULES := proto vpp-apigen vpp-api vpp-sim common maglevd maglevc maglev-frontend
+NPM_STAMP := $(WEB)/node_modules/.maglev-npm-ci
+WEB_DIST := $(WEB)/dist/index.html
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
+  $(wildcard $(addprefix $(WEB)/,index.html vite.config.ts tsconfig.json package.json))
+JAVA_SOURCES := pom.xml .mvn/jvm.config $(wildcard $(addsuffix /pom.xml,$(MODULES))) \
+  $(shell find $(addsuffix /src,$(MODULES)) -type f 2>/dev/null) scripts/assemble.sh
+BUILT := $(BUILD)/.built
+BUILD_KEY := $(BUILD)/.build-key
+
+build: $(BUILT)
+
+web: $(WEB_DIST)
+
+$(NPM_STAMP): $(WEB)/package-lock.json $(WEB)/package.json | install-deps-node
+	@start=$$(mktemp); \
+	(cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error) && touch -r $$start $@; \
+	rc=$$?; rm -f $$start; exit $$rc
+
+# The dashboard page (SolidJS + TypeScript, Vite) into maglev-frontend/web/dist, which the
+# frontend's jar carries; npm ci installs exactly the committed package-lock.json.
+$(WEB_DIST): $(NPM_STAMP) $(WEB_SOURCES)
+	@start=$$(mktemp); \
+	(cd $(WEB) && npm run build --silent) && touch -r $$start $@; \
+	rc=$$?; rm -f $$start; exit $$rc
+
+# What the build embeds besides the sources: rewritten only when it changed.
+$(BUILD_KEY): FORCE
+	@mkdir -p $(@D); key="$(VERSION) $(JAVA_HOME)"; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$key" ] || echo "$$key" >$@
+
+$(BUILT): $(BUILD_KEY) $(JAVA_SOURCES) $(WEB_DIST)
+	@touch $@.start
 	$(MVN) -q -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true package
 	@scripts/assemble.sh $(BUILD) $(PROGRAMS)
+	@touch -r $@.start $@ && rm -f $@.start
 
 # Every test: unit and integration tests (mvn verify: Spotless, Error Prone,
-# enforcer included), then checks of the assembled launchers.
+# enforcer included), then checks of the assembled launchers. Each shell test runs
+# through tests/run.sh, which notes it in BUILD/test-summary as passed or SKIPPED (with
+# the reason); the summary ends the output. MAGLEV_TEST_NO_SKIP=1 (CI) fails a skip.
+TEST_SUMMARY := $(BUILD)/test-summary
+RUN_TEST := tests/run.sh $(TEST_SUMMARY)
 test: install-deps
-	$(MAKE) --no-print-directory web
+	@mkdir -p $(BUILD) && : >$(TEST_SUMMARY)
+	$(MAKE) --no-print-directory -B web
 	$(MAKE) --no-print-directory lint
+	@echo "passed:  lint" >>$(TEST_SUMMARY)
 	cd $(WEB) && npm test --silent
+	@echo "passed:  web unit tests (npm test)" >>$(TEST_SUMMARY)
+	@$(MAKE) --no-print-directory $(BUILD_KEY) && touch $(BUILT).start
 	$(MVN) verify
+	@echo "passed:  mvn verify" >>$(TEST_SUMMARY)
 	@scripts/assemble.sh $(BUILD) $(PROGRAMS)
-	tests/smoke.sh $(BUILD)
-	tests/make-run.sh $(BUILD)
-	tests/maglevc-shell.sh $(BUILD)
-	tests/dashboard-e2e.sh $(BUILD)
+	@touch -r $(BUILT).start $(BUILT) && rm -f $(BUILT).start
+	$(RUN_TEST) smoke tests/smoke.sh $(BUILD)
+	$(RUN_TEST) make-run tests/make-run.sh $(BUILD)
+	$(RUN_TEST) maglevc-shell tests/maglevc-shell.sh $(BUILD)
+	$(RUN_TEST) dashboard-e2e tests/dashboard-e2e.sh $(BUILD)
 	scripts/build-deb.sh $(BUILD) $(DEB_VERSION) $(BUILD)/deb
-	tests/pkg-deb.sh $(BUILD)/deb
+	$(RUN_TEST) pkg-deb tests/pkg-deb.sh $(BUILD)/deb
+	@echo "make test: summary"; sed 's/^/  /' $(TEST_SUMMARY)
 
 # Debian packages vpp-maglevd and vpp-maglev into build/deb (version from git).
 DEB_VERSION := $(shell v=$$(sed -n 's#^  <version>\(.*\)-SNAPSHOT</version>#\1#p' pom.xml | head -n1); \
@@ -52,16 +103,10 @@ DEB_VERSION := $(shell v=$$(sed -n 's#^  <version>\(.*\)-SNAPSHOT</version>#\1#p
 pkg-deb: build
 	scripts/build-deb.sh $(BUILD) $(DEB_VERSION) $(BUILD)/deb
 
-# The dashboard page (SolidJS + TypeScript, Vite) into maglev-frontend/web/dist, which the
-# frontend's jar carries; npm ci installs exactly the committed package-lock.json.
-WEB := maglev-frontend/web
-web: install-deps-node
-	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
-
 # Formatting (Spotless) and Error Prone (in the compile), the SPA's type check and ESLint.
-lint:
+lint: $(NPM_STAMP)
 	$(MVN) -q -DskipTests -Djacoco.skip=true spotless:check compile
-	cd $(WEB) && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run lint --silent
+	cd $(WEB) && npm run lint --silent
 
 fixstyle:
 	$(MVN) -q spotless:apply
@@ -73,7 +118,9 @@ run: install-deps build
 # ip (iproute2) and setpriv (util-linux) for network namespaces, python3 for
 # the demo backends, tmux for real-terminal tests, groff for the man pages,
 # dpkg-dev/fakeroot/lintian/man-db/systemd for building and checking the packages.
-# Idempotent: installs only what is missing.
+# Idempotent: installs only what is missing. Every apt-get waits (up to 10 minutes) for
+# the locks another apt or dpkg holds, e.g. a fresh VM's unattended upgrades
+# (scripts/apt-retry.sh).
 APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps groff-base \
   fakeroot lintian man-db systemd adduser chromium fonts-noto-color-emoji
 install-deps: install-deps-apt install-deps-jdk install-deps-node
@@ -85,7 +132,7 @@ install-deps-jdk:
 	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	if [ -n "$$(apt-cache madison $$pkg 2>/dev/null)" ]; then \
 	  echo "installing: $$pkg"; \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$pkg; \
+	  $$SUDO scripts/apt-retry.sh apt-get install -y -qq --no-install-recommends $$pkg; \
 	else \
 	  echo "$(NO_JDK); this Debian ($$(cat /etc/debian_version 2>/dev/null)) has no $$pkg: install a JDK >= $(JAVA_VERSION) under /usr/lib/jvm (e.g. Temurin) or point JAVA_HOME at one" >&2; \
 	  exit 1; \
@@ -99,7 +146,7 @@ install-deps-node:
 	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	cand=$$(apt-cache policy nodejs 2>/dev/null | sed -n 's/^ *Candidate: \([0-9]*:\)\{0,1\}\([0-9][0-9]*\).*/\2/p'); \
 	if [ -n "$$cand" ] && [ "$$cand" -ge $(NODE_VERSION) ]; then \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm; \
+	  $$SUDO scripts/apt-retry.sh apt-get install -y -qq --no-install-recommends nodejs npm; \
 	else \
 	  echo "node >= $(NODE_VERSION) is needed for the SPA; found $${have:-none}, Debian offers $${cand:-none}: install it from nodejs.org or set NODE_VERSION" >&2; \
 	  exit 1; \
@@ -112,7 +159,8 @@ install-deps-apt:
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	  $$SUDO scripts/apt-retry.sh apt-get update -qq \
+	    && $$SUDO scripts/apt-retry.sh apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 bench: bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend

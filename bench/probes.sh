@@ -22,7 +22,7 @@ command -v nginx >/dev/null || need+=(nginx-light)
 command -v haproxy >/dev/null || need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}"
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  "$(dirname "$0")/../scripts/apt-retry.sh" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 hz=$(getconf CLK_TCK)
 

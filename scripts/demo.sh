@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
 # `make run`: maglevd on debian/maglev.yaml with local demo backends and
 # maglev-vppsim standing in for VPP. Starts one HTTP server per demo backend
-# address (127.0.0.1-3, port 8081, serving /healthz), the simulator (with
-# traffic on its counters), maglevd-frontend, then maglevd in the foreground. Ctrl-C stops
-# everything. MAGLEV_DEMO_LOGS names a directory for the simulator's and the dashboard's logs
-# (default: the demo's temporary directory, removed at the end).
+# address (127.0.0.1-3, serving /healthz), the simulator (with traffic on its
+# counters), maglevd-frontend, then maglevd in the foreground. Ctrl-C stops
+# everything.
+#
+# Ports and addresses, from the environment: MAGLEV_DEMO_BACKEND_PORT (the demo
+# backends', default 8081: the config's http health check is moved to it),
+# MAGLEV_GRPC_ADDR (127.0.0.1:9090), MAGLEV_METRICS_ADDR (127.0.0.1:9091),
+# MAGLEV_FRONTEND_LISTEN (127.0.0.1:8080), MAGLEV_FRONTEND_SERVER (the gRPC address).
+# MAGLEV_DEMO_LOGS names a directory for the logs of the simulator, the dashboard
+# and the demo backends, and for a pid file per process the demo starts
+# (backend-127.0.0.{1,2,3}.pid, vppsim.pid, frontend.pid, maglevd.pid), so a
+# test can stop or check exactly those; default: the demo's temporary directory,
+# removed at the end.
 set -euo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,20 +26,57 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+fail() { echo "make run: $*" >&2; exit 1; }
 
-command -v python3 >/dev/null || { echo "make run: python3 is needed for the demo backends" >&2; exit 1; }
+command -v python3 >/dev/null || fail "python3 is needed for the demo backends"
+logs=${MAGLEV_DEMO_LOGS:-$www}
+mkdir -p "$logs"
+port=${MAGLEV_DEMO_BACKEND_PORT:-8081}
+[[ $port =~ ^[1-9][0-9]{0,4}$ ]] && [ "$port" -le 65535 ] \
+  || fail "MAGLEV_DEMO_BACKEND_PORT=$port is not a port"
+
+# The example config, as it is when its http health check is on the demo backends' port (then
+# an edit of debian/maglev.yaml followed by `maglevc config reload` takes effect), else a copy
+# with that port.
+config=$root/debian/maglev.yaml
+awk -v port="$port" '
+  /^  healthchecks:/ { hc = 1 } /^  [a-z]/ && !/^  healthchecks:/ { hc = 0 }
+  hc && /^    http:/ { http = 1 } hc && /^    [a-z]/ && !/^    http:/ { http = 0 }
+  http && /^      port: [0-9]+$/ { if ($2 != port) { sub(/[0-9]+$/, port); moved = 1 }; found = 1; http = 0 }
+  { print } END { exit found ? (moved ? 10 : 0) : 1 }' "$config" >"$www/maglev.yaml" && rc=0 || rc=$?
+case $rc in
+  0) ;;
+  10) config=$www/maglev.yaml ;;
+  *) fail "debian/maglev.yaml has no port in its http health check to set to $port" ;;
+esac
+
 echo ok >"$www/healthz"
 for ip in 127.0.0.1 127.0.0.2 127.0.0.3; do
-  python3 -m http.server 8081 --bind "$ip" --directory "$www" >/dev/null 2>&1 &
+  python3 -u -m http.server "$port" --bind "$ip" --directory "$www" >"$logs/backend-$ip.log" 2>&1 &
   pids+=($!)
+  echo $! >"$logs/backend-$ip.pid"
+done
+for ip in 127.0.0.1 127.0.0.2 127.0.0.3; do
+  pid=$(cat "$logs/backend-$ip.pid")
+  for _ in $(seq 1 300); do
+    grep -q '^Serving HTTP' "$logs/backend-$ip.log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q '^Serving HTTP' "$logs/backend-$ip.log" \
+    || fail "the demo backend on $ip:$port did not start (MAGLEV_DEMO_BACKEND_PORT picks another port): $(tail -n1 "$logs/backend-$ip.log")"
 done
 
 mkdir -p "$www/vpp"
-logs=${MAGLEV_DEMO_LOGS:-$www}
 "$build/bin/maglev-vppsim" --api-addr "$www/vpp/api.sock" --stats-addr "$www/vpp/stats.sock" \
   --control-addr "$www/vpp/control.sock" --traffic >"$logs/vppsim.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do [ -S "$www/vpp/stats.sock" ] && break; sleep 0.1; done
+echo $! >"$logs/vppsim.pid"
+for _ in $(seq 1 300); do
+  [ -S "$www/vpp/stats.sock" ] && break
+  kill -0 "${pids[-1]}" 2>/dev/null || fail "maglev-vppsim exited: $(tail -n5 "$logs/vppsim.log")"
+  sleep 0.1
+done
 
 grpc=${MAGLEV_GRPC_ADDR:-127.0.0.1:9090}
 metrics=${MAGLEV_METRICS_ADDR:-127.0.0.1:9091}
@@ -39,8 +85,9 @@ frontend=${MAGLEV_FRONTEND_LISTEN:-127.0.0.1:8080}
 "$build/bin/maglevd-frontend" --server "${MAGLEV_FRONTEND_SERVER:-$grpc}" --listen "$frontend" \
   >"$logs/frontend.log" 2>&1 &
 pids+=($!)
+echo $! >"$logs/frontend.pid"
 cat <<MSG
-demo backends: http://127.0.0.{1,2,3}:8081/healthz
+demo backends: http://127.0.0.{1,2,3}:$port/healthz
 maglevd gRPC:  $grpc   (try: grpcurl -plaintext $grpc maglev.Maglev/ListBackends)
 metrics:       http://$metrics/metrics
 maglev-vppsim: $www/vpp/api.sock (VIPs appear after the 5 s warm-up)
@@ -49,6 +96,10 @@ dashboard:     http://$frontend/view/   (admin at /admin/ when MAGLEV_FRONTEND_U
 Ctrl-C stops everything.
 MSG
 # In the foreground, so Ctrl-C reaches maglevd (a background job would ignore
-# SIGINT); the EXIT trap then stops the demo backends.
-"$build/bin/maglevd" --config "$root/debian/maglev.yaml" --grpc-addr "$grpc" \
-  --metrics-addr "$metrics" --vpp-api-addr "$www/vpp/api.sock" --vpp-stats-addr "$www/vpp/stats.sock"
+# SIGINT); the EXIT trap then stops the rest. The subshell writes its pid, then
+# becomes maglevd (its launcher execs java).
+(
+  echo "$BASHPID" >"$logs/maglevd.pid"
+  exec "$build/bin/maglevd" --config "$config" --grpc-addr "$grpc" \
+    --metrics-addr "$metrics" --vpp-api-addr "$www/vpp/api.sock" --vpp-stats-addr "$www/vpp/stats.sock"
+)

@@ -1,28 +1,73 @@
 #!/usr/bin/env bash
 # Acceptance for `make run`: in a real terminal (tmux), the demo starts
 # maglevd on the example config with local demo backends, they come up, and
-# Ctrl-C stops everything cleanly. Usage: tests/make-run.sh BUILD
+# Ctrl-C stops everything cleanly: every process the demo started (by the pids
+# it wrote) is gone. Ports: free ones, or port 0 where the program says which
+# port it got, so this runs next to any other maglevd or demo. Usage:
+# tests/make-run.sh BUILD
 set -euo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/tests/lib.sh"
 out=$(mktemp)
 logs=$(mktemp -d)
-session=maglev-make-run-$$
-trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$out" "$logs"' EXIT
+tmux=(tmux -L "maglev-make-run-$$") # a tmux server of its own
+declare -A start # name -> start time of each process the demo started, by its pid file
+left() { # the names of those still running
+  local name
+  for name in "${!start[@]}"; do
+    running "$(cat "$logs/$name.pid")" "${start[$name]}" && echo "$name"
+  done
+  return 0
+}
+cleanup() {
+  "${tmux[@]}" kill-server 2>/dev/null || true
+  local name pid # after a failure: whatever the demo left is stopped, and only that
+  for name in "${!start[@]}"; do
+    pid=$(cat "$logs/$name.pid")
+    running "$pid" "${start[$name]}" && kill "$pid" 2>/dev/null
+  done
+  for _ in $(seq 1 100); do [ -z "$(left)" ] && break; sleep 0.1; done
+  rm -rf "$out" "$logs"
+}
+trap cleanup EXIT
+frontend=
 fail() {
   echo "make-run: FAIL: $*" >&2
   for f in "$out" "$logs"/*.log; do [ -f "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }; done
-  echo "--- /view/api/maglevds: $(curl -s http://127.0.0.1:19180/view/api/maglevds 2>&1)" >&2
+  [ -n "$frontend" ] && echo "--- /view/api/maglevds: $(curl -s "http://$frontend/view/api/maglevds" 2>&1)" >&2
   echo "make-run: FAIL: $*" >&2 # again, below the logs
   exit 1
 }
+# listening_port LOG KEY: the port the program logged as listening on, once it has
+listening_port() {
+  grep '"msg":"listening"' "$1" 2>/dev/null | grep -o "\"$2\":\"[0-9]*\"" | grep -o '[0-9][0-9]*' | head -n1 || true
+}
 
-metrics=127.0.0.1:19191
-if curl -fs "http://$metrics/metrics" >/dev/null 2>&1; then
-  fail "something already listens on $metrics; stop it first"
-fi
-tmux new-session -d -s "$session" -x 200 -y 50 \
-  "MAGLEV_DEMO_LOGS=$logs MAGLEV_GRPC_ADDR=127.0.0.1:19190 MAGLEV_METRICS_ADDR=$metrics MAGLEV_FRONTEND_LISTEN=127.0.0.1:19180 $root/scripts/demo.sh $build >$out 2>&1; echo exit=\$? >>$out; sleep 30"
+read -r grpc_port backend_port < <(free_ports 2)
+"${tmux[@]}" new-session -d -s demo -x 200 -y 50 \
+  "MAGLEV_DEMO_LOGS=$logs MAGLEV_DEMO_BACKEND_PORT=$backend_port MAGLEV_GRPC_ADDR=127.0.0.1:$grpc_port MAGLEV_METRICS_ADDR=127.0.0.1:0 MAGLEV_FRONTEND_LISTEN=127.0.0.1:0 $root/scripts/demo.sh $build >$out 2>&1; echo exit=\$? >>$out; sleep 30"
+
+metrics_port= frontend_port=
+for _ in $(seq 1 300); do
+  metrics_port=$(listening_port "$out" metrics_port)
+  frontend_port=$(listening_port "$logs/frontend.log" port)
+  [ -n "$metrics_port" ] && [ -n "$frontend_port" ] && break
+  grep -q '^exit=' "$out" && fail "demo exited early"
+  sleep 0.1
+done
+[ -n "$metrics_port" ] || fail "maglevd did not log its metrics port"
+[ -n "$frontend_port" ] || fail "maglevd-frontend did not log its port"
+metrics=127.0.0.1:$metrics_port frontend=127.0.0.1:$frontend_port
+grep -q "^demo backends: http://127.0.0.{1,2,3}:$backend_port/healthz\$" "$out" \
+  || fail "the demo does not name its backends' port $backend_port"
+
+# Every process the demo started, by its pid file and start time (a pid alone may be reused).
+for name in backend-127.0.0.1 backend-127.0.0.2 backend-127.0.0.3 vppsim frontend maglevd; do
+  pid=$(cat "$logs/$name.pid" 2>/dev/null) || fail "the demo wrote no $name.pid"
+  start[$name]=$(start_time "$pid")
+  [ -n "${start[$name]}" ] || fail "$name (pid $pid) is not running"
+done
 
 up=0
 for _ in $(seq 1 300); do
@@ -46,14 +91,14 @@ done
 # the dashboard server follows the demo's maglevd
 followed=0
 for _ in $(seq 1 300); do
-  if curl -fs http://127.0.0.1:19180/view/api/maglevds 2>/dev/null | grep -q '"connected":true'; then
+  if curl -fs "http://$frontend/view/api/maglevds" 2>/dev/null | grep -q '"connected":true'; then
     followed=1; break
   fi
   sleep 0.1
 done
 [ "$followed" = 1 ] || fail "maglevd-frontend never connected to the demo's maglevd"
 
-tmux send-keys -t "$session" C-c
+"${tmux[@]}" send-keys -t demo C-c
 for _ in $(seq 1 150); do
   grep -q '^exit=' "$out" && break
   sleep 0.1
@@ -61,11 +106,8 @@ done
 grep -q '^exit=' "$out" || fail "demo still running 15 s after Ctrl-C"
 grep -q '"msg":"stopped"' "$out" || fail "maglevd did not log a clean stop"
 for _ in $(seq 1 50); do
-  pgrep -f "http.server 8081|ch.ipng.maglev.daemon.Main|ch.ipng.maglev.vppsim.Main|ch.ipng.maglev.frontend.Main" >/dev/null || break
+  [ -z "$(left)" ] && break
   sleep 0.1
 done
-pgrep -f "http.server 8081" >/dev/null && fail "demo backends left running"
-pgrep -f "ch.ipng.maglev.daemon.Main" >/dev/null && fail "maglevd left running"
-pgrep -f "ch.ipng.maglev.vppsim.Main" >/dev/null && fail "maglev-vppsim left running"
-pgrep -f "ch.ipng.maglev.frontend.Main" >/dev/null && fail "maglevd-frontend left running"
+[ -z "$(left)" ] || fail "left running after Ctrl-C: $(left | sort | tr '\n' ' ')"
 echo "make-run: ok"

@@ -6,7 +6,8 @@ set -euo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+pids=() # what the test started, stopped at the end even when a check fails
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 fail() { echo "smoke: FAIL: $*" >&2; exit 1; }
 
 "$build/bin/maglevd" --version | grep -q '^maglevd ' || fail "maglevd --version"
@@ -59,6 +60,7 @@ echo "smoke: ok"
 "$build/bin/maglev-vppsim" --api-addr "$tmp/api.sock" --stats-addr "$tmp/stats.sock" \
   --control-addr "$tmp/control.sock" >"$tmp/sim.log" 2>&1 &
 sim=$!
+pids+=("$sim")
 for _ in $(seq 1 100); do
   [ -S "$tmp/control.sock" ] && [ -S "$tmp/api.sock" ] && [ -S "$tmp/stats.sock" ] && break
   kill -0 "$sim" 2>/dev/null || fail "maglev-vppsim exited: $(cat "$tmp/sim.log")"
@@ -70,6 +72,7 @@ s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1]); s.sendall(b"status\n"); print(s.makefile().readline().strip())
 ' "$tmp/control.sock")
 kill "$sim"; wait "$sim" 2>/dev/null || true
+pids=()
 [ "$status" = "ok generation 0 answering true vips 0 ass 0 writes 0" ] || fail "maglev-vppsim status: $status"
 
 # maglevd-frontend through its launcher: usage errors exit 1 naming the flag; running against a
@@ -80,9 +83,18 @@ set +e
 set -e
 [ "$rc" = 1 ] || fail "maglevd-frontend --listen nonsense: exit $rc, expected 1"
 grep -q -- '--listen: "nonsense" (expected' "$tmp/out" || fail "maglevd-frontend --listen message: $(cat "$tmp/out")"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-MAGLEV_FRONTEND_SERVER=127.0.0.1:1 "$build/bin/maglevd-frontend" --listen "127.0.0.1:$port" >"$tmp/fe.log" 2>&1 &
+# port 0: the frontend logs the port it got
+MAGLEV_FRONTEND_SERVER=127.0.0.1:1 "$build/bin/maglevd-frontend" --listen 127.0.0.1:0 >"$tmp/fe.log" 2>&1 &
 fe=$!
+pids+=("$fe")
+port=
+for _ in $(seq 1 300); do
+  port=$(grep '"msg":"listening"' "$tmp/fe.log" | grep -o '"port":"[0-9]*"' | grep -o '[0-9][0-9]*' || true)
+  [ -n "$port" ] && break
+  kill -0 "$fe" 2>/dev/null || fail "maglevd-frontend exited: $(cat "$tmp/fe.log")"
+  sleep 0.1
+done
+[ -n "$port" ] || fail "maglevd-frontend did not log its port: $(cat "$tmp/fe.log")"
 ok=
 for _ in $(seq 1 100); do
   if curl -fsS "http://127.0.0.1:$port/healthz" >"$tmp/out" 2>/dev/null; then ok=1; break; fi
@@ -102,5 +114,6 @@ for _ in $(seq 1 100); do grep -q '"msg":"signal-ignored","signal":"SIGHUP"' "$t
 grep -q '"msg":"signal-ignored","signal":"SIGHUP"' "$tmp/fe.log" || fail "maglevd-frontend SIGHUP: $(cat "$tmp/fe.log")"
 kill -0 "$fe" 2>/dev/null || fail "maglevd-frontend died of SIGHUP"
 kill -TERM "$fe"; wait "$fe" || fail "maglevd-frontend exit status after SIGTERM: $?"
+pids=()
 grep -q '"msg":"stopped"' "$tmp/fe.log" || fail "maglevd-frontend did not stop cleanly: $(cat "$tmp/fe.log")"
 echo "smoke: maglevd-frontend ok"

@@ -1,5 +1,6 @@
 // End to end in real headless Chromium (Debian's), driven by playwright-core, against the demo
 // of tests/dashboard-e2e.sh: a real maglevd-frontend, maglevd, maglev-vppsim and demo backends.
+// E2E_FRA_PID is the pid of the demo backend server of nginx0-fra (127.0.0.2), which a step stops.
 // Every step throws on failure; the shell script reports it.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -9,6 +10,8 @@ const base = process.env.E2E_BASE; // http://127.0.0.1:port
 const shots = process.env.E2E_SCREENSHOTS;
 const maglevc = process.env.E2E_MAGLEVC;
 const grpc = process.env.E2E_GRPC;
+const fraPid = Number(process.env.E2E_FRA_PID);
+if (!Number.isInteger(fraPid) || fraPid <= 1) throw new Error(`E2E_FRA_PID: ${process.env.E2E_FRA_PID}`);
 const [user, password] = [process.env.MAGLEV_FRONTEND_USER, process.env.MAGLEV_FRONTEND_PASSWORD];
 mkdirSync(shots, { recursive: true });
 
@@ -57,7 +60,7 @@ try {
   await normal.close();
 
   step('stopping a backend server turns its row down, live');
-  execFileSync('pkill', ['-f', 'http.server 8081 --bind 127.0.0.2']);
+  process.kill(fraPid, 'SIGTERM');
   await row(page, 'nginx0-fra').locator('.badge.down').waitFor({ timeout: 30_000 });
   await page.screenshot({ path: `${shots}/view-backend-down.png`, fullPage: true });
 
