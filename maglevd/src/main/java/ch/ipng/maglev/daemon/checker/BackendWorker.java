@@ -8,6 +8,7 @@ import ch.ipng.maglev.daemon.health.Jitter;
 import ch.ipng.maglev.daemon.probe.ProbeCode;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
 import ch.ipng.maglev.daemon.probe.Prober;
+import com.google.common.annotations.VisibleForTesting;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -15,6 +16,7 @@ import java.util.Deque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ final class BackendWorker {
   private final Jitter jitter;
   private final ProbeListener listener;
   private final BiConsumer<String, Transition> onTransition;
+  private final LongSupplier nanoTime;
 
   private Backend backend;
   private HealthCheck check;
@@ -54,6 +57,23 @@ final class BackendWorker {
       Jitter jitter,
       ProbeListener listener,
       BiConsumer<String, Transition> onTransition) {
+    this(backend, check, prober, historyLimit, jitter, listener, onTransition, System::nanoTime);
+  }
+
+  /**
+   * @param nanoTime the clock probes are scheduled and their lateness measured by: {@link
+   *     System#nanoTime} in production, a test scheduler's virtual time in tests
+   */
+  @VisibleForTesting
+  BackendWorker(
+      Backend backend,
+      HealthCheck check,
+      Prober prober,
+      int historyLimit,
+      Jitter jitter,
+      ProbeListener listener,
+      BiConsumer<String, Transition> onTransition,
+      LongSupplier nanoTime) {
     this.name = backend.name();
     this.backend = backend;
     this.check = check;
@@ -62,6 +82,7 @@ final class BackendWorker {
     this.jitter = jitter;
     this.listener = listener;
     this.onTransition = onTransition;
+    this.nanoTime = nanoTime;
     this.health = Health.initial(check.rise(), check.fall(), backend.enabled());
   }
 
@@ -112,7 +133,7 @@ final class BackendWorker {
 
   private void schedule(Duration delay) {
     long gen = generation;
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     long due = dueNanos(now, delay.toNanos());
     scheduledAtNanos = due;
     // On the prober's own event loop: the probe starts there without a thread hop.
@@ -126,7 +147,7 @@ final class BackendWorker {
       if (gen != generation || !health.state().probing()) {
         return;
       }
-      lateness = Math.max(0, System.nanoTime() - scheduledAtNanos);
+      lateness = Math.max(0, nanoTime.getAsLong() - scheduledAtNanos);
       p = prober;
     }
     try {
