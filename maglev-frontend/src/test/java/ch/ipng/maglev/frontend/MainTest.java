@@ -28,13 +28,13 @@ class MainTest {
                                   maglevd gRPC addresses, comma-separated (env
                                     MAGLEV_FRONTEND_SERVER).
             -listen, --listen=ADDR
-                                  HTTP listen address (env MAGLEV_FRONTEND_LISTEN;
+                                  HTTP listen address (env MAGLEV_FRONTEND_LISTEN,
                                     default :8080).
             -log-level, --log-level=LEVEL
                                   debug, info, warn or error (env
-                                    MAGLEV_FRONTEND_LOG_LEVEL; default info).
-            -version, --version   Print the version and exit.
-        -h, --help                Show this help.
+                                    MAGLEV_FRONTEND_LOG_LEVEL, default info).
+            -version, --version   Print version, commit and build date, and exit.
+        -h, -help, --help         Show this help and exit.
       """;
 
   private record Result(int rc, String out, String err) {}
