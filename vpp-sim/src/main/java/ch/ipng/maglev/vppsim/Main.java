@@ -1,6 +1,7 @@
 package ch.ipng.maglev.vppsim;
 
 import ch.ipng.maglev.common.Launcher;
+import ch.ipng.maglev.common.Tasks;
 import ch.ipng.maglev.common.Version;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -106,10 +108,15 @@ public final class Main {
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("vppsim-timers").unstarted(r));
     // VPP's lb garbage collection process wakes up periodically; each VIP keeps its own pace.
-    timers.scheduleWithFixedDelay(surviving(sim::collectGarbage), 5, 5, TimeUnit.SECONDS);
-    timers.scheduleWithFixedDelay(surviving(statsServer::publish), 1, 1, TimeUnit.SECONDS);
+    Consumer<RuntimeException> report =
+        e -> err.println("maglev-vppsim: periodic task failed: " + e);
+    timers.scheduleWithFixedDelay(
+        Tasks.surviving(sim::collectGarbage, report), 5, 5, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(
+        Tasks.surviving(statsServer::publish, report), 1, 1, TimeUnit.SECONDS);
     if (traffic) {
-      timers.scheduleWithFixedDelay(surviving(sim::simulateTraffic), 1, 1, TimeUnit.SECONDS);
+      timers.scheduleWithFixedDelay(
+          Tasks.surviving(sim::simulateTraffic, report), 1, 1, TimeUnit.SECONDS);
     }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -136,16 +143,5 @@ public final class Main {
             + control);
     stop.await();
     return 0;
-  }
-
-  /** A periodic task that logs a failure instead of silently cancelling its schedule. */
-  private static Runnable surviving(Runnable task) {
-    return () -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        System.err.println("maglev-vppsim: periodic task failed: " + e);
-      }
-    };
   }
 }
