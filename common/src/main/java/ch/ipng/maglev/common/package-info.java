@@ -1,6 +1,6 @@
 /**
  * What every maglev program shares: its build version, the launcher's shared flags, listen
- * addresses and log levels.
+ * addresses, log levels and a wrapper that keeps periodic tasks alive.
  */
 @NullMarked
 package ch.ipng.maglev.common;
