@@ -10,10 +10,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The command line the maglev daemons share, over picocli: the program's own {@code @Option}s plus
- * {@code --log-level} (defaulting to an environment variable the program names, else info), {@code
- * --version} and {@code --help}. Like the program's own options, each is accepted with one dash or
- * two, as Go's flag package takes both.
+ * The command line maglevd, maglevd-frontend and maglev-vppsim share, over picocli: the program's
+ * own {@code @Option}s plus {@code --log-level} (for the daemons; defaulting to an environment
+ * variable the program names, else info), {@code --version} and {@code --help}. Like the program's
+ * own options, each is accepted with one dash or two, as Go's flag package takes both. (maglevc
+ * parses its few flags by hand: picocli would cost each one-shot command start-up time.)
  *
  * <p>The shared options come last in the help. A program option that belongs after {@code
  * --log-level} there says so with {@code order = Launcher.AFTER_LOG_LEVEL} (and {@code + 1}, ...),
@@ -21,7 +22,7 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 public final class Launcher {
   /** picocli's {@code order} of --log-level in the help; options without one come first. */
-  public static final int LOG_LEVEL_ORDER = 100;
+  private static final int LOG_LEVEL_ORDER = 100;
 
   /** The {@code order} of the first program option listed after --log-level. */
   public static final int AFTER_LOG_LEVEL = LOG_LEVEL_ORDER + 1;
