@@ -1,5 +1,6 @@
 package ch.ipng.maglev.frontend;
 
+import ch.ipng.maglev.common.Launcher;
 import ch.ipng.maglev.common.Levels;
 import ch.ipng.maglev.common.ListenAddress;
 import ch.ipng.maglev.common.Version;
@@ -14,11 +15,11 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -34,6 +35,7 @@ public final class Main {
 
   private Main() {}
 
+  /** The frontend's own flags; {@link Launcher} adds --log-level, --version and --help. */
   @Command(
       name = "maglevd-frontend",
       description = "The web dashboard over one or more maglevds.",
@@ -49,27 +51,9 @@ public final class Main {
     @Option(
         names = {"--listen", "-listen"},
         paramLabel = "ADDR",
-        description = "HTTP listen address (env MAGLEV_FRONTEND_LISTEN; default :8080).",
+        description = "HTTP listen address (env MAGLEV_FRONTEND_LISTEN, default :8080).",
         defaultValue = "${env:MAGLEV_FRONTEND_LISTEN:-:8080}")
     String listen = ":8080";
-
-    @Option(
-        names = {"--log-level", "-log-level"},
-        paramLabel = "LEVEL",
-        description = "debug, info, warn or error (env MAGLEV_FRONTEND_LOG_LEVEL; default info).",
-        defaultValue = "${env:MAGLEV_FRONTEND_LOG_LEVEL:-info}")
-    String logLevel = "info";
-
-    @Option(
-        names = {"--version", "-version"},
-        description = "Print the version and exit.")
-    boolean version;
-
-    @Option(
-        names = {"--help", "-h"},
-        usageHelp = true,
-        description = "Show this help.")
-    boolean help;
   }
 
   public static void main(String[] args) {
@@ -78,27 +62,17 @@ public final class Main {
 
   static int run(String[] args, PrintStream out, PrintStream err) {
     Options o = new Options();
-    CommandLine cl = new CommandLine(o);
-    try {
-      cl.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      err.println("maglevd-frontend: " + e.getMessage());
-      err.println("Try 'maglevd-frontend --help'.");
-      return USAGE;
+    Launcher launcher = Launcher.of(o, "MAGLEV_FRONTEND_LOG_LEVEL");
+    OptionalInt done = launcher.parse(args, out, err);
+    if (done.isPresent()) {
+      return done.getAsInt(); // help or version: OK; a usage error: USAGE
     }
-    if (o.help) {
-      cl.usage(out);
-      return OK;
-    }
-    if (o.version) {
-      out.println(Version.current().describe("maglevd-frontend"));
-      return OK;
-    }
+    String logLevel = launcher.logLevel();
     InetSocketAddress listen;
     List<String> servers =
         Arrays.stream(o.server.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     try {
-      Levels.severity(o.logLevel);
+      Levels.severity(logLevel);
       listen = ListenAddress.parse("--listen", o.listen);
       if (servers.isEmpty()) {
         throw new IllegalArgumentException("--server: no address given (expected: host:port,...)");
@@ -107,7 +81,7 @@ public final class Main {
       err.println("maglevd-frontend: " + e.getMessage());
       return USAGE;
     }
-    setLevel(o.logLevel);
+    setLevel(logLevel);
     Logger logger = LoggerFactory.getLogger(Main.class);
     Version v = Version.current();
     logger

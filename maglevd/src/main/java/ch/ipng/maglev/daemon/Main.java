@@ -1,5 +1,6 @@
 package ch.ipng.maglev.daemon;
 
+import ch.ipng.maglev.common.Launcher;
 import ch.ipng.maglev.common.Levels;
 import ch.ipng.maglev.common.ListenAddress;
 import ch.ipng.maglev.common.Version;
@@ -13,12 +14,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import sun.misc.Signal;
 
 /**
@@ -40,22 +41,12 @@ public final class Main {
   /** Runs maglevd until it is told to stop; returns the exit code. */
   static int run(String[] args, PrintStream out, PrintStream err) {
     Options o = new Options();
-    CommandLine cl = new CommandLine(o).setUnmatchedOptionsArePositionalParams(false);
-    try {
-      cl.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      err.println("maglevd: " + e.getMessage());
-      err.println("Try 'maglevd --help'.");
-      return PARSE_ERROR;
+    Launcher launcher = Launcher.of(o, "MAGLEV_LOG_LEVEL");
+    OptionalInt done = launcher.parse(args, out, err);
+    if (done.isPresent()) {
+      return done.getAsInt(); // help or version: OK; a usage error: PARSE_ERROR
     }
-    if (o.help) {
-      cl.usage(out);
-      return OK;
-    }
-    if (o.version) {
-      out.println(Version.current().describe("maglevd"));
-      return OK;
-    }
+    String logLevel = launcher.logLevel();
     Path configPath = Path.of(o.config);
     ConfigLoader.Use use =
         o.vppApiAddr.isEmpty()
@@ -76,7 +67,7 @@ public final class Main {
     InetSocketAddress grpcAddress;
     InetSocketAddress metricsAddress;
     try {
-      Levels.severity(o.logLevel);
+      Levels.severity(logLevel);
       grpcAddress = ListenAddress.parse("--grpc-addr", o.grpcAddr);
       metricsAddress =
           o.metricsAddr.isEmpty() ? null : ListenAddress.parse("--metrics-addr", o.metricsAddr);
@@ -86,7 +77,7 @@ public final class Main {
     }
 
     EventBus bus = EventBus.create();
-    LogFanout.install(bus, o.logLevel);
+    LogFanout.install(bus, logLevel);
     Logger logger = LoggerFactory.getLogger(Main.class);
     Version v = Version.current();
     logger

@@ -1,15 +1,16 @@
 package ch.ipng.maglev.daemon;
 
+import ch.ipng.maglev.common.Launcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * maglevd's flags. Each is accepted as -flag and --flag (Go's flag package takes both), and
- * defaults to its MAGLEV_* environment variable; a flag on the command line wins.
+ * maglevd's own flags; {@link Launcher} adds --log-level, --version and --help. Each is accepted as
+ * -flag and --flag (Go's flag package takes both), and defaults to its MAGLEV_* environment
+ * variable; a flag on the command line wins.
  */
 @Command(
     name = "maglevd",
-    mixinStandardHelpOptions = false,
     description = "Health-checks backends and programs VPP's lb (Maglev) plugin.",
     sortOptions = false)
 final class Options {
@@ -53,34 +54,18 @@ final class Options {
   String vppStatsAddr = "/run/vpp/stats.sock";
 
   @Option(
-      names = {"--log-level", "-log-level"},
-      paramLabel = "LEVEL",
-      defaultValue = "${env:MAGLEV_LOG_LEVEL:-info}",
-      description = "debug, info, warn or error (env MAGLEV_LOG_LEVEL, default ${DEFAULT-VALUE}).")
-  String logLevel = "info";
-
-  @Option(
       names = {"--check", "-check"},
+      order = Launcher.AFTER_LOG_LEVEL,
       description = "Validate the config and exit: 0 valid, 1 YAML error, 2 semantic error.")
   boolean check;
 
   @Option(
       names = {"--reflection", "-reflection"},
+      order = Launcher.AFTER_LOG_LEVEL + 1,
       arity = "0..1",
       defaultValue = "true",
       fallbackValue = "true",
       paramLabel = "BOOL",
       description = "Serve gRPC reflection (default ${DEFAULT-VALUE}).")
   boolean reflection = true;
-
-  @Option(
-      names = {"--version", "-version"},
-      description = "Print version, commit and build date, and exit.")
-  boolean version;
-
-  @Option(
-      names = {"--help", "-help", "-h"},
-      usageHelp = true,
-      description = "Show this help and exit.")
-  boolean help;
 }

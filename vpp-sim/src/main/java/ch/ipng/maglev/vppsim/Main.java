@@ -1,57 +1,88 @@
 package ch.ipng.maglev.vppsim;
 
+import ch.ipng.maglev.common.Launcher;
+import ch.ipng.maglev.common.Tasks;
+import ch.ipng.maglev.common.Version;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Properties;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code maglev-vppsim}: serves VPP's API socket and stats socket with the lb plugin's behaviour,
  * starting empty like a freshly started VPP.
  */
 public final class Main {
-  private static final String USAGE =
-      """
-      usage: maglev-vppsim [--api-addr PATH] [--stats-addr PATH] [--control-addr PATH] [--traffic]
-        --api-addr PATH      binary-API stream socket (default /run/vpp/api.sock)
-        --stats-addr PATH    stats SEQPACKET socket (default /run/vpp/stats.sock)
-        --control-addr PATH  control socket for tests and the demo
-                             (default: vppsim-control.sock beside the API socket)
-        --traffic            bump the counters of VIPs that have ASes every second (demo)
-        --version            print the version and exit
-      """;
-
   private Main() {}
 
-  public static void main(String[] args) throws Exception {
+  /** The simulator's own flags; {@link Launcher} adds --version and --help. */
+  @Command(
+      name = "maglev-vppsim",
+      description =
+          "A stand-in VPP: serves VPP's API and stats sockets with the lb plugin's behaviour,"
+              + " starting empty.",
+      sortOptions = false)
+  static final class Options {
+    @Option(
+        names = {"--api-addr", "-api-addr"},
+        paramLabel = "PATH",
+        defaultValue = "/run/vpp/api.sock",
+        description = "Binary-API socket (default ${DEFAULT-VALUE}).")
     Path api = Path.of("/run/vpp/api.sock");
+
+    @Option(
+        names = {"--stats-addr", "-stats-addr"},
+        paramLabel = "PATH",
+        defaultValue = "/run/vpp/stats.sock",
+        description = "Stats socket (default ${DEFAULT-VALUE}).")
     Path stats = Path.of("/run/vpp/stats.sock");
-    Path control = null;
-    boolean traffic = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--api-addr" -> api = Path.of(value(args, ++i));
-        case "--stats-addr" -> stats = Path.of(value(args, ++i));
-        case "--control-addr" -> control = Path.of(value(args, ++i));
-        case "--traffic" -> traffic = true;
-        case "--version" -> {
-          System.out.println("maglev-vppsim " + version());
-          return;
-        }
-        case "-h", "--help" -> {
-          System.out.print(USAGE);
-          return;
-        }
-        default -> {
-          System.err.print("maglev-vppsim: unknown argument '" + args[i] + "'\n" + USAGE);
-          System.exit(1);
-        }
-      }
+
+    @Option(
+        names = {"--control-addr", "-control-addr"},
+        paramLabel = "PATH",
+        description =
+            "Control socket for tests and the demo (default: vppsim-control.sock beside the API"
+                + " socket).")
+    @Nullable Path control;
+
+    @Option(
+        names = {"--traffic", "-traffic"},
+        description = "Bump the counters of VIPs that have ASes every second (demo).")
+    boolean traffic;
+  }
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    int rc = run(args, System.out, System.err);
+    if (rc != 0) {
+      System.exit(rc);
     }
+  }
+
+  /**
+   * Runs the simulator until the JVM shuts down; returns at once with 0 after --help or --version,
+   * with 1 after a usage error or when the API or stats socket cannot be opened.
+   *
+   * @throws IOException when the control socket cannot be opened
+   */
+  static int run(String[] args, PrintStream out, PrintStream err)
+      throws IOException, InterruptedException {
+    Options o = new Options();
+    OptionalInt done = Launcher.of(o).parse(args, out, err);
+    if (done.isPresent()) {
+      return done.getAsInt();
+    }
+    Path api = o.api;
+    Path stats = o.stats;
+    Path control = o.control;
+    boolean traffic = o.traffic;
     if (control == null) {
       control = api.resolveSibling("vppsim-control.sock");
     }
@@ -62,9 +93,8 @@ public final class Main {
       statsServer = new StatsServer(stats, sim);
       apiServer = new ApiServer(api, sim, statsServer::refreshLayout);
     } catch (IOException e) {
-      System.err.println("maglev-vppsim: cannot listen: " + e.getMessage());
-      System.exit(1);
-      return;
+      err.println("maglev-vppsim: cannot listen: " + e.getMessage());
+      return 1;
     }
     ControlServer controlServer =
         new ControlServer(
@@ -78,10 +108,15 @@ public final class Main {
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("vppsim-timers").unstarted(r));
     // VPP's lb garbage collection process wakes up periodically; each VIP keeps its own pace.
-    timers.scheduleWithFixedDelay(surviving(sim::collectGarbage), 5, 5, TimeUnit.SECONDS);
-    timers.scheduleWithFixedDelay(surviving(statsServer::publish), 1, 1, TimeUnit.SECONDS);
+    Consumer<RuntimeException> report =
+        e -> err.println("maglev-vppsim: periodic task failed: " + e);
+    timers.scheduleWithFixedDelay(
+        Tasks.surviving(sim::collectGarbage, report), 5, 5, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(
+        Tasks.surviving(statsServer::publish, report), 1, 1, TimeUnit.SECONDS);
     if (traffic) {
-      timers.scheduleWithFixedDelay(surviving(sim::simulateTraffic), 1, 1, TimeUnit.SECONDS);
+      timers.scheduleWithFixedDelay(
+          Tasks.surviving(sim::simulateTraffic, report), 1, 1, TimeUnit.SECONDS);
     }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -97,9 +132,9 @@ public final class Main {
                   }
                   stop.countDown();
                 }));
-    System.err.println(
+    err.println(
         "maglev-vppsim "
-            + version()
+            + Version.current().version()
             + ": API "
             + api
             + ", stats "
@@ -107,37 +142,6 @@ public final class Main {
             + ", control "
             + control);
     stop.await();
-  }
-
-  /** A periodic task that logs a failure instead of silently cancelling its schedule. */
-  private static Runnable surviving(Runnable task) {
-    return () -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        System.err.println("maglev-vppsim: periodic task failed: " + e);
-      }
-    };
-  }
-
-  private static String value(String[] args, int i) {
-    if (i >= args.length) {
-      System.err.print("maglev-vppsim: " + args[i - 1] + " needs a value\n" + USAGE);
-      System.exit(1);
-    }
-    return args[i];
-  }
-
-  static String version() {
-    Properties p = new Properties();
-    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-      if (in != null) {
-        p.load(in);
-      }
-    } catch (IOException e) {
-      // informative only
-    }
-    String v = p.getProperty("version", "unknown");
-    return v.startsWith("${") ? "unknown" : v;
+    return 0;
   }
 }

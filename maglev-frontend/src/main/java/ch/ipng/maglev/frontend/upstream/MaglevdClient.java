@@ -1,5 +1,6 @@
 package ch.ipng.maglev.frontend.upstream;
 
+import ch.ipng.maglev.common.Tasks;
 import ch.ipng.maglev.frontend.http.AdminAction;
 import ch.ipng.maglev.frontend.http.AdminApi;
 import ch.ipng.maglev.frontend.sse.SseBroker;
@@ -216,18 +217,15 @@ public final class MaglevdClient implements AutoCloseable {
   }
 
   private Runnable surviving(Runnable task) {
-    return () -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        logger
-            .atWarn()
-            .setMessage("maglevd-loop-failed")
-            .addKeyValue("maglevd", name)
-            .addKeyValue("error", e.toString())
-            .log();
-      }
-    };
+    return Tasks.surviving(
+        task,
+        e ->
+            logger
+                .atWarn()
+                .setMessage("maglevd-loop-failed")
+                .addKeyValue("maglevd", name)
+                .addKeyValue("error", e.toString())
+                .log());
   }
 
   private void checkHealth() {

@@ -37,8 +37,6 @@ import java.util.function.Supplier;
 
 /** maglevd's Maglev service, one method per RPC, each call bounded by a deadline. */
 public final class MaglevClient {
-  private static final String SERVICE = "/maglev.Maglev/";
-
   private final Supplier<GrpcChannel> channel;
   private final Duration deadline;
 
@@ -48,109 +46,103 @@ public final class MaglevClient {
     this.deadline = deadline;
   }
 
-  private <T> T call(String method, MessageLite request, Parser<T> parser) {
+  private <T> T call(MaglevMethod method, MessageLite request, Parser<T> parser) {
     try {
-      return channel.get().unary(SERVICE + method, request, parser, deadline);
+      return channel.get().unary(method.path(), request, parser, deadline);
     } catch (RpcException e) {
       // A shell's connection outlives a maglevd restart. A call the server refused unprocessed
       // is sent again on a new connection; so is a read that failed without an answer. A
       // change (pause, weight, reload) that failed so is reported: it may have been applied.
-      if (e.notProcessed || (e.staleConnection && READS.contains(method))) {
-        return channel.get().unary(SERVICE + method, request, parser, deadline);
+      if (e.notProcessed || (e.staleConnection && sentAgainAfterStaleConnection(method))) {
+        return channel.get().unary(method.path(), request, parser, deadline);
       }
       throw e;
     }
   }
 
-  /** The methods that change nothing, safe to send twice. */
-  private static final java.util.Set<String> READS =
-      java.util.Set.of(
-          "ListFrontends",
-          "GetFrontend",
-          "ListBackends",
-          "GetBackend",
-          "ListHealthChecks",
-          "GetHealthCheck",
-          "CheckConfig",
-          "GetVPPInfo",
-          "GetVPPLBState",
-          "GetVPPLBCounters",
-          "PreviewFrontendPoolBackendWeight");
+  /**
+   * Whether a call that failed on a dead connection without an answer is sent again: the reads,
+   * which maglev.proto marks {@code idempotency_level = NO_SIDE_EFFECTS}.
+   */
+  static boolean sentAgainAfterStaleConnection(MaglevMethod method) {
+    return method.noSideEffects();
+  }
 
   public ListFrontendsResponse listFrontends(ListFrontendsRequest r) {
-    return call("ListFrontends", r, ListFrontendsResponse.parser());
+    return call(MaglevMethod.LIST_FRONTENDS, r, ListFrontendsResponse.parser());
   }
 
   public FrontendInfo getFrontend(GetFrontendRequest r) {
-    return call("GetFrontend", r, FrontendInfo.parser());
+    return call(MaglevMethod.GET_FRONTEND, r, FrontendInfo.parser());
   }
 
   public ListBackendsResponse listBackends(ListBackendsRequest r) {
-    return call("ListBackends", r, ListBackendsResponse.parser());
+    return call(MaglevMethod.LIST_BACKENDS, r, ListBackendsResponse.parser());
   }
 
   public BackendInfo getBackend(GetBackendRequest r) {
-    return call("GetBackend", r, BackendInfo.parser());
+    return call(MaglevMethod.GET_BACKEND, r, BackendInfo.parser());
   }
 
   public BackendInfo pauseBackend(BackendRequest r) {
-    return call("PauseBackend", r, BackendInfo.parser());
+    return call(MaglevMethod.PAUSE_BACKEND, r, BackendInfo.parser());
   }
 
   public BackendInfo resumeBackend(BackendRequest r) {
-    return call("ResumeBackend", r, BackendInfo.parser());
+    return call(MaglevMethod.RESUME_BACKEND, r, BackendInfo.parser());
   }
 
   public BackendInfo enableBackend(BackendRequest r) {
-    return call("EnableBackend", r, BackendInfo.parser());
+    return call(MaglevMethod.ENABLE_BACKEND, r, BackendInfo.parser());
   }
 
   public BackendInfo disableBackend(BackendRequest r) {
-    return call("DisableBackend", r, BackendInfo.parser());
+    return call(MaglevMethod.DISABLE_BACKEND, r, BackendInfo.parser());
   }
 
   public ListHealthChecksResponse listHealthChecks(ListHealthChecksRequest r) {
-    return call("ListHealthChecks", r, ListHealthChecksResponse.parser());
+    return call(MaglevMethod.LIST_HEALTH_CHECKS, r, ListHealthChecksResponse.parser());
   }
 
   public HealthCheckInfo getHealthCheck(GetHealthCheckRequest r) {
-    return call("GetHealthCheck", r, HealthCheckInfo.parser());
+    return call(MaglevMethod.GET_HEALTH_CHECK, r, HealthCheckInfo.parser());
   }
 
   public FrontendInfo setFrontendPoolBackendWeight(SetWeightRequest r) {
-    return call("SetFrontendPoolBackendWeight", r, FrontendInfo.parser());
+    return call(MaglevMethod.SET_FRONTEND_POOL_BACKEND_WEIGHT, r, FrontendInfo.parser());
   }
 
   public PreviewWeightResponse previewFrontendPoolBackendWeight(PreviewWeightRequest r) {
-    return call("PreviewFrontendPoolBackendWeight", r, PreviewWeightResponse.parser());
+    return call(
+        MaglevMethod.PREVIEW_FRONTEND_POOL_BACKEND_WEIGHT, r, PreviewWeightResponse.parser());
   }
 
   public CheckConfigResponse checkConfig(CheckConfigRequest r) {
-    return call("CheckConfig", r, CheckConfigResponse.parser());
+    return call(MaglevMethod.CHECK_CONFIG, r, CheckConfigResponse.parser());
   }
 
   public ReloadConfigResponse reloadConfig(ReloadConfigRequest r) {
-    return call("ReloadConfig", r, ReloadConfigResponse.parser());
+    return call(MaglevMethod.RELOAD_CONFIG, r, ReloadConfigResponse.parser());
   }
 
   public VPPInfo getVPPInfo(GetVPPInfoRequest r) {
-    return call("GetVPPInfo", r, VPPInfo.parser());
+    return call(MaglevMethod.GET_VPP_INFO, r, VPPInfo.parser());
   }
 
   public VPPLBState getVPPLBState(GetVPPLBStateRequest r) {
-    return call("GetVPPLBState", r, VPPLBState.parser());
+    return call(MaglevMethod.GET_VPPLB_STATE, r, VPPLBState.parser());
   }
 
   public SyncVPPLBStateResponse syncVPPLBState(SyncVPPLBStateRequest r) {
-    return call("SyncVPPLBState", r, SyncVPPLBStateResponse.parser());
+    return call(MaglevMethod.SYNC_VPPLB_STATE, r, SyncVPPLBStateResponse.parser());
   }
 
   public VPPLBCounters getVPPLBCounters(GetVPPLBCountersRequest r) {
-    return call("GetVPPLBCounters", r, VPPLBCounters.parser());
+    return call(MaglevMethod.GET_VPPLB_COUNTERS, r, VPPLBCounters.parser());
   }
 
   /** Starts WatchEvents on {@code dedicated}, a channel of its own: cancelling it closes it. */
   public static GrpcChannel.Call<Event> watchEvents(GrpcChannel dedicated, WatchRequest r) {
-    return dedicated.stream(SERVICE + "WatchEvents", r, Event.parser());
+    return dedicated.stream(MaglevMethod.WATCH_EVENTS.path(), r, Event.parser());
   }
 }

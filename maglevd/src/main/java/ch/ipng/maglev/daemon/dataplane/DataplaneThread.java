@@ -1,5 +1,6 @@
 package ch.ipng.maglev.daemon.dataplane;
 
+import ch.ipng.maglev.common.Tasks;
 import ch.ipng.maglev.vpp.api.VppException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -38,15 +39,8 @@ final class DataplaneThread implements AutoCloseable {
     return closed;
   }
 
-  /** A task that logs a failure as {@code <what>-failed} instead of ending its schedule. */
-  static Runnable surviving(String what, Runnable task) {
-    return () -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        logger.atWarn().setMessage(what + "-failed").addKeyValue("error", e.toString()).log();
-      }
-    };
+  private static Runnable surviving(String what, Runnable task) {
+    return Tasks.surviving(logger, what, task);
   }
 
   /** Runs a task soon, unless closing. */

@@ -1,0 +1,125 @@
+package ch.ipng.maglev.frontend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.ipng.maglev.common.Version;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * maglevd-frontend's command line: flags with one dash or two, help, version, usage errors, env
+ * defaults.
+ */
+class MainTest {
+  private static final String USAGE =
+      """
+      Usage: maglevd-frontend [-h] [-version] [-listen=ADDR] [-log-level=LEVEL]
+                              [-server=ADDR[,ADDR...]]
+      The web dashboard over one or more maglevds.
+            -server, --server=ADDR[,ADDR...]
+                                  maglevd gRPC addresses, comma-separated (env
+                                    MAGLEV_FRONTEND_SERVER).
+            -listen, --listen=ADDR
+                                  HTTP listen address (env MAGLEV_FRONTEND_LISTEN,
+                                    default :8080).
+            -log-level, --log-level=LEVEL
+                                  debug, info, warn or error (env
+                                    MAGLEV_FRONTEND_LOG_LEVEL, default info).
+            -version, --version   Print version, commit and build date, and exit.
+        -h, -help, --help         Show this help and exit.
+      """;
+
+  private record Result(int rc, String out, String err) {}
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int rc =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--help", "-help", "-h"})
+  void help_printsTheUsage_exits0(String flag) {
+    assertThat(run(flag)).isEqualTo(new Result(0, USAGE, ""));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--version", "-version"})
+  void version_printsVersionCommitAndDate_exits0(String flag) {
+    assertThat(run(flag))
+        .isEqualTo(new Result(0, Version.current().describe("maglevd-frontend") + "\n", ""));
+  }
+
+  @Test
+  void unknownFlag_exits1_pointingAtHelp() {
+    assertThat(run("--bogus"))
+        .isEqualTo(
+            new Result(
+                1,
+                "",
+                "maglevd-frontend: Unknown option: '--bogus'\nTry 'maglevd-frontend --help'.\n"));
+  }
+
+  @Test
+  void unknownLogLevel_exits1() {
+    assertThat(run("-log-level", "loud"))
+        .isEqualTo(
+            new Result(
+                1,
+                "",
+                "maglevd-frontend: log level \"loud\" (expected: debug, info, warn or error)\n"));
+  }
+
+  @Test
+  void badListenAddress_exits1_namingTheFlag() {
+    assertThat(run("-listen=nonsense"))
+        .isEqualTo(
+            new Result(
+                1,
+                "",
+                "maglevd-frontend: --listen: \"nonsense\" (expected: [host]:port, e.g. :9090 or"
+                    + " 127.0.0.1:9090)\n"));
+  }
+
+  @Test
+  void emptyServerList_exits1() {
+    assertThat(run("--server", " , "))
+        .isEqualTo(
+            new Result(
+                1, "", "maglevd-frontend: --server: no address given (expected: host:port,...)\n"));
+  }
+
+  @Test
+  void flagsDefaultToTheirEnvironmentVariables() throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName())
+            .redirectErrorStream(true);
+    pb.environment().put("MAGLEV_FRONTEND_LISTEN", "nonsense");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(List.of(p.exitValue(), out))
+        .containsExactly(
+            1,
+            "maglevd-frontend: --listen: \"nonsense\" (expected: [host]:port, e.g. :9090 or"
+                + " 127.0.0.1:9090)\n");
+  }
+}
