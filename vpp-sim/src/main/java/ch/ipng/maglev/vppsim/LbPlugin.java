@@ -1,15 +1,8 @@
 package ch.ipng.maglev.vppsim;
 
-import ch.ipng.maglev.vpp.maglev.MaglevTable;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +13,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Addresses are VPP's 16-byte "ip46" form (IPv4 as 12 zero bytes and the address). Prefix
  * lengths are internal ones (IPv4 + 96).
+ *
+ * <p>The VIP lookup and checks are in {@link ActiveVips}, the lazy Maglev tables in {@link
+ * VipTable}, garbage collection in {@link GarbageCollector}.
  */
 final class LbPlugin {
   static final int OK = 0;
@@ -108,12 +104,10 @@ final class LbPlugin {
     boolean active = true;
     long lastGc;
 
-    /** The VIP's AS-index pool: AS pool indexes, null for free slots. */
-    final List<@Nullable Integer> servers = new ArrayList<>();
+    /** The VIP's AS-index pool: AS pool indexes. */
+    final Pool<Integer> servers = new Pool<>();
 
-    final Deque<Integer> freeServerSlots = new ArrayDeque<>();
-    int[] table;
-    boolean tableStale;
+    final VipTable table;
     final long[] counters = new long[4];
 
     Vip(
@@ -137,7 +131,7 @@ final class LbPlugin {
       this.targetPort = targetPort;
       this.tableLength = tableLength;
       this.srcIpSticky = srcIpSticky;
-      this.table = new int[tableLength];
+      this.table = new VipTable(tableLength);
     }
 
     boolean allPort() {
@@ -147,7 +141,7 @@ final class LbPlugin {
     /** AS records of this VIP in AS-index pool order, removed ones included. */
     List<As> servers(LbPlugin lb) {
       List<As> out = new ArrayList<>();
-      for (Integer i : servers) {
+      for (Integer i : servers.slots) {
         if (i != null) {
           out.add(lb.ass.get(i));
         }
@@ -180,19 +174,26 @@ final class LbPlugin {
   int stickyBuckets = 1024;
   int flowTimeout = 40;
 
-  /** Slot 0 of both pools is VPP's hidden placeholder. */
-  final List<@Nullable Vip> vips = new ArrayList<>();
+  private final Pool<Vip> vipPool = new Pool<>();
+  private final Pool<As> asPool = new Pool<>();
 
-  final List<@Nullable As> ass = new ArrayList<>();
-  private final Deque<Integer> freeVips = new ArrayDeque<>();
-  private final Deque<Integer> freeAss = new ArrayDeque<>();
+  /** The VIP pool's slots, null for free ones; slot 0 is VPP's hidden placeholder. */
+  final List<@Nullable Vip> vips = vipPool.slots;
+
+  /** The AS pool's slots, likewise. */
+  final List<@Nullable As> ass = asPool.slots;
+
+  private final ActiveVips active = new ActiveVips();
+  private final GarbageCollector gc;
   private final LongSupplier uptimeSeconds;
   private int nextDpo = 12;
 
   LbPlugin(LongSupplier uptimeSeconds) {
     this.uptimeSeconds = uptimeSeconds;
-    vips.add(null);
-    ass.add(null);
+    this.gc = new GarbageCollector(vipPool, asPool, uptimeSeconds);
+    // the placeholders in slot 0
+    vipPool.put(vipPool.claim(), null);
+    asPool.put(asPool.claim(), null);
   }
 
   private static byte[] filled(int n, byte b) {
@@ -235,22 +236,8 @@ final class LbPlugin {
     return OK;
   }
 
-  /** What identifies an active VIP: masked prefix, internal length, protocol, port. */
-  private record Key(List<Byte> prefix, int plen, int protocol, int port) {
-    static Key of(byte[] prefix, int plen, int protocol, int port) {
-      List<Byte> bytes = new ArrayList<>(16);
-      for (byte b : mask(prefix, plen)) {
-        bytes.add(b);
-      }
-      return new Key(bytes, plen, port == 0 ? 255 : protocol, port);
-    }
-  }
-
-  /** Active VIPs by key, so lookups stay cheap with thousands of VIPs. */
-  private final Map<Key, Vip> active = new HashMap<>();
-
   @Nullable Vip findVip(byte[] prefix, int plen, int protocol, int port) {
-    return active.get(Key.of(prefix, plen, protocol, port));
+    return active.find(prefix, plen, protocol, port);
   }
 
   /**
@@ -271,39 +258,12 @@ final class LbPlugin {
       int[] index) {
     byte[] key = mask(prefix, plen);
     int proto = port == 0 ? 255 : protocol;
-    if (findVip(key, plen, proto, port) != null) {
-      return VALUE_EXIST;
-    }
     VipType type = VipType.of(isIp4(key), encap);
-    for (Vip v : vips) {
-      if (v == null || !v.active || v.plen != plen || !Arrays.equals(v.prefix, key)) {
-        continue;
-      }
-      if (port != 0 && v.allPort()) {
-        return VALUE_EXIST;
-      }
-      if (port == 0 && !v.allPort()) {
-        return VALUE_EXIST;
-      }
+    int rv = active.check(key, plen, proto, port, type, tableLength);
+    if (rv != OK) {
+      return rv;
     }
-    for (Vip v : vips) {
-      if (v != null
-          && v.active
-          && port != 0
-          && !v.allPort()
-          && v.plen == plen
-          && Arrays.equals(v.prefix, key)
-          && v.type != type) {
-        return INVALID_ARGUMENT;
-      }
-    }
-    if ((tableLength & (tableLength - 1)) != 0) {
-      return INVALID_MEMORY_SIZE;
-    }
-    if (type.ip4Vip() != isIp4(key)) {
-      return INVALID_ADDRESS_FAMILY;
-    }
-    int slot = freeVips.isEmpty() ? vips.size() : freeVips.pop();
+    int slot = vipPool.claim();
     Vip vip =
         new Vip(
             slot,
@@ -316,12 +276,8 @@ final class LbPlugin {
             targetPort,
             tableLength,
             srcIpSticky);
-    if (slot == vips.size()) {
-      vips.add(vip);
-    } else {
-      vips.set(slot, vip);
-    }
-    active.put(Key.of(key, plen, proto, port), vip);
+    vipPool.put(slot, vip);
+    active.add(vip);
     index[0] = slot;
     return OK;
   }
@@ -340,8 +296,8 @@ final class LbPlugin {
       }
     }
     vip.active = false;
-    active.remove(Key.of(vip.prefix, vip.plen, vip.protocol, vip.port));
-    rebuild(vip);
+    active.remove(vip);
+    vip.table.markStale();
     return OK;
   }
 
@@ -360,7 +316,7 @@ final class LbPlugin {
     if (vip == null) {
       return NO_SUCH_ENTRY;
     }
-    collect(vip);
+    gc.collect(vip);
     As existing = findAs(vip, address);
     if (existing != null) {
       if (existing.active) {
@@ -369,25 +325,16 @@ final class LbPlugin {
       // VPP skips the family check on this path.
       existing.active = true;
       existing.weight = weight;
-      rebuild(vip);
+      vip.table.markStale();
       return OK;
     }
     if (vip.type.ip4Servers() != isIp4(address)) {
       return INVALID_ADDRESS_FAMILY;
     }
-    int slot = freeAss.isEmpty() ? ass.size() : freeAss.pop();
-    As as = new As(slot, vip.index, address.clone(), weight, nextDpo++);
-    if (slot == ass.size()) {
-      ass.add(as);
-    } else {
-      ass.set(slot, as);
-    }
-    if (vip.freeServerSlots.isEmpty()) {
-      vip.servers.add(slot);
-    } else {
-      vip.servers.set(vip.freeServerSlots.pop(), slot);
-    }
-    rebuild(vip);
+    int slot = asPool.claim();
+    asPool.put(slot, new As(slot, vip.index, address.clone(), weight, nextDpo++));
+    vip.servers.put(vip.servers.claim(), slot);
+    vip.table.markStale();
     return OK;
   }
 
@@ -405,8 +352,8 @@ final class LbPlugin {
       as.active = false;
       as.lastUsed = uptimeSeconds.getAsLong();
     }
-    rebuild(vip);
-    collect(vip);
+    vip.table.markStale();
+    gc.collect(vip);
     return OK;
   }
 
@@ -420,37 +367,14 @@ final class LbPlugin {
       return NO_SUCH_ENTRY;
     }
     as.weight = weight;
-    rebuild(vip);
+    vip.table.markStale();
     return OK;
-  }
-
-  /**
-   * Marks the VIP's table for a rebuild at its next reading. VPP rebuilds at once; building lazily
-   * gives every reader the same table (it depends only on the active servers and their weights,
-   * which only the calls that mark it change) and spares a burst of weight calls one Maglev
-   * computation each.
-   */
-  private void rebuild(Vip vip) {
-    vip.tableStale = true;
-  }
-
-  private int[] table(Vip vip) {
-    if (vip.tableStale) {
-      List<MaglevTable.Server> servers = new ArrayList<>();
-      for (As as : vip.servers(this)) {
-        servers.add(
-            new MaglevTable.Server(as.index, inet(as.address), as.weight, as.active && vip.active));
-      }
-      vip.table = MaglevTable.compute(vip.tableLength, servers);
-      vip.tableStale = false;
-    }
-    return vip.table;
   }
 
   /** Buckets of the VIP's table pointing at this AS. */
   int buckets(Vip vip, As as) {
     int n = 0;
-    for (int b : table(vip)) {
+    for (int b : vip.table.buckets(vip.servers(this), vip.active)) {
       if (b == as.index) {
         n++;
       }
@@ -460,40 +384,7 @@ final class LbPlugin {
 
   /** Garbage collection of every VIP, as VPP's periodic process runs it. */
   void collectAll() {
-    for (Vip v : new ArrayList<>(vips)) {
-      if (v != null) {
-        collect(v);
-      }
-    }
-  }
-
-  /**
-   * Frees removed ASes of one VIP after the grace period (the simulator has no sticky flows that
-   * could hold them), at most once per interval; a deleted VIP goes once it has no AS left.
-   */
-  void collect(Vip vip) {
-    long now = uptimeSeconds.getAsLong();
-    if (now - vip.lastGc < GC_INTERVAL_SECONDS) {
-      return;
-    }
-    vip.lastGc = now;
-    for (int slot = 0; slot < vip.servers.size(); slot++) {
-      Integer i = vip.servers.get(slot);
-      if (i == null) {
-        continue;
-      }
-      As as = ass.get(i);
-      if (!as.active && now - as.lastUsed >= GC_GRACE_SECONDS) {
-        ass.set(i, null);
-        freeAss.push(i);
-        vip.servers.set(slot, null);
-        vip.freeServerSlots.push(slot);
-      }
-    }
-    if (!vip.active && vip.servers.stream().allMatch(i -> i == null)) {
-      vips.set(vip.index, null);
-      freeVips.push(vip.index);
-    }
+    gc.collectAll();
   }
 
   /** Number of VIP slots in use, the placeholder included (as {@code show lb} counts). */
@@ -504,13 +395,5 @@ final class LbPlugin {
   /** Number of AS records, the placeholder excluded. */
   int asRecords() {
     return (int) ass.stream().filter(a -> a != null).count();
-  }
-
-  static InetAddress inet(byte[] ip46) {
-    try {
-      return InetAddress.getByAddress(isIp4(ip46) ? Arrays.copyOfRange(ip46, 12, 16) : ip46);
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(e);
-    }
   }
 }
