@@ -1,0 +1,172 @@
+package ch.ipng.maglev.cli;
+
+import static ch.ipng.maglev.cli.Commands.json;
+import static ch.ipng.maglev.cli.Commands.name;
+
+import ch.ipng.maglev.cli.tree.Invocation;
+import ch.ipng.maglev.cli.tree.Node;
+import ch.ipng.maglev.cli.tree.Node.Slot;
+import ch.ipng.maglev.proto.BackendInfo;
+import ch.ipng.maglev.proto.BackendRequest;
+import ch.ipng.maglev.proto.FrontendInfo;
+import ch.ipng.maglev.proto.PoolBackendInfo;
+import ch.ipng.maglev.proto.PoolInfo;
+import ch.ipng.maglev.proto.PreviewWeightAS;
+import ch.ipng.maglev.proto.PreviewWeightRequest;
+import ch.ipng.maglev.proto.PreviewWeightResponse;
+import ch.ipng.maglev.proto.SetWeightRequest;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code set}: a backend's lifecycle and a pool backend's weight, or a dry run of the weight. */
+final class SetCommands {
+  private final Session session;
+
+  private SetCommands(Session session) {
+    this.session = session;
+  }
+
+  /** Adds {@code set} under {@code root}. */
+  static void addTo(Node root, Session session) {
+    SetCommands c = new SetCommands(session);
+    Node set = root.word("set", "change runtime state");
+    Node backend = set.word("backend", "a backend's lifecycle").slot(Slot.BACKEND, "backend name");
+    backend.word("pause", "stop probing; weight 0, flows kept").action(c::lifecycle);
+    backend.word("resume", "probe again, from unknown").action(c::lifecycle);
+    backend.word("enable", "re-enable a disabled backend").action(c::lifecycle);
+    backend.word("disable", "disable: weight 0, flows flushed").action(c::lifecycle);
+    Node weight =
+        set.word("frontend", "a frontend's pool weights")
+            .slot(Slot.FRONTEND, "frontend name")
+            .word("pool", "pool")
+            .slot(Slot.POOL, "pool name")
+            .word("backend", "backend")
+            .slot(Slot.BACKEND, "backend name")
+            .word("weight", "new weight")
+            .slot(Slot.WEIGHT, "weight 0-100")
+            .action(c::setWeight);
+    String dryRun = "show the buckets that would move; change nothing";
+    weight.word("dry-run", dryRun).action(c::previewWeight);
+    weight
+        .word("flush", "also flush the backend's existing flows")
+        .action(c::setWeight)
+        .word("dry-run", dryRun)
+        .action(c::previewWeight);
+  }
+
+  private Output out() {
+    return session.output();
+  }
+
+  private void lifecycle(Invocation inv) throws Exception {
+    String name = name(inv, Slot.BACKEND);
+    BackendRequest req = BackendRequest.newBuilder().setName(name).build();
+    var stub = session.stub();
+    BackendInfo b;
+    if (inv.has("pause")) {
+      b = stub.pauseBackend(req);
+    } else if (inv.has("resume")) {
+      b = stub.resumeBackend(req);
+    } else if (inv.has("enable")) {
+      b = stub.enableBackend(req);
+    } else {
+      b = stub.disableBackend(req);
+    }
+    if (json(session, b)) {
+      return;
+    }
+    out().line("backend " + b.getName() + ": " + b.getState());
+  }
+
+  private void setWeight(Invocation inv) throws Exception {
+    SetWeightRequest req =
+        SetWeightRequest.newBuilder()
+            .setFrontend(name(inv, Slot.FRONTEND))
+            .setPool(name(inv, Slot.POOL))
+            .setBackend(name(inv, Slot.BACKEND))
+            .setWeight(Integer.parseInt(name(inv, Slot.WEIGHT)))
+            .setFlush(inv.has("flush"))
+            .build();
+    FrontendInfo f = session.stub().setFrontendPoolBackendWeight(req);
+    if (json(session, f)) {
+      return;
+    }
+    for (PoolInfo p : f.getPoolsList()) {
+      for (PoolBackendInfo b : p.getBackendsList()) {
+        if (p.getName().equals(req.getPool()) && b.getName().equals(req.getBackend())) {
+          out()
+              .line(
+                  "frontend "
+                      + f.getName()
+                      + " pool "
+                      + p.getName()
+                      + " backend "
+                      + b.getName()
+                      + ": weight "
+                      + b.getWeight()
+                      + ", effective "
+                      + b.getEffectiveWeight()
+                      + (req.getFlush() ? " (flush)" : ""));
+        }
+      }
+    }
+  }
+
+  /** {@code set frontend … weight N dry-run}: the churn table, nothing changed. */
+  private void previewWeight(Invocation inv) throws Exception {
+    PreviewWeightRequest req =
+        PreviewWeightRequest.newBuilder()
+            .setFrontend(name(inv, Slot.FRONTEND))
+            .setPool(name(inv, Slot.POOL))
+            .setBackend(name(inv, Slot.BACKEND))
+            .setWeight(Integer.parseInt(name(inv, Slot.WEIGHT)))
+            .build();
+    PreviewWeightResponse p = session.stub().previewFrontendPoolBackendWeight(req);
+    if (json(session, p)) {
+      return;
+    }
+    out().fields(churn(req, p));
+    out().line("");
+    List<List<String>> rows = new ArrayList<>();
+    for (PreviewWeightAS a : p.getAsesList()) {
+      int delta = a.getBucketsAfter() - a.getBucketsBefore();
+      rows.add(
+          List.of(
+              a.getAddress(),
+              a.getBackend().isEmpty() ? "-" : a.getBackend(),
+              a.getWeightBefore() + " -> " + a.getWeightAfter(),
+              a.getBucketsBefore() + " -> " + a.getBucketsAfter(),
+              delta > 0 ? "+" + delta : Integer.toString(delta)));
+    }
+    out().table(List.of("AS", "BACKEND", "WEIGHT", "BUCKETS", "CHANGE"), rows);
+  }
+
+  /** The preview's summary lines: what was asked, what would move, and whether it reaches VPP. */
+  static List<String[]> churn(PreviewWeightRequest req, PreviewWeightResponse p) {
+    List<String[]> fields = new ArrayList<>();
+    fields.add(
+        new String[] {
+          "dry-run",
+          "frontend "
+              + req.getFrontend()
+              + " pool "
+              + req.getPool()
+              + " backend "
+              + req.getBackend()
+              + " weight "
+              + req.getWeight()
+              + ": nothing changed"
+        });
+    fields.add(new String[] {"moved", p.getMoved() + " of " + p.getTableLength() + " buckets"});
+    fields.add(new String[] {"reaches-vpp", p.getReachesVpp() ? "yes" : "no: " + p.getReason()});
+    if (p.getPending()) {
+      fields.add(
+          new String[] {
+            "pending",
+            "VPP differs from what maglevd wants already; the write after the change includes"
+                + " that"
+          });
+    }
+    return fields;
+  }
+}
