@@ -20,15 +20,20 @@ import ch.ipng.maglev.daemon.probe.ProbeNamespace;
 import ch.ipng.maglev.daemon.probe.Probers;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,6 +55,11 @@ public final class Checker implements AutoCloseable {
   private final ModelHub models;
 
   private final Map<String, BackendWorker> workers = new ConcurrentHashMap<>();
+  private final Queue<Pending> pendingTransitions = new ConcurrentLinkedQueue<>();
+  // Models whose frontend transitions are still to be worked out and told, in model order; one
+  // thread at a time tells them, after the model lock is left.
+  private final Queue<Published> toAnnounce = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock announcing = new ReentrantLock();
 
   // written under this object's lock
   private @Nullable Config config;
@@ -152,6 +162,7 @@ public final class Checker implements AutoCloseable {
     publish(
         m -> m == null ? LiveModel.of(next, states) : m.withConfig(next, states),
         new ModelChange.ConfigApplied(prev == null));
+    announceAndWait();
   }
 
   private Duration firstDelay(HealthCheck hc) {
@@ -163,60 +174,111 @@ public final class Checker implements AutoCloseable {
     bus.publish(
         new MaglevEvent.BackendTransition(
             t.time(), backend, t.from(), t.to(), t.code(), t.detail()));
+    pendingTransitions.add(new Pending(backend, t.time()));
     synchronized (this) {
-      BackendWorker w = workers.get(backend);
-      if (w == null) {
-        return; // removed: the reload's model has it gone already
+      // Whoever holds the lock applies every transition queued meanwhile as one model: a burst
+      // of 1,000 transitions from the probe loops costs a few models, not 1,000.
+      Map<String, Instant> batch = new LinkedHashMap<>();
+      Map<String, BackendState> states = new HashMap<>();
+      for (Pending p = pendingTransitions.poll(); p != null; p = pendingTransitions.poll()) {
+        BackendWorker w = workers.get(p.backend());
+        if (w == null) {
+          continue; // removed: the reload's model has it gone already
+        }
+        batch.putIfAbsent(p.backend(), p.time());
+        // The worker's state now, not the transition's: two transitions reported from two
+        // threads may arrive out of order, and the model must end at the last one.
+        states.put(p.backend(), w.state());
       }
-      // The worker's state now, not t.to(): two transitions reported from two threads may arrive
-      // here out of order, and the model must end at the last one.
-      BackendState now = w.state();
-      publish(
-          m -> m == null ? null : m.withState(backend, now),
-          new ModelChange.BackendChanged(backend, t.time()));
+      if (!batch.isEmpty()) {
+        publish(
+            m -> m == null ? null : m.withStates(states), new ModelChange.BackendsChanged(batch));
+      }
     }
+    announce();
   }
 
+  /** A transition reported, not yet in the model. */
+  private record Pending(String backend, Instant time) {}
+
+  /** A new model, the one before it and what changed, still to be announced. */
+  private record Published(@Nullable LiveModel before, LiveModel model, ModelChange change) {}
+
   /**
-   * Publishes the next model and the frontend transitions it brings, in the order they happen.
-   * Called with this object's lock held.
+   * Publishes the next model (with this object's lock held) and queues its announcement; returns
+   * the model now current. The frontend transitions are worked out and told later, outside the lock
+   * ({@link #announce}), so a burst of transitions reaches the dataplane without waiting for them.
    */
   private @Nullable LiveModel publish(
       java.util.function.UnaryOperator<@Nullable LiveModel> update, ModelChange change) {
     LiveModel before = models.currentOrNull();
     LiveModel after = models.update(update, change);
-    if (after == null || after == before) {
-      return after;
+    if (after != null && after != before) {
+      toAnnounce.add(new Published(before, after, change));
     }
-    Instant time = Instant.now();
-    List<MaglevEvent.FrontendTransition> changes = new ArrayList<>();
-    for (String name : changedFrontends(change, after)) {
-      FrontendState from = before == null ? FrontendState.UNKNOWN : before.frontendState(name);
-      FrontendState to = after.frontendState(name);
-      if (from != to) {
-        changes.add(new MaglevEvent.FrontendTransition(time, name, from, to));
+    return after;
+  }
+
+  /**
+   * Tells what is queued, unless another thread is telling it already (it will tell ours too): a
+   * probe loop never waits here.
+   */
+  private void announce() {
+    while (!toAnnounce.isEmpty() && announcing.tryLock()) {
+      try {
+        for (Published p = toAnnounce.poll(); p != null; p = toAnnounce.poll()) {
+          announce(p);
+        }
+      } finally {
+        announcing.unlock();
       }
     }
-    for (MaglevEvent.FrontendTransition t : changes) {
+  }
+
+  /** Tells what is queued and waits until it is told: an operator's call returns after it. */
+  private void announceAndWait() {
+    announcing.lock();
+    try {
+      for (Published p = toAnnounce.poll(); p != null; p = toAnnounce.poll()) {
+        announce(p);
+      }
+    } finally {
+      announcing.unlock();
+    }
+    announce(); // what another thread queued meanwhile
+  }
+
+  /** Works out, logs and publishes the frontend transitions one model brings. */
+  private void announce(Published p) {
+    Instant time = Instant.now();
+    for (String name : changedFrontends(p.change(), p.model())) {
+      FrontendState from =
+          p.before() == null ? FrontendState.UNKNOWN : p.before().frontendState(name);
+      FrontendState to = p.model().frontendState(name);
+      if (from == to) {
+        continue;
+      }
       logger
           .atInfo()
           .setMessage("frontend-transition")
-          .addKeyValue("frontend", t.frontend())
-          .addKeyValue("from", t.from().label())
-          .addKeyValue("to", t.to().label())
+          .addKeyValue("frontend", name)
+          .addKeyValue("from", from.label())
+          .addKeyValue("to", to.label())
           .log();
-      bus.publish(t);
+      bus.publish(new MaglevEvent.FrontendTransition(time, name, from, to));
     }
-    return after;
   }
 
   /** The frontends a change can move: those of the backend, the one weighted, or all. */
   private static List<String> changedFrontends(ModelChange change, LiveModel model) {
     return switch (change) {
-      case ModelChange.BackendChanged b ->
-          model.index().frontendsOf(b.backend()).stream()
-              .map(ch.ipng.maglev.config.Frontend::name)
-              .toList();
+      case ModelChange.BackendsChanged b -> {
+        Set<String> names = new LinkedHashSet<>();
+        for (String backend : b.backends().keySet()) {
+          model.index().frontendsOf(backend).forEach(f -> names.add(f.name()));
+        }
+        yield List.copyOf(names);
+      }
       case ModelChange.WeightSet w -> List.of(w.key().frontend());
       case ModelChange.ConfigApplied c -> List.copyOf(model.config().frontends().keySet());
     };
@@ -252,7 +314,9 @@ public final class Checker implements AutoCloseable {
   private BackendStatus act(String name, Action action) throws CheckerException {
     BackendWorker w = worker(name);
     try {
-      return w.act(action, Duration.ZERO);
+      BackendStatus s = w.act(action, Duration.ZERO);
+      announceAndWait(); // the frontend transitions it caused are told before the call returns
+      return s;
     } catch (IllegalStateException e) {
       throw new CheckerException(
           Reason.FAILED_PRECONDITION, "backend \"" + name + "\": " + e.getMessage());
@@ -283,6 +347,7 @@ public final class Checker implements AutoCloseable {
             e.getMessage());
       }
     }
+    announceAndWait();
     logger
         .atInfo()
         .setMessage("frontend-weight")

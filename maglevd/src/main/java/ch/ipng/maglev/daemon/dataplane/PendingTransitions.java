@@ -11,11 +11,11 @@ import java.util.Map;
 final class PendingTransitions {
   private final Map<String, Instant> pending = new LinkedHashMap<>();
 
-  /** Queues one; true when the queue was empty (so a drain must be scheduled). */
-  synchronized boolean add(String backend, Instant time) {
+  /** Queues backends with their times; true when the queue was empty (a drain is due). */
+  synchronized boolean addAll(Map<String, Instant> backends) {
     boolean first = pending.isEmpty();
-    pending.putIfAbsent(backend, time);
-    return first;
+    backends.forEach(pending::putIfAbsent);
+    return first && !pending.isEmpty();
   }
 
   /** Everything queued, oldest first; the queue is empty afterwards. */

@@ -96,8 +96,8 @@ public final class VppDataplane implements AutoCloseable {
     public void modelChanged(LiveModel model, ModelChange change) {
       switch (change) {
         case ModelChange.ConfigApplied c -> submit(VppDataplane.this::configApplied);
-        case ModelChange.BackendChanged b -> {
-          if (transitions.add(b.backend(), b.time())) {
+        case ModelChange.BackendsChanged b -> {
+          if (transitions.addAll(b.backends())) {
             submit(VppDataplane.this::drainTransitions);
           }
         }

@@ -28,7 +28,7 @@ public final class LiveModel {
   private final BackendIndex index;
   private final ShardedMap<String, BackendState> states;
   private final Map<WeightKey, Integer> overrides;
-  private final ShardedMap<String, FrontendStatus> frontends;
+  private final ShardedMap<String, Slot> frontends;
 
   private LiveModel(
       long version,
@@ -36,7 +36,7 @@ public final class LiveModel {
       BackendIndex index,
       ShardedMap<String, BackendState> states,
       Map<WeightKey, Integer> overrides,
-      ShardedMap<String, FrontendStatus> frontends) {
+      ShardedMap<String, Slot> frontends) {
     this.version = version;
     this.config = config;
     this.index = index;
@@ -60,9 +60,9 @@ public final class LiveModel {
       all.put(b, states.getOrDefault(b, BackendState.UNKNOWN));
     }
     ShardedMap<String, BackendState> s = ShardedMap.of(all);
-    Map<String, FrontendStatus> fs = new HashMap<>();
+    Map<String, Slot> fs = new HashMap<>();
     for (Frontend f : config.frontends().values()) {
-      fs.put(f.name(), status(f, overrides, b -> stateIn(s, b)));
+      fs.put(f.name(), new Slot(f));
     }
     return new LiveModel(
         version, config, BackendIndex.of(config), s, Map.copyOf(overrides), ShardedMap.of(fs));
@@ -80,7 +80,11 @@ public final class LiveModel {
     for (Frontend.Pool pool : f.pools()) {
       Map<String, Integer> w = new LinkedHashMap<>();
       for (Map.Entry<String, Integer> b : pool.backends().entrySet()) {
-        Integer set = overrides.get(new WeightKey(f.name(), pool.name(), b.getKey()));
+        // most models have no operator weights: no key is built for each entry then
+        Integer set =
+            overrides.isEmpty()
+                ? null
+                : overrides.get(new WeightKey(f.name(), pool.name(), b.getKey()));
         w.put(b.getKey(), set != null ? set : b.getValue());
         states.put(b.getKey(), state.apply(b.getKey()));
       }
@@ -108,19 +112,32 @@ public final class LiveModel {
     return build(version + 1, next, nextStates, kept);
   }
 
-  /** The model after one backend changed state: only the frontends that use it are recomputed. */
+  /** The model after one backend changed state: only the frontends that use it change. */
   public LiveModel withState(String backend, BackendState state) {
-    if (states.get(backend) == null || states.get(backend) == state) {
+    return withStates(Map.of(backend, state));
+  }
+
+  /**
+   * The model after backends changed state: only the frontends that use them change (their statuses
+   * are computed when first asked). Backends not in the config, and states that are already so,
+   * change nothing.
+   */
+  public LiveModel withStates(Map<String, BackendState> changes) {
+    Map<String, BackendState> changed = new HashMap<>();
+    Map<String, Frontend> affected = new LinkedHashMap<>();
+    changes.forEach(
+        (backend, state) -> {
+          BackendState now = states.get(backend);
+          if (now != null && now != state) {
+            changed.put(backend, state);
+            index.frontendsOf(backend).forEach(f -> affected.putIfAbsent(f.name(), f));
+          }
+        });
+    if (changed.isEmpty()) {
       return this;
     }
-    ShardedMap<String, BackendState> s = states.withAll(Map.of(backend, state));
-    return new LiveModel(
-        version + 1,
-        config,
-        index,
-        s,
-        overrides,
-        recompute(index.frontendsOf(backend), s, overrides));
+    ShardedMap<String, BackendState> s = states.withAll(changed);
+    return new LiveModel(version + 1, config, index, s, overrides, freshSlots(affected.values()));
   }
 
   /**
@@ -160,19 +177,43 @@ public final class LiveModel {
     Map<WeightKey, Integer> o = new HashMap<>(overrides);
     o.put(key, weight);
     Map<WeightKey, Integer> next = Map.copyOf(o);
-    return new LiveModel(
-        version + 1, config, index, states, next, recompute(List.of(f), states, next));
+    return new LiveModel(version + 1, config, index, states, next, freshSlots(List.of(f)));
   }
 
-  private ShardedMap<String, FrontendStatus> recompute(
-      Collection<Frontend> which,
-      ShardedMap<String, BackendState> s,
-      Map<WeightKey, Integer> weights) {
-    Map<String, FrontendStatus> changed = new HashMap<>();
+  /**
+   * Fresh slots for the frontends whose inputs changed; the others keep theirs, with any status
+   * already computed (it is the same for the same inputs).
+   */
+  private ShardedMap<String, Slot> freshSlots(Collection<Frontend> which) {
+    Map<String, Slot> changed = new HashMap<>();
     for (Frontend f : which) {
-      changed.put(f.name(), status(f, weights, b -> stateIn(s, b)));
+      changed.put(f.name(), new Slot(f));
     }
     return frontends.withAll(changed);
+  }
+
+  /**
+   * One frontend's status in this model, computed when first asked (by the dataplane, gRPC or the
+   * checker's frontend transitions, whichever comes first) and kept. A model is published without
+   * computing the statuses a change touches, so a burst of transitions reaches the dataplane at
+   * once; two threads asking together compute the same value, and either may keep it.
+   */
+  private static final class Slot {
+    final Frontend frontend;
+    volatile @Nullable FrontendStatus status;
+
+    Slot(Frontend frontend) {
+      this.frontend = frontend;
+    }
+  }
+
+  private FrontendStatus statusOf(Slot slot) {
+    FrontendStatus st = slot.status;
+    if (st == null) {
+      st = status(slot.frontend, overrides, b -> stateIn(states, b));
+      slot.status = st;
+    }
+    return st;
   }
 
   private static @Nullable Integer configuredWeight(Config c, WeightKey k) {
@@ -216,19 +257,20 @@ public final class LiveModel {
   public List<FrontendStatus> frontends() {
     List<FrontendStatus> out = new ArrayList<>(config.frontends().size());
     for (String name : config.frontends().keySet()) {
-      out.add(Objects.requireNonNull(frontends.get(name)));
+      out.add(statusOf(Objects.requireNonNull(frontends.get(name))));
     }
     return out;
   }
 
   public Optional<FrontendStatus> frontend(String name) {
-    return Optional.ofNullable(frontends.get(name));
+    Slot slot = frontends.get(name);
+    return slot == null ? Optional.empty() : Optional.of(statusOf(slot));
   }
 
   /** A frontend's state; unknown for one not in the config. */
   public FrontendState frontendState(String name) {
-    FrontendStatus f = frontends.get(name);
-    return f == null ? FrontendState.UNKNOWN : f.view().state();
+    Slot slot = frontends.get(name);
+    return slot == null ? FrontendState.UNKNOWN : statusOf(slot).view().state();
   }
 
   /** Every frontend's state, by name. */

@@ -67,6 +67,32 @@ class LiveModelTest {
   }
 
   @Test
+  void aBurstOfStateChanges_isOneModel_thatIgnoresUnknownBackendsAndNoChanges() {
+    LiveModel before = LiveModel.of(BASE, Map.of("c", BackendState.DISABLED));
+    LiveModel after =
+        before.withStates(
+            Map.of(
+                "a",
+                BackendState.UP,
+                "b",
+                BackendState.DOWN,
+                "c",
+                BackendState.DISABLED,
+                "x",
+                BackendState.UP));
+
+    assertThat(after.version()).isEqualTo(before.version() + 1);
+    assertThat(after.state("a")).isEqualTo(BackendState.UP);
+    assertThat(after.state("b")).isEqualTo(BackendState.DOWN);
+    assertThat(after.state("x")).isEqualTo(BackendState.REMOVED);
+    assertThat(after.frontend("web").orElseThrow().view().pools().get(0))
+        .containsEntry("a", new ch.ipng.maglev.daemon.health.EffectiveWeights.Weight(100, false))
+        .containsEntry("b", new ch.ipng.maglev.daemon.health.EffectiveWeights.Weight(0, true));
+    assertThat(after.withStates(Map.of("a", BackendState.UP, "x", BackendState.DOWN)))
+        .isSameAs(after);
+  }
+
+  @Test
   void anOperatorWeight_replacesTheConfiguredOne_andBadOnesAreRefusedByName() {
     LiveModel m = LiveModel.of(BASE, Map.of("a", BackendState.UP, "b", BackendState.UP));
     LiveModel w = m.withWeight(new WeightKey("web", "primary", "b"), 7);
