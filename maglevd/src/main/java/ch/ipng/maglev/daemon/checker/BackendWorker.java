@@ -333,6 +333,7 @@ final class BackendWorker {
    */
   void restart(Backend newBackend, HealthCheck newCheck, Prober newProber, int newHistoryLimit) {
     Transition t = null;
+    int counter;
     Prober old;
     synchronized (this) {
       retire();
@@ -353,6 +354,11 @@ final class BackendWorker {
       if (health.state().probing()) {
         schedule(Duration.ZERO);
       }
+      counter = health.counter();
+    }
+    if (t == null) {
+      // the counter starts over without a transition too (paused, disabled): metrics hear it
+      listener.counted(name, counter);
     }
     if (old != newProber) {
       old.release();

@@ -171,10 +171,11 @@ public final class Checker implements AutoCloseable {
   }
 
   private void transitioned(String backend, Transition t) {
+    // queued first: whatever a bus listener does, the state reaches the model
+    pendingTransitions.add(new Pending(backend, t.time()));
     bus.publish(
         new MaglevEvent.BackendTransition(
             t.time(), backend, t.from(), t.to(), t.code(), t.detail()));
-    pendingTransitions.add(new Pending(backend, t.time()));
     synchronized (this) {
       // Whoever holds the lock applies every transition queued meanwhile as one model: a burst
       // of 1,000 transitions from the probe loops costs a few models, not 1,000.

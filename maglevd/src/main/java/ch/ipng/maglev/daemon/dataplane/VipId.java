@@ -26,6 +26,7 @@ public record VipId(InetAddress prefix, int length, int protocol, int port) {
 
   /** "prefix protocol port", as metrics label a VIP. */
   public String label() {
-    return InetAddresses.toAddrString(prefix) + "/" + length + " " + protocolName() + " " + port;
+    // getHostAddress, not the short form: the metric's label values stay what they were
+    return prefix.getHostAddress() + "/" + length + " " + protocolName() + " " + port;
   }
 }

@@ -142,8 +142,14 @@ public final class VppDataplane implements AutoCloseable {
         .addKeyValue("api", settings.apiSocket().toString())
         .addKeyValue("stats", settings.statsSocket().toString())
         .log();
-    pushConf(true);
-    fullSync(SyncTrigger.CONNECT, false);
+    try {
+      pushConf(true);
+      fullSync(SyncTrigger.CONNECT, false);
+    } catch (VppException e) {
+      // nothing is known of what VPP holds: start over rather than plan from nothing
+      disconnect(l, "first sync failed: " + e.getMessage());
+      return;
+    }
     scraperThread.execute("vpp-stats", this::scrape);
   }
 
