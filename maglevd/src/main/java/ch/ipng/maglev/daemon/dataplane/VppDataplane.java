@@ -146,8 +146,19 @@ public final class VppDataplane implements AutoCloseable {
       pushConf(true);
       fullSync(SyncTrigger.CONNECT, false);
     } catch (VppException e) {
-      // nothing is known of what VPP holds: start over rather than plan from nothing
-      disconnect(l, "first sync failed: " + e.getMessage());
+      // Nothing is known of what VPP holds: start over rather than plan from nothing, after the
+      // usual pause (at once would hammer a VPP that connects but cannot answer a dump).
+      link = null;
+      reconciler = null;
+      scraper.clear();
+      l.close();
+      logger
+          .atWarn()
+          .setMessage("vpp-connect-failed")
+          .addKeyValue("error", "first sync: " + e.getMessage())
+          .addKeyValue("retry_in", RETRY_INTERVAL.toSeconds() + "s")
+          .log();
+      thread.schedule(RETRY_INTERVAL, "vpp-connect", this::connect);
       return;
     }
     scraperThread.execute("vpp-stats", this::scrape);
