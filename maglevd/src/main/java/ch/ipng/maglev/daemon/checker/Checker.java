@@ -226,19 +226,19 @@ public final class Checker implements AutoCloseable {
    */
   private void announce() {
     while (!toAnnounce.isEmpty() && announcing.tryLock()) {
-      try {
-        for (Published p = toAnnounce.poll(); p != null; p = toAnnounce.poll()) {
-          announce(p);
-        }
-      } finally {
-        announcing.unlock();
-      }
+      announceQueuedAndUnlock();
     }
   }
 
   /** Tells what is queued and waits until it is told: an operator's call returns after it. */
   private void announceAndWait() {
     announcing.lock();
+    announceQueuedAndUnlock();
+    announce(); // what another thread queued meanwhile
+  }
+
+  /** With {@link #announcing} held: tells everything queued, then lets the next teller go. */
+  private void announceQueuedAndUnlock() {
     try {
       for (Published p = toAnnounce.poll(); p != null; p = toAnnounce.poll()) {
         announce(p);
@@ -246,7 +246,6 @@ public final class Checker implements AutoCloseable {
     } finally {
       announcing.unlock();
     }
-    announce(); // what another thread queued meanwhile
   }
 
   /** Works out, logs and publishes the frontend transitions one model brings. */

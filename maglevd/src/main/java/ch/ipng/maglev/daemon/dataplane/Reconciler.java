@@ -58,11 +58,6 @@ final class Reconciler {
     return believed.get(vip);
   }
 
-  /** VPP's state is unknown from here on (a refused write, say): the next full sync reads it. */
-  void forget(VipKey vip) {
-    believed.remove(vip);
-  }
-
   /**
    * Reads VPP back, then writes what brings it to {@code desired}, and waits for the answers.
    *

@@ -8,7 +8,9 @@ import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.dataplane.WeightPreview;
 import ch.ipng.maglev.daemon.model.FrontendStatus;
 import ch.ipng.maglev.daemon.model.LiveModel;
+import ch.ipng.maglev.daemon.model.ModelException;
 import ch.ipng.maglev.daemon.model.ModelSource;
+import ch.ipng.maglev.daemon.model.WeightKey;
 import ch.ipng.maglev.proto.PreviewWeightAS;
 import ch.ipng.maglev.proto.PreviewWeightRequest;
 import ch.ipng.maglev.proto.PreviewWeightResponse;
@@ -44,27 +46,11 @@ final class PreviewCall {
       ModelSource models, @Nullable VppDataplane vpp, PreviewWeightRequest req) {
     LiveModel model = models.current();
     Config config = model.config();
-    Frontend f = config.frontends().get(req.getFrontend());
-    if (f == null) {
-      throw error(Status.NOT_FOUND, "frontend \"" + req.getFrontend() + "\" not found");
-    }
-    Frontend.Pool pool =
-        f.pools().stream().filter(p -> p.name().equals(req.getPool())).findFirst().orElse(null);
-    if (pool == null) {
-      throw error(
-          Status.NOT_FOUND,
-          "pool \"" + req.getPool() + "\" not found in frontend \"" + req.getFrontend() + "\"");
-    }
-    if (!pool.backends().containsKey(req.getBackend())) {
-      throw error(
-          Status.NOT_FOUND,
-          "backend \""
-              + req.getBackend()
-              + "\" not found in pool \""
-              + req.getPool()
-              + "\" of frontend \""
-              + req.getFrontend()
-              + "\"");
+    Frontend f;
+    try {
+      f = model.frontendOf(new WeightKey(req.getFrontend(), req.getPool(), req.getBackend()));
+    } catch (ModelException e) {
+      throw error(Status.NOT_FOUND, String.valueOf(e.getMessage()));
     }
     // uint32 on the wire: read it unsigned so 4294967295 is refused, not taken as -1
     long weight = Integer.toUnsignedLong(req.getWeight());

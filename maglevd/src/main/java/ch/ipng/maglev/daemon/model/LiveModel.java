@@ -147,6 +147,23 @@ public final class LiveModel {
    *     the weight is outside 0-100; the message names which
    */
   public LiveModel withWeight(WeightKey key, int weight) {
+    Frontend f = frontendOf(key);
+    if (weight < 0 || weight > 100) {
+      throw new ModelException(
+          ModelException.Reason.INVALID_ARGUMENT, "weight: " + weight + " (expected: 0-100)");
+    }
+    Map<WeightKey, Integer> o = new HashMap<>(overrides);
+    o.put(key, weight);
+    Map<WeightKey, Integer> next = Map.copyOf(o);
+    return new LiveModel(version + 1, config, index, states, next, freshSlots(List.of(f)));
+  }
+
+  /**
+   * The frontend of a pool entry that exists in this model's config.
+   *
+   * @throws ModelException NOT_FOUND naming the frontend, pool or backend that is not there
+   */
+  public Frontend frontendOf(WeightKey key) {
     Frontend f = config.frontends().get(key.frontend());
     if (f == null) {
       throw new ModelException(
@@ -170,14 +187,7 @@ public final class LiveModel {
               + key.frontend()
               + "\"");
     }
-    if (weight < 0 || weight > 100) {
-      throw new ModelException(
-          ModelException.Reason.INVALID_ARGUMENT, "weight: " + weight + " (expected: 0-100)");
-    }
-    Map<WeightKey, Integer> o = new HashMap<>(overrides);
-    o.put(key, weight);
-    Map<WeightKey, Integer> next = Map.copyOf(o);
-    return new LiveModel(version + 1, config, index, states, next, freshSlots(List.of(f)));
+    return f;
   }
 
   /**

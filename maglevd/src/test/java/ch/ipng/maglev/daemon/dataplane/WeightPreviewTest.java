@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import ch.ipng.maglev.config.Config;
-import ch.ipng.maglev.config.Frontend;
 import ch.ipng.maglev.daemon.dataplane.WeightPreview.Held;
 import ch.ipng.maglev.daemon.dataplane.WeightPreview.Result;
 import ch.ipng.maglev.daemon.dataplane.WeightPreview.Row;
 import ch.ipng.maglev.daemon.health.BackendState;
-import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.model.FrontendStatus;
+import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.daemon.testing.Configs;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -59,17 +58,11 @@ class WeightPreviewTest {
     return InetAddress.getByName(s);
   }
 
-  /** The frontend as the checker builds it: config weights, these states (others up). */
+  /** The frontend as the live model has it: config weights, these states (others up). */
   static FrontendStatus status(String frontend, Map<String, BackendState> states) {
-    Frontend f = CONFIG.frontends().get(frontend);
-    List<Map<String, Integer>> weights = new ArrayList<>();
-    Map<String, BackendState> s = new LinkedHashMap<>();
-    for (Frontend.Pool p : f.pools()) {
-      weights.add(new LinkedHashMap<>(p.backends()));
-      p.backends().keySet().forEach(b -> s.put(b, states.getOrDefault(b, BackendState.UP)));
-    }
-    return new FrontendStatus(
-        f, weights, s, EffectiveWeights.compute(weights, s::get, f.flushOnDown()));
+    Map<String, BackendState> all = new LinkedHashMap<>();
+    CONFIG.backends().keySet().forEach(b -> all.put(b, states.getOrDefault(b, BackendState.UP)));
+    return LiveModel.of(CONFIG, all).frontend(frontend).orElseThrow();
   }
 
   /** What VPP holds when it is in sync with maglevd. */
