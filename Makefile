@@ -23,7 +23,7 @@ MVN = jdk=$(JDK); [ -n "$$jdk" ] || { echo "$(NO_JDK)" >&2; exit 1; }; \
   mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
 PROGRAMS := maglevd maglevc maglevd-frontend maglev-vppsim
 
-.PHONY: all build web test run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend FORCE
+.PHONY: all build web test fuzz run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend FORCE
 
 all: build
 
@@ -34,7 +34,7 @@ all: build
 # included) or the JDK changed since BUILD/.built. A stamp takes the time its step started, so a
 # file edited during the step is built again next time. `make test` always builds afresh.
 WEB := maglev-frontend/web
-MODULES := proto vpp-apigen vpp-api vpp-sim common maglevd maglevc maglev-frontend
+MODULES := proto vpp-apigen vpp-api vpp-sim common maglev-config maglevd maglevc maglev-frontend
 NPM_STAMP := $(WEB)/node_modules/.maglev-npm-ci
 WEB_DIST := $(WEB)/dist/index.html
 WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
@@ -162,6 +162,15 @@ install-deps-apt:
 	  $$SUDO scripts/apt-retry.sh apt-get update -qq \
 	    && $$SUDO scripts/apt-retry.sh apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+# The property checks (tests named *PropertyTest) with FUZZ_TRIES times their tries and a seed of
+# this run's own (FUZZ_SEED to replay one a failure printed); make test runs them with fixed seeds.
+FUZZ_TRIES ?= 50
+FUZZ_SEED ?= $(shell date +%s)
+fuzz:
+	$(MVN) -Djacoco.skip=true -Dspotless.check.skip=true -Dtest='*PropertyTest' \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Dmaglev.fuzz.tries=$(FUZZ_TRIES) \
+	  -Dmaglev.fuzz.seed=$(FUZZ_SEED) test
 
 bench: bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend
 
