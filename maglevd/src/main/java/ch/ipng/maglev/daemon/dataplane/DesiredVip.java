@@ -63,40 +63,91 @@ public record DesiredVip(
 
   /** One frontend's desired VIP. A backend in several pools carries its largest weight. */
   public static DesiredVip of(Config config, FrontendStatus status) {
-    Frontend f = status.frontend();
-    Map<InetAddress, EffectiveWeights.Weight> weights = new HashMap<>();
-    Map<InetAddress, String> firstNames = new HashMap<>();
-    boolean v6Backends = false;
-    boolean anyBackend = false;
-    for (Map<String, EffectiveWeights.Weight> pool : status.view().pools()) {
-      for (Map.Entry<String, EffectiveWeights.Weight> b : pool.entrySet()) {
-        Backend backend = config.backends().get(b.getKey());
-        if (backend == null) {
-          continue;
+    return of(Layout.of(config, status.frontend()), status);
+  }
+
+  /**
+   * One frontend's desired VIP from its layout (made once per config): what is left per status is a
+   * weight per AS, so a burst of transitions, which computes this for every frontend each touches,
+   * allocates little more than the result.
+   */
+  public static DesiredVip of(Layout layout, FrontendStatus status) {
+    List<Map<String, EffectiveWeights.Weight>> pools = status.view().pools();
+    Map<InetAddress, EffectiveWeights.Weight> ases = new LinkedHashMap<>();
+    for (int i = 0; i < layout.addresses().size(); i++) {
+      EffectiveWeights.Weight best = null;
+      for (String backend : layout.backendsAt().get(i)) {
+        for (Map<String, EffectiveWeights.Weight> pool : pools) {
+          EffectiveWeights.Weight w = pool.get(backend);
+          if (w == null) {
+            continue;
+          }
+          if (best == null
+              || w.weight() > best.weight()
+              || (best.weight() == 0 && w.weight() == 0 && w.flush() && !best.flush())) {
+            best = w;
+          }
         }
-        InetAddress a = backend.address();
-        anyBackend = true;
-        v6Backends |= a instanceof Inet6Address;
-        EffectiveWeights.Weight w = b.getValue();
-        EffectiveWeights.Weight prev = weights.get(a);
-        if (prev == null || w.weight() > prev.weight()) {
-          weights.put(a, w);
-        } else if (prev.weight() == 0 && w.weight() == 0 && w.flush() && !prev.flush()) {
-          weights.put(a, w);
-        }
-        firstNames.putIfAbsent(a, backend.name());
+      }
+      if (best != null) {
+        ases.put(layout.addresses().get(i), best);
       }
     }
-    // hash maps iterating in address order: this runs for every frontend a transition touches
-    Map<InetAddress, EffectiveWeights.Weight> ases = new LinkedHashMap<>();
-    Map<InetAddress, String> names = new LinkedHashMap<>();
-    for (InetAddress a : inAddressOrder(weights.keySet())) {
-      ases.put(a, weights.get(a));
-      names.put(a, firstNames.get(a));
-    }
-    boolean v6 = anyBackend ? v6Backends : !(f.address() instanceof Inet4Address);
+    Frontend f = layout.frontend();
     return new DesiredVip(
-        f.name(), keyOf(f), v6 ? Encap.GRE6 : Encap.GRE4, f.srcIpSticky(), ases, names);
+        f.name(), layout.key(), layout.encap(), f.srcIpSticky(), ases, layout.names());
+  }
+
+  /**
+   * What the config fixes of a frontend's VIP: its key and encap, and its AS addresses in {@link
+   * #ADDRESS_ORDER}, each with the backends behind it (one address may serve several backend names)
+   * and the first one's name.
+   *
+   * @param backendsAt per address (same index), the backend names with that address
+   * @param names AS address to the name of its first backend, in address order
+   */
+  public record Layout(
+      Frontend frontend,
+      VipKey key,
+      Encap encap,
+      List<InetAddress> addresses,
+      List<List<String>> backendsAt,
+      Map<InetAddress, String> names) {
+
+    public static Layout of(Config config, Frontend f) {
+      Map<InetAddress, List<String>> byAddress = new HashMap<>();
+      boolean v6Backends = false;
+      for (Frontend.Pool pool : f.pools()) {
+        for (String name : pool.backends().keySet()) {
+          Backend backend = config.backends().get(name);
+          if (backend == null) {
+            continue;
+          }
+          InetAddress a = backend.address();
+          v6Backends |= a instanceof Inet6Address;
+          List<String> at = byAddress.computeIfAbsent(a, x -> new ArrayList<>());
+          if (!at.contains(name)) {
+            at.add(name);
+          }
+        }
+      }
+      List<InetAddress> addresses = inAddressOrder(byAddress.keySet());
+      List<List<String>> backendsAt = new ArrayList<>();
+      Map<InetAddress, String> names = new LinkedHashMap<>();
+      for (InetAddress a : addresses) {
+        List<String> at = byAddress.get(a);
+        backendsAt.add(List.copyOf(at));
+        names.put(a, at.getFirst());
+      }
+      boolean v6 = byAddress.isEmpty() ? !(f.address() instanceof Inet4Address) : v6Backends;
+      return new Layout(
+          f,
+          keyOf(f),
+          v6 ? Encap.GRE6 : Encap.GRE4,
+          List.copyOf(addresses),
+          List.copyOf(backendsAt),
+          java.util.Collections.unmodifiableMap(names));
+    }
   }
 
   /**

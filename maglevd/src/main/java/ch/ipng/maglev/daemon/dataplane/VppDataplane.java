@@ -53,6 +53,7 @@ public final class VppDataplane implements AutoCloseable {
   private final DataplaneThread scraperThread = new DataplaneThread("vpp-stats");
   private final CounterScraper scraper;
   private final PendingTransitions transitions = new PendingTransitions();
+  private final Layouts layouts = new Layouts();
   private final VppNames.Cache names = new VppNames.Cache();
 
   // Written on the executor thread only; other threads read it.
@@ -335,7 +336,7 @@ public final class VppDataplane implements AutoCloseable {
           .frontend(name)
           .ifPresent(
               s -> {
-                DesiredVip d = DesiredVip.of(model.config(), s);
+                DesiredVip d = DesiredVip.of(layouts.of(model.config(), s.frontend()), s);
                 desired.add(d);
                 Instant t = since.get(name);
                 if (t != null) {
@@ -353,7 +354,8 @@ public final class VppDataplane implements AutoCloseable {
     Reconciler r = reconciler;
     LiveModel model = models.current();
     Config config = model.config();
-    Optional<DesiredVip> d = model.frontend(frontend).map(s -> DesiredVip.of(config, s));
+    Optional<DesiredVip> d =
+        model.frontend(frontend).map(s -> DesiredVip.of(layouts.of(config, s.frontend()), s));
     if (r == null || d.isEmpty()) {
       return SyncResult.NONE;
     }

@@ -11,6 +11,18 @@ import java.util.function.Function;
  * active pool and the frontend state. A pure function of pool weights and backend states.
  */
 public final class EffectiveWeights {
+  // Weights are values: the common ones are shared rather than made for every backend of every
+  // frontend status (a burst of transitions computes thousands).
+  private static final Weight ZERO = new Weight(0, false);
+  private static final Weight ZERO_FLUSH = new Weight(0, true);
+  private static final Weight[] UP = new Weight[101];
+
+  static {
+    for (int w = 0; w < UP.length; w++) {
+      UP[w] = new Weight(w, false);
+    }
+  }
+
   private EffectiveWeights() {}
 
   /** The weight to program and whether changing to it also flushes existing flows. */
@@ -63,19 +75,32 @@ public final class EffectiveWeights {
       }
       out.add(pool);
     }
-    FrontendState state =
-        anyWeight ? FrontendState.UP : allUnknown ? FrontendState.UNKNOWN : FrontendState.DOWN;
-    return new View(active, state, out);
+    return new View(active, state(anyWeight, allUnknown), out);
+  }
+
+  /**
+   * A frontend's state: up when some backend carries weight (an up backend with a pool weight above
+   * 0 does: its pool is then the active one, or a pool before it is), unknown when every backend
+   * is, else down.
+   */
+  public static FrontendState state(boolean anyWeight, boolean allUnknown) {
+    return anyWeight ? FrontendState.UP : allUnknown ? FrontendState.UNKNOWN : FrontendState.DOWN;
   }
 
   /** The truth table of state × pool position × flush-on-down. */
   public static Weight weight(
       BackendState state, boolean inActivePool, int configured, boolean flushOnDown) {
     return switch (state) {
-      case UP -> new Weight(inActivePool ? configured : 0, false);
-      case DOWN -> new Weight(0, flushOnDown);
-      case DISABLED, REMOVED -> new Weight(0, true);
-      case UNKNOWN, PAUSED -> new Weight(0, false);
+      case UP -> inActivePool ? up(configured) : ZERO;
+      case DOWN -> flushOnDown ? ZERO_FLUSH : ZERO;
+      case DISABLED, REMOVED -> ZERO_FLUSH;
+      case UNKNOWN, PAUSED -> ZERO;
     };
+  }
+
+  private static Weight up(int configured) {
+    return configured >= 0 && configured < UP.length
+        ? UP[configured]
+        : new Weight(configured, false);
   }
 }

@@ -175,12 +175,28 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
   private final Map<String, Meter[]> vipMeters = new HashMap<>();
   private volatile Map<String, long[]> vipValues = Map.of();
 
+  /** One VPP API counter's labels. */
+  private record ApiKey(String msg, String direction, boolean success) {}
+
+  // Every VPP message counts here (twice per write): looked up, not registered again each time.
+  private final Map<ApiKey, Counter> apiCounters = new java.util.concurrent.ConcurrentHashMap<>();
+
   @Override
   public void vppApi(String msg, String direction, boolean success) {
-    Counter.builder("maglev.vpp.api")
-        .description("VPP API messages, by message, direction and result")
-        .tags("msg", msg, "direction", direction, "result", success ? "success" : "failure")
-        .register(registry)
+    apiCounters
+        .computeIfAbsent(
+            new ApiKey(msg, direction, success),
+            k ->
+                Counter.builder("maglev.vpp.api")
+                    .description("VPP API messages, by message, direction and result")
+                    .tags(
+                        "msg",
+                        k.msg(),
+                        "direction",
+                        k.direction(),
+                        "result",
+                        k.success() ? "success" : "failure")
+                    .register(registry))
         .increment();
   }
 

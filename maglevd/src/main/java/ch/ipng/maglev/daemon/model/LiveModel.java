@@ -78,15 +78,18 @@ public final class LiveModel {
     List<Map<String, Integer>> weights = new ArrayList<>();
     Map<String, BackendState> states = new LinkedHashMap<>();
     for (Frontend.Pool pool : f.pools()) {
+      for (String b : pool.backends().keySet()) {
+        states.put(b, state.apply(b));
+      }
+      if (overrides.isEmpty()) {
+        // most models have no operator weights: the config's own map (unmodifiable) serves
+        weights.add(pool.backends());
+        continue;
+      }
       Map<String, Integer> w = new LinkedHashMap<>();
       for (Map.Entry<String, Integer> b : pool.backends().entrySet()) {
-        // most models have no operator weights: no key is built for each entry then
-        Integer set =
-            overrides.isEmpty()
-                ? null
-                : overrides.get(new WeightKey(f.name(), pool.name(), b.getKey()));
+        Integer set = overrides.get(new WeightKey(f.name(), pool.name(), b.getKey()));
         w.put(b.getKey(), set != null ? set : b.getValue());
-        states.put(b.getKey(), state.apply(b.getKey()));
       }
       weights.add(java.util.Collections.unmodifiableMap(w));
     }
@@ -277,10 +280,37 @@ public final class LiveModel {
     return slot == null ? Optional.empty() : Optional.of(statusOf(slot));
   }
 
-  /** A frontend's state; unknown for one not in the config. */
+  /**
+   * A frontend's state; unknown for one not in the config. Worked out without computing (or
+   * keeping) the frontend's weights when they are not known yet: the checker asks this of every
+   * model it announces, most of which the dataplane never reads.
+   */
   public FrontendState frontendState(String name) {
     Slot slot = frontends.get(name);
-    return slot == null ? FrontendState.UNKNOWN : statusOf(slot).view().state();
+    if (slot == null) {
+      return FrontendState.UNKNOWN;
+    }
+    FrontendStatus known = slot.status;
+    if (known != null) {
+      return known.view().state();
+    }
+    Frontend f = slot.frontend;
+    boolean usable = false;
+    boolean allUnknown = true;
+    for (Frontend.Pool pool : f.pools()) {
+      for (Map.Entry<String, Integer> b : pool.backends().entrySet()) {
+        BackendState s = stateIn(states, b.getKey());
+        allUnknown &= s == BackendState.UNKNOWN;
+        if (!usable && s == BackendState.UP) {
+          Integer set =
+              overrides.isEmpty()
+                  ? null
+                  : overrides.get(new WeightKey(f.name(), pool.name(), b.getKey()));
+          usable = (set != null ? set : b.getValue()) > 0;
+        }
+      }
+    }
+    return EffectiveWeights.state(usable, allUnknown);
   }
 
   /** Every frontend's state, by name. */

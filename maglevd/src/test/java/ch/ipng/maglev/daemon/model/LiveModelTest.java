@@ -153,4 +153,48 @@ class LiveModelTest {
     List<Integer> values = new ArrayList<>(n.values());
     assertThat(values).hasSize(1001).contains(999, -5, 1).doesNotContain(5);
   }
+
+  @Test
+  void aFrontendsState_workedOutAlone_isTheStateOfItsComputedWeights_forEveryCombination() {
+    Config c =
+        Configs.parse(
+            """
+            maglev:
+              healthchecks:
+                hc: { type: tcp, port: 80 }
+              backends:
+                a: { address: 198.18.0.1, healthcheck: hc }
+                b: { address: 198.18.0.2, healthcheck: hc }
+                c: { address: 198.18.0.3, healthcheck: hc }
+              frontends:
+                web:
+                  address: 198.19.0.1
+                  pools:
+                    - name: primary
+                      backends: { a: { weight: 100 }, b: { weight: 0 } }
+                    - name: backup
+                      backends: { c: {} }
+            """);
+    int checked = 0;
+    for (BackendState a : BackendState.values()) {
+      for (BackendState b : BackendState.values()) {
+        for (BackendState cs : BackendState.values()) {
+          for (int override : new int[] {-1, 0, 30}) {
+            LiveModel m = LiveModel.of(c, Map.of("a", a, "b", b, "c", cs));
+            if (override >= 0) {
+              m = m.withWeight(new WeightKey("web", "primary", "b"), override);
+            }
+            FrontendState alone = m.frontendState("web");
+            FrontendState computed = m.frontend("web").orElseThrow().view().state();
+            assertThat(alone)
+                .as("a=%s b=%s c=%s b-weight=%d", a, b, cs, override)
+                .isEqualTo(computed);
+            assertThat(m.frontendState("web")).isEqualTo(computed);
+            checked++;
+          }
+        }
+      }
+    }
+    assertThat(checked).isEqualTo(6 * 6 * 6 * 3);
+  }
 }
