@@ -38,7 +38,7 @@ public final class Screen {
   private static final String[] COLUMNS = {
     "TYPE", "N", "FAIL", "OK%", "P50", "P95", "P99", "MAX", "LAST"
   };
-  private static final int[] WIDTHS = {5, 7, 5, 6, 6, 6, 6, 6, 8};
+  private static final int[] WIDTHS = {5, 6, 5, 6, 6, 6, 6, 6, 8};
   private static final int FIXED = fixed();
 
   private static final DateTimeFormatter TIME =

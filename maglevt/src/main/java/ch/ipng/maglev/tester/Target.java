@@ -1,5 +1,6 @@
 package ch.ipng.maglev.tester;
 
+import com.google.common.net.InetAddresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
@@ -18,11 +19,7 @@ public record Target(String name, InetAddress address, String protocol, int port
 
   /** The address as a URL or Host header writes it: IPv6 in brackets. */
   public static String literal(InetAddress a) {
-    String s = a.getHostAddress();
-    int pct = s.indexOf('%');
-    if (pct >= 0) {
-      s = s.substring(0, pct);
-    }
+    String s = InetAddresses.toAddrString(a);
     return a instanceof Inet6Address ? "[" + s + "]" : s;
   }
 
