@@ -53,6 +53,9 @@ rate = run["probes"] / run["seconds"]
 expected = vips / 0.1
 print("probes/s: %.0f of %.0f scheduled (%.1f %%), %d failed" % (rate, expected, 100 * rate / expected, fails))
 print("lateness: p50 %.1f ms, p99 %.1f ms (target < 20 ms)" % (run["late_p50_ms"], run["late_p99_ms"]))
+p50s = sorted(s["p50_ms"] for s in summaries if s["p50_ms"] is not None)
+if p50s:
+    print("probe latency: median of the VIPs' p50 %.1f ms, worst p50 %.1f ms" % (p50s[len(p50s) // 2], p50s[-1]))
 print("CPU: %.1f s, %.3f s per 1,000 probes" % (cpu, 1000 * cpu / run["probes"]))
 print("RSS: %.0f MB peak (target <= 200 MB)" % (ru.ru_maxrss / 1024))
 PY

@@ -136,7 +136,7 @@ final class Tui {
       Thread.currentThread().interrupt();
     } finally {
       scheduler.stop();
-      terminal.puts(Capability.cursor_visible);
+      terminal.puts(Capability.cursor_normal);
       terminal.puts(Capability.keypad_local);
       terminal.puts(Capability.exit_ca_mode);
       terminal.setAttributes(saved);
