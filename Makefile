@@ -21,9 +21,9 @@ export JAVA_HOME := $(shell $(FIND_JDK))
 MVN = jdk=$(JDK); [ -n "$$jdk" ] || { echo "$(NO_JDK)" >&2; exit 1; }; \
   JAVA_HOME=$$jdk PATH=$$jdk/bin:$$PATH \
   mvn -B -ntp -Dmaglev.version=$(VERSION) -Dmaglev.commit=$(COMMIT_HASH) -Dmaglev.date=$(DATE)
-PROGRAMS := maglevd maglevc maglevd-frontend maglev-vppsim
+PROGRAMS := maglevd maglevc maglevd-frontend maglevt maglev-vppsim
 
-.PHONY: all build web test fuzz run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend FORCE
+.PHONY: all build web test fuzz run pkg-deb install-deps install-deps-apt install-deps-jdk install-deps-node clean fixstyle lint bench bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend bench-maglevt FORCE
 
 all: build
 
@@ -34,7 +34,7 @@ all: build
 # included) or the JDK changed since BUILD/.built. A stamp takes the time its step started, so a
 # file edited during the step is built again next time. `make test` always builds afresh.
 WEB := maglev-frontend/web
-MODULES := proto vpp-apigen vpp-api vpp-sim common maglev-config maglevd maglevc maglev-frontend
+MODULES := proto vpp-apigen vpp-api vpp-sim common maglev-config maglevd maglevc maglev-frontend maglevt
 NPM_STAMP := $(WEB)/node_modules/.maglev-npm-ci
 WEB_DIST := $(WEB)/dist/index.html
 WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
@@ -92,6 +92,7 @@ test: install-deps
 	$(RUN_TEST) smoke tests/smoke.sh $(BUILD)
 	$(RUN_TEST) make-run tests/make-run.sh $(BUILD)
 	$(RUN_TEST) maglevc-shell tests/maglevc-shell.sh $(BUILD)
+	$(RUN_TEST) maglevt tests/maglevt.sh $(BUILD)
 	$(RUN_TEST) dashboard-e2e tests/dashboard-e2e.sh $(BUILD)
 	scripts/build-deb.sh $(BUILD) $(DEB_VERSION) $(BUILD)/deb
 	$(RUN_TEST) pkg-deb tests/pkg-deb.sh $(BUILD)/deb
@@ -172,7 +173,11 @@ fuzz:
 	  -Dsurefire.failIfNoSpecifiedTests=false -Dmaglev.fuzz.tries=$(FUZZ_TRIES) \
 	  -Dmaglev.fuzz.seed=$(FUZZ_SEED) test
 
-bench: bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend
+bench: bench-probes bench-cli bench-maglev bench-vpp bench-reconcile bench-frontend bench-maglevt
+
+# maglevt probing 500 loopback VIPs at 100 ms (DURATION seconds, default 60).
+bench-maglevt: build
+	bench/maglevt.sh $(BUILD)
 
 # VPP API client against maglev-vppsim: pipelined throughput, the 16k-AS dump, Maglev tables.
 bench-vpp: build

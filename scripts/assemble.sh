@@ -20,7 +20,7 @@ declare -A main=( [maglevd]=ch.ipng.maglev.daemon.Main [maglevc]=ch.ipng.maglev.
 # leak detector, which records a stack trace for a sample of buffers, is off (the tests keep it).
 declare -A opts=( [maglevd]="-XX:+UseSerialGC -Xms32m -Xmx128m -Dio.netty.allocator.maxOrder=9 -Dio.netty.leakDetection.level=disabled" [maglevd-frontend]="-XX:+UseSerialGC -Xmx256m"
                   [maglev-vppsim]="-XX:+UseSerialGC -Xmx256m"
-                  [maglevc]="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Djdk.includeInExceptions=" [maglevt]="-XX:+UseSerialGC" )
+                  [maglevc]="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Djdk.includeInExceptions=" [maglevt]="-XX:+UseSerialGC -Xmx128m -Dio.netty.allocator.maxOrder=9 -Dio.netty.leakDetection.level=disabled" )
 
 # Compact object headers (Java 25) shrink maglevd's heap by about a fifth.
 declare -A probed=( [maglevd]="-XX:+UseCompactObjectHeaders" )
@@ -29,7 +29,7 @@ declare -A probed=( [maglevd]="-XX:+UseCompactObjectHeaders" )
 # one jar instead of a class path (class path scans, e.g. the JDK's for logging back-ends, open
 # every jar: some 3 ms for maglevc's fourteen).
 declare -A archived=( [maglevc]=1 )
-declare -A bundled=( [maglevc]=1 )
+declare -A bundled=( [maglevc]=1 [maglevt]=1 )
 
 # bundle PROG JAR... -> BUILD/lib/PROG-bundle.jar: the jars merged, earlier ones winning, each
 # jar's license files kept under META-INF/licenses/<jar>/, module descriptors dropped.
@@ -131,8 +131,10 @@ if [[ " $* " == *" maglevc "* ]]; then
     rm -f "$log"
   fi
 fi
-# bash completion, for packaging and for `source build/share/maglevc.bash`
-if [ -f "$root/maglevc/src/main/completion/maglevc.bash" ]; then
-  mkdir -p "$build/share"
-  cp "$root/maglevc/src/main/completion/maglevc.bash" "$build/share/"
-fi
+# bash completion, for packaging and for `source build/share/maglevc.bash` (and maglevt.bash)
+for prog in maglevc maglevt; do
+  if [ -f "$root/$prog/src/main/completion/$prog.bash" ]; then
+    mkdir -p "$build/share"
+    cp "$root/$prog/src/main/completion/$prog.bash" "$build/share/"
+  fi
+done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Debian packages from the assembled build directory with dpkg-deb:
 #   vpp-maglevd  maglevd, its systemd unit, /etc/default/vpp-maglev, /etc/vpp-maglev/maglev.yaml
-#   vpp-maglev   maglevc and its bash completion (for jump hosts and workstations)
+#   vpp-maglev   maglevc and maglevt with their bash completion (for jump hosts and workstations)
 # Usage: scripts/build-deb.sh BUILD VERSION OUTDIR
 set -euo pipefail
 build=$1
@@ -126,13 +126,23 @@ install -D -m 755 "$stage/maglevc.launcher" "$dir/usr/bin/maglevc"
 install -D -m 644 "$root/maglevc/src/main/completion/maglevc.bash" \
   "$dir/usr/share/bash-completion/completions/maglevc"
 man maglevc.1 "$dir" 1
+# maglevt likewise: one jar, the launcher, completion and man page
+cp "$build/lib/maglevt-bundle.jar" "$dir/usr/share/$pkg/lib/"
+launcher maglevt $pkg
+install -D -m 755 "$stage/maglevt.launcher" "$dir/usr/bin/maglevt"
+install -D -m 644 "$root/maglevt/src/main/completion/maglevt.bash" \
+  "$dir/usr/share/bash-completion/completions/maglevt"
+man maglevt.1 "$dir" 1
 for script in postinst postrm; do
   install -m 755 "$root/debian/$pkg/$script" "$dir/DEBIAN/$script"
 done
 control $pkg "$dir" "$java_depends" "Maglev control-plane client tools
  maglevc is a birdc-like shell for maglevd (completion, ? help, history) and a
  one-shot command line for scripts: backends, frontends, health checks, VPP
- state and counters, pause/resume/enable/disable and runtime weights."
+ state and counters, pause/resume/enable/disable and runtime weights.
+ .
+ maglevt probes every VIP of a maglev.yaml from outside the load balancer on a
+ live screen (OK%, latency, errors, which backend answered), or for scripts."
 fakeroot dpkg-deb --build -Zxz "$dir" "$out/${pkg}_${version}_${arch}.deb" >/dev/null
 
 ls "$out"/*.deb
