@@ -1,22 +1,30 @@
 package ch.ipng.maglev.frontend.http;
 
+import com.google.common.annotations.VisibleForTesting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
  * The dashboard page, built by Vite into the jar under {@code web/}: index.html, which must not be
- * cached, and content-hashed assets, which may be cached for good. Read once, kept in memory.
+ * cached, and content-hashed assets, which may be cached for good. A file is read once and kept in
+ * memory; a name that is not in the jar is looked up again each time and never kept, so asking for
+ * many names cannot grow the cache. The cache is bounded anyway ({@link #MAX_FILES}, {@link
+ * #MAX_BYTES}): past that, a file is served from the jar each time.
  */
 final class StaticFiles {
   /** A file as served. */
   record File(byte[] bytes, String type, String cacheControl) {}
 
   static final String NO_CACHE = "no-cache";
+  static final String NO_STORE = "no-store";
   static final String FOREVER = "public, max-age=31536000, immutable";
+  static final int MAX_FILES = 256;
+  static final long MAX_BYTES = 32L << 20;
   private static final Pattern ASSET = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final Map<String, String> TYPES =
       Map.of(
@@ -28,7 +36,8 @@ final class StaticFiles {
           "html", "text/html; charset=utf-8");
 
   private final String root;
-  private final Map<String, Optional<File>> cache = new ConcurrentHashMap<>();
+  private final Map<String, File> cache = new ConcurrentHashMap<>();
+  private final AtomicLong cachedBytes = new AtomicLong();
 
   StaticFiles(String root) {
     this.root = root;
@@ -37,6 +46,11 @@ final class StaticFiles {
   /** The page itself. */
   Optional<File> index() {
     return load("index.html", NO_CACHE);
+  }
+
+  /** The page in admin mode: the same file, never stored (it is behind a password). */
+  Optional<File> adminIndex() {
+    return index().map(f -> new File(f.bytes(), f.type(), NO_STORE));
   }
 
   /** The icon, an SVG whatever its name says. */
@@ -52,23 +66,36 @@ final class StaticFiles {
     return load("assets/" + name, FOREVER);
   }
 
+  /** How many files are kept. */
+  @VisibleForTesting
+  int cachedCount() {
+    return cache.size();
+  }
+
   private Optional<File> load(String path, String cacheControl) {
-    return cache.computeIfAbsent(
-        path,
-        p -> {
-          try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(root + p)) {
-            if (in == null) {
-              return Optional.empty();
-            }
-            String ext = p.substring(p.lastIndexOf('.') + 1);
-            return Optional.of(
-                new File(
-                    in.readAllBytes(),
-                    TYPES.getOrDefault(ext, "application/octet-stream"),
-                    cacheControl));
-          } catch (IOException e) {
-            return Optional.empty();
-          }
-        });
+    File cached = cache.get(path);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    File f;
+    try (InputStream in = StaticFiles.class.getClassLoader().getResourceAsStream(root + path)) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      String ext = path.substring(path.lastIndexOf('.') + 1);
+      f =
+          new File(
+              in.readAllBytes(), TYPES.getOrDefault(ext, "application/octet-stream"), cacheControl);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (cache.size() < MAX_FILES && cachedBytes.get() + f.bytes().length <= MAX_BYTES) {
+      File raced = cache.putIfAbsent(path, f);
+      if (raced != null) {
+        return Optional.of(raced);
+      }
+      cachedBytes.addAndGet(f.bytes().length);
+    }
+    return Optional.of(f);
   }
 }
