@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -266,8 +267,8 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof IOException)) {
-      // a client that goes away is routine; anything else is a bug here
+    if (!(cause instanceof IOException) && !(cause instanceof PrematureChannelClosureException)) {
+      // a client that goes away, even mid-request, is routine; anything else is a bug here
       unexpected.incrementAndGet();
       logger
           .atWarn()
