@@ -6,6 +6,7 @@ import ch.ipng.maglev.common.ListenAddress;
 import ch.ipng.maglev.common.Version;
 import ch.ipng.maglev.frontend.http.AdminGate;
 import ch.ipng.maglev.frontend.http.FrontendServer;
+import ch.ipng.maglev.frontend.http.HttpLimits;
 import ch.ipng.maglev.frontend.sse.SseBroker;
 import ch.ipng.maglev.frontend.upstream.Maglevds;
 import ch.qos.logback.classic.Level;
@@ -54,6 +55,60 @@ public final class Main {
         description = "HTTP listen address (env MAGLEV_FRONTEND_LISTEN, default :8080).",
         defaultValue = "${env:MAGLEV_FRONTEND_LISTEN:-:8080}")
     String listen = ":8080";
+
+    @Option(
+        names = {"--idle-timeout", "-idle-timeout"},
+        paramLabel = "DURATION",
+        description =
+            "Close a connection idle this long (env MAGLEV_FRONTEND_IDLE_TIMEOUT, default 60s).",
+        defaultValue = "${env:MAGLEV_FRONTEND_IDLE_TIMEOUT:-60s}")
+    String idleTimeout = "60s";
+
+    @Option(
+        names = {"--header-timeout", "-header-timeout"},
+        paramLabel = "DURATION",
+        description =
+            "A request must arrive in full this soon after its first byte, else 408 (env"
+                + " MAGLEV_FRONTEND_HEADER_TIMEOUT, default 10s).",
+        defaultValue = "${env:MAGLEV_FRONTEND_HEADER_TIMEOUT:-10s}")
+    String headerTimeout = "10s";
+
+    @Option(
+        names = {"--max-connections", "-max-connections"},
+        paramLabel = "N",
+        description =
+            "Open connections at most; more are answered 503 (env"
+                + " MAGLEV_FRONTEND_MAX_CONNECTIONS, default 1024).",
+        defaultValue = "${env:MAGLEV_FRONTEND_MAX_CONNECTIONS:-1024}")
+    String maxConnections = "1024";
+
+    @Option(
+        names = {"--max-uri-length", "-max-uri-length"},
+        paramLabel = "BYTES",
+        description =
+            "Longest request target; longer is answered 414 (env"
+                + " MAGLEV_FRONTEND_MAX_URI_LENGTH, default 4096).",
+        defaultValue = "${env:MAGLEV_FRONTEND_MAX_URI_LENGTH:-4096}")
+    String maxUriLength = "4096";
+
+    @Option(
+        names = {"--max-header-size", "-max-header-size"},
+        paramLabel = "BYTES",
+        description =
+            "Most bytes of header fields in a request; more is answered 431 (env"
+                + " MAGLEV_FRONTEND_MAX_HEADER_SIZE, default 8192).",
+        defaultValue = "${env:MAGLEV_FRONTEND_MAX_HEADER_SIZE:-8192}")
+    String maxHeaderSize = "8192";
+
+    /** The listener's limits, or an error naming the flag and what was expected. */
+    HttpLimits limits() {
+      return new HttpLimits(
+          Flags.duration("--idle-timeout", idleTimeout),
+          Flags.duration("--header-timeout", headerTimeout),
+          Flags.integer("--max-connections", maxConnections, 1, 1_000_000),
+          Flags.integer("--max-uri-length", maxUriLength, 64, 1 << 20),
+          Flags.integer("--max-header-size", maxHeaderSize, 1024, 1 << 20));
+    }
   }
 
   public static void main(String[] args) {
@@ -69,11 +124,13 @@ public final class Main {
     }
     String logLevel = launcher.logLevel();
     InetSocketAddress listen;
+    HttpLimits limits;
     List<String> servers =
         Arrays.stream(o.server.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     try {
       Levels.severity(logLevel);
       listen = ListenAddress.parse("--listen", o.listen);
+      limits = o.limits();
       if (servers.isEmpty()) {
         throw new IllegalArgumentException("--server: no address given (expected: host:port,...)");
       }
@@ -130,7 +187,7 @@ public final class Main {
                   ? "MAGLEV_FRONTEND_USER and MAGLEV_FRONTEND_PASSWORD are set"
                   : "MAGLEV_FRONTEND_USER or MAGLEV_FRONTEND_PASSWORD is not set")
           .log();
-      server = FrontendServer.start(listen, dashboard, broker, gate, dashboard);
+      server = FrontendServer.start(listen, dashboard, broker, gate, dashboard, limits);
     } catch (RuntimeException e) {
       logger.atError().setMessage("startup-failed").addKeyValue("error", e.toString()).log();
       err.println("maglevd-frontend: cannot listen on " + o.listen + ": " + e.getMessage());
@@ -147,6 +204,9 @@ public final class Main {
         .addKeyValue("listen", o.listen)
         .addKeyValue("port", server.address().getPort())
         .addKeyValue("servers", String.join(",", servers))
+        .addKeyValue("idle_timeout_ms", limits.idleTimeout().toMillis())
+        .addKeyValue("header_timeout_ms", limits.headerTimeout().toMillis())
+        .addKeyValue("max_connections", limits.maxConnections())
         .log();
     try {
       stop.await();

@@ -21,7 +21,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MainTest {
   private static final String USAGE =
       """
-      Usage: maglevd-frontend [-h] [-version] [-listen=ADDR] [-log-level=LEVEL]
+      Usage: maglevd-frontend [-h] [-version] [-header-timeout=DURATION]
+                              [-idle-timeout=DURATION] [-listen=ADDR]
+                              [-log-level=LEVEL] [-max-connections=N]
+                              [-max-header-size=BYTES] [-max-uri-length=BYTES]
                               [-server=ADDR[,ADDR...]]
       The web dashboard over one or more maglevds.
             -server, --server=ADDR[,ADDR...]
@@ -30,6 +33,24 @@ class MainTest {
             -listen, --listen=ADDR
                                   HTTP listen address (env MAGLEV_FRONTEND_LISTEN,
                                     default :8080).
+            -idle-timeout, --idle-timeout=DURATION
+                                  Close a connection idle this long (env
+                                    MAGLEV_FRONTEND_IDLE_TIMEOUT, default 60s).
+            -header-timeout, --header-timeout=DURATION
+                                  A request must arrive in full this soon after its
+                                    first byte, else 408 (env
+                                    MAGLEV_FRONTEND_HEADER_TIMEOUT, default 10s).
+            -max-connections, --max-connections=N
+                                  Open connections at most; more are answered 503
+                                    (env MAGLEV_FRONTEND_MAX_CONNECTIONS, default
+                                    1024).
+            -max-uri-length, --max-uri-length=BYTES
+                                  Longest request target; longer is answered 414 (env
+                                    MAGLEV_FRONTEND_MAX_URI_LENGTH, default 4096).
+            -max-header-size, --max-header-size=BYTES
+                                  Most bytes of header fields in a request; more is
+                                    answered 431 (env
+                                    MAGLEV_FRONTEND_MAX_HEADER_SIZE, default 8192).
             -log-level, --log-level=LEVEL
                                   debug, info, warn or error (env
                                     MAGLEV_FRONTEND_LOG_LEVEL, default info).
@@ -93,6 +114,35 @@ class MainTest {
                 "",
                 "maglevd-frontend: --listen: \"nonsense\" (expected: [host]:port, e.g. :9090 or"
                     + " 127.0.0.1:9090)\n"));
+  }
+
+  @Test
+  void badListenerLimits_exit1_namingTheFlagAndWhatWasExpected() {
+    assertThat(run("--idle-timeout=0s"))
+        .isEqualTo(
+            new Result(
+                1,
+                "",
+                "maglevd-frontend: --idle-timeout: \"0s\" (expected: a duration above 0 such as"
+                    + " 500ms, 10s, 2m or 1h)\n"));
+    assertThat(run("-header-timeout", "10"))
+        .isEqualTo(
+            new Result(
+                1,
+                "",
+                "maglevd-frontend: --header-timeout: \"10\" (expected: a duration above 0 such as"
+                    + " 500ms, 10s, 2m or 1h)\n"));
+    assertThat(run("--max-connections=lots"))
+        .isEqualTo(
+            new Result(
+                1,
+                "",
+                "maglevd-frontend: --max-connections: \"lots\" (expected: a whole number from 1 to"
+                    + " 1000000)\n"));
+    assertThat(run("--max-uri-length=10").err())
+        .isEqualTo(
+            "maglevd-frontend: --max-uri-length: \"10\" (expected: a whole number from 64 to"
+                + " 1048576)\n");
   }
 
   @Test

@@ -2,12 +2,17 @@ package ch.ipng.maglev.frontend.http;
 
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who may use /admin/: basic auth against the one configured user, compared in constant time, and
@@ -15,50 +20,136 @@ import org.jspecify.annotations.Nullable;
  * elsewhere): a POST needs the {@code X-Maglev-Admin} header, which a cross-site form cannot send
  * and a cross-site script cannot send without a preflight this server never grants, and an Origin,
  * when sent, must be this server.
+ *
+ * <p>Failed logins are logged ({@code admin-login-failed}) and slowed down per client address by a
+ * {@link LoginThrottle}: an address that failed too often is answered 429 with Retry-After, without
+ * its credentials being looked at, until its wait is over.
  */
 public final class AdminGate {
   public static final String HEADER = "X-Maglev-Admin";
   static final String REALM = "maglevd-frontend admin";
 
+  /** The most characters of a failed user name that are logged. */
+  static final int LOGGED_USER_MAX = 64;
+
+  private static final Logger logger = LoggerFactory.getLogger(AdminGate.class);
+
+  /** What a request's credentials come to. */
+  sealed interface Login {
+    /** The configured user, with the right password. */
+    record Allowed(String user) implements Login {}
+
+    /** No basic credentials at all: ask for them (a browser's first request); not a failure. */
+    record Missing() implements Login {}
+
+    /** Wrong or malformed credentials: counted against the client's address. */
+    record Refused() implements Login {}
+
+    /** The client's address failed too often: it must wait {@code retryAfter}. */
+    record Throttled(Duration retryAfter) implements Login {}
+  }
+
   private final byte[] userDigest;
   private final byte[] passwordDigest;
+  private final LoginThrottle throttle;
 
-  private AdminGate(String user, String password) {
+  private AdminGate(String user, String password, Clock clock) {
     this.userDigest = sha256(user);
     this.passwordDigest = sha256(password);
+    this.throttle = new LoginThrottle(clock);
   }
 
   /** The gate, or empty (and /admin/ answers 404) unless both are set and not empty. */
   public static Optional<AdminGate> of(@Nullable String user, @Nullable String password) {
+    return of(user, password, Clock.systemUTC());
+  }
+
+  /** As above, with the clock the login throttle reads. */
+  public static Optional<AdminGate> of(
+      @Nullable String user, @Nullable String password, Clock clock) {
     if (user == null || user.isEmpty() || password == null || password.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new AdminGate(user, password));
+    return Optional.of(new AdminGate(user, password, clock));
   }
 
-  /** The authenticated user, or empty. */
-  Optional<String> user(FullHttpRequest req) {
+  /** Checks the request's credentials, coming from {@code client}. */
+  Login login(FullHttpRequest req, InetAddress client) {
     String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-    if (h == null || !h.regionMatches(true, 0, "Basic ", 0, 6)) {
+    if (h == null) {
+      return new Login.Missing();
+    }
+    Optional<Duration> wait = throttle.retryAfter(client);
+    if (wait.isPresent()) {
+      logger
+          .atDebug()
+          .setMessage("admin-login-throttled")
+          .addKeyValue("remote", client.getHostAddress())
+          .addKeyValue("retry_after_ms", wait.get().toMillis())
+          .log();
+      return new Login.Throttled(wait.get());
+    }
+    Optional<String> user = user(h);
+    if (user.isPresent()) {
+      throttle.succeeded(client);
+      return new Login.Allowed(user.get());
+    }
+    int failures = throttle.failed(client);
+    logger
+        .atWarn()
+        .setMessage("admin-login-failed")
+        .addKeyValue("user", loggable(claimedUser(h)))
+        .addKeyValue("remote", client.getHostAddress())
+        .addKeyValue("failures", failures)
+        .addKeyValue("retry_after_ms", LoginThrottle.delay(failures).toMillis())
+        .log();
+    return new Login.Refused();
+  }
+
+  /** The authenticated user, or empty; both parts are compared in constant time. */
+  private Optional<String> user(String authorization) {
+    Optional<String> decoded = decode(authorization);
+    if (decoded.isEmpty()) {
       return Optional.empty();
     }
-    String decoded;
-    try {
-      decoded =
-          new String(Base64.getDecoder().decode(h.substring(6).strip()), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-    int colon = decoded.indexOf(':');
+    int colon = decoded.get().indexOf(':');
     if (colon < 0) {
       return Optional.empty();
     }
-    String user = decoded.substring(0, colon);
+    String user = decoded.get().substring(0, colon);
     // both compared, always: the time taken does not say which one was wrong
     boolean userOk = MessageDigest.isEqual(userDigest, sha256(user));
     boolean passwordOk =
-        MessageDigest.isEqual(passwordDigest, sha256(decoded.substring(colon + 1)));
+        MessageDigest.isEqual(passwordDigest, sha256(decoded.get().substring(colon + 1)));
     return userOk && passwordOk ? Optional.of(user) : Optional.empty();
+  }
+
+  private static Optional<String> decode(String authorization) {
+    if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new String(
+              Base64.getDecoder().decode(authorization.substring(6).strip()),
+              StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The user a failed login claimed to be, for the log: "" when it named none. */
+  private static String claimedUser(String authorization) {
+    return decode(authorization).map(d -> d.indexOf(':') < 0 ? "" : d.split(":", 2)[0]).orElse("");
+  }
+
+  /** At most {@link #LOGGED_USER_MAX} characters, control characters shown as '?'. */
+  static String loggable(String s) {
+    String cut = s.length() <= LOGGED_USER_MAX ? s : s.substring(0, LOGGED_USER_MAX) + "…";
+    return cut.codePoints()
+        .map(c -> Character.isISOControl(c) ? '?' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString();
   }
 
   /** Why a mutation is refused as cross-site, or empty when it may go ahead. */

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -14,32 +15,69 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Answers one connection's requests; an event-stream request turns it into an SSE stream. */
 final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
-  private static final StaticFiles FILES = new StaticFiles("web/");
+  private static final Logger logger = LoggerFactory.getLogger(Router.class);
+
+  /** The most characters of a client's input echoed in an error message. */
+  static final int ECHO_MAX = 200;
+
   private final Api api;
   private final SseBroker broker;
   private final Optional<AdminGate> gate;
   private final AdminApi admin;
+  private final StaticFiles files;
+  private final ConnectionTimeouts timeouts;
+  private final HttpLimits limits;
+  private final AtomicLong unexpected;
   private @Nullable SseStream stream;
 
-  Router(Api api, SseBroker broker, Optional<AdminGate> gate, AdminApi admin) {
+  Router(
+      Api api,
+      SseBroker broker,
+      Optional<AdminGate> gate,
+      AdminApi admin,
+      StaticFiles files,
+      ConnectionTimeouts timeouts,
+      HttpLimits limits,
+      AtomicLong unexpected) {
     this.api = api;
     this.broker = broker;
     this.gate = gate;
     this.admin = admin;
+    this.files = files;
+    this.timeouts = timeouts;
+    this.limits = limits;
+    this.unexpected = unexpected;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (stream != null) {
       return; // nothing more is read on an event stream
+    }
+    timeouts.requestReceived();
+    if (req.decoderResult().isFailure()) {
+      malformed(ctx, req.decoderResult().cause());
+      return;
+    }
+    if (req.uri().length() > limits.maxUriLength()) {
+      malformed(ctx, new TooLongHttpLineException("request target over the limit"));
+      return;
     }
     String path = req.uri().split("\\?", 2)[0];
     if (path.equals("/admin") || path.startsWith("/admin/")) {
@@ -55,16 +93,18 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/" -> reply(ctx, req, redirect("/view/"));
       case "/healthz" -> reply(ctx, req, body(HttpResponseStatus.OK, "ok\n", "text/plain"));
       case "/view" -> reply(ctx, req, redirect("/view/"));
-      case "/view/" -> reply(ctx, req, file(FILES.index(), path));
-      case "/favicon.ico" -> reply(ctx, req, file(FILES.favicon(), path));
+      case "/view/" -> reply(ctx, req, file(files.index(), path));
+      case "/favicon.ico" -> reply(ctx, req, file(files.favicon(), path));
       case "/view/api/version" -> reply(ctx, req, json(api.versionJson()));
       case "/view/api/maglevds" -> reply(ctx, req, json(api.maglevdsJson()));
-      case "/view/api/events" ->
-          stream = SseStream.open(ctx.channel(), broker, req.headers().get("Last-Event-ID"));
+      case "/view/api/events" -> {
+        timeouts.streaming();
+        stream = SseStream.open(ctx.channel(), broker, req.headers().get("Last-Event-ID"));
+      }
       case "/view/api/state" -> reply(ctx, req, json(api.stateJson()));
       default -> {
         if (path.startsWith("/view/assets/")) {
-          reply(ctx, req, file(FILES.asset(path.substring("/view/assets/".length())), path));
+          reply(ctx, req, file(files.asset(path.substring("/view/assets/".length())), path));
         } else if (path.startsWith("/view/api/state/")) {
           String name =
               QueryStringDecoder.decodeComponent(path.substring("/view/api/state/".length()));
@@ -78,25 +118,69 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
                           error(
                               HttpResponseStatus.NOT_FOUND,
                               "no maglevd \""
-                                  + name
+                                  + echo(name)
                                   + "\" (known: "
                                   + String.join(", ", api.names())
                                   + ")")));
         } else {
-          reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + path));
+          reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + echo(path)));
         }
       }
     }
   }
 
+  /**
+   * A request the decoder could not read: 414 for a target over the limit, 431 for header fields
+   * over it, 400 for anything else (a bad request line, bare-LF line ends, Content-Length with
+   * Transfer-Encoding); the connection is closed, as what follows cannot be trusted.
+   */
+  private void malformed(ChannelHandlerContext ctx, Throwable cause) {
+    FullHttpResponse r;
+    if (cause instanceof TooLongHttpLineException) {
+      r =
+          error(
+              HttpResponseStatus.REQUEST_URI_TOO_LONG,
+              "request line too long (expected: a target of at most "
+                  + limits.maxUriLength()
+                  + " bytes)");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      r =
+          error(
+              HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+              "header fields too large (expected: at most " + limits.maxHeaderSize() + " bytes)");
+    } else {
+      r =
+          error(
+              HttpResponseStatus.BAD_REQUEST,
+              "malformed request: " + echo(String.valueOf(cause.getMessage())));
+    }
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+    send(ctx, r, false);
+  }
+
+  /** A client's input in a message: at most {@link #ECHO_MAX} characters. */
+  static String echo(String s) {
+    return s.length() <= ECHO_MAX ? s : s.substring(0, ECHO_MAX) + "…";
+  }
+
   /** /admin/: hidden unless configured, then basic auth, then POST actions only. */
   private void admin(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
     if (gate.isEmpty()) {
-      reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + path));
+      reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + echo(path)));
       return;
     }
-    Optional<String> user = gate.get().user(req);
-    if (user.isEmpty()) {
+    AdminGate.Login login = gate.get().login(req, clientAddress(ctx));
+    if (login instanceof AdminGate.Login.Throttled t) {
+      long seconds = Math.max(1, (t.retryAfter().toMillis() + 999) / 1000);
+      FullHttpResponse r =
+          error(
+              HttpResponseStatus.TOO_MANY_REQUESTS,
+              "too many failed logins from this address: try again in " + seconds + " s");
+      r.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+      reply(ctx, req, r);
+      return;
+    }
+    if (!(login instanceof AdminGate.Login.Allowed allowed)) {
       FullHttpResponse r = error(HttpResponseStatus.UNAUTHORIZED, "authentication required");
       r.headers()
           .set(
@@ -105,6 +189,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       reply(ctx, req, r);
       return;
     }
+    String user = allowed.user();
     if (!path.startsWith("/admin/api/")) {
       boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
       if (!get) {
@@ -112,11 +197,11 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       } else if (path.equals("/admin")) {
         reply(ctx, req, redirect("/admin/"));
       } else if (path.equals("/admin/")) {
-        reply(ctx, req, file(FILES.index(), path));
+        reply(ctx, req, file(files.adminIndex(), path));
       } else if (path.startsWith("/admin/assets/")) {
-        reply(ctx, req, file(FILES.asset(path.substring("/admin/assets/".length())), path));
+        reply(ctx, req, file(files.asset(path.substring("/admin/assets/".length())), path));
       } else {
-        reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + path));
+        reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + echo(path)));
       }
       return;
     }
@@ -142,14 +227,34 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     String remote = String.valueOf(ctx.channel().remoteAddress());
     admin
-        .perform(parsed.action(), user.get(), remote)
-        .thenAccept(
-            r -> {
-              FullHttpResponse resp =
-                  body(HttpResponseStatus.valueOf(r.status()), r.json(), "application/json");
-              resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
-              send(ctx, resp, keepAlive);
-            });
+        .perform(parsed.action(), user, remote)
+        .whenComplete(
+            (r, failure) ->
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          FullHttpResponse resp =
+                              r != null
+                                  ? body(
+                                      HttpResponseStatus.valueOf(r.status()),
+                                      r.json(),
+                                      "application/json")
+                                  : error(
+                                      HttpResponseStatus.BAD_GATEWAY,
+                                      "the admin action failed: " + failure);
+                          noStore(resp);
+                          resp.headers()
+                              .setInt(
+                                  HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
+                          send(ctx, resp, keepAlive);
+                        }));
+  }
+
+  private static InetAddress clientAddress(ChannelHandlerContext ctx) {
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+      return a.getAddress();
+    }
+    return InetAddress.getLoopbackAddress();
   }
 
   @Override
@@ -162,10 +267,21 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException) && !(cause instanceof PrematureChannelClosureException)) {
+      // a client that goes away, even mid-request, is routine; anything else is a bug here
+      unexpected.incrementAndGet();
+      logger
+          .atWarn()
+          .setMessage("http-error")
+          .addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))
+          .addKeyValue("error", String.valueOf(cause))
+          .setCause(cause)
+          .log();
+    }
     ctx.close();
   }
 
-  private static void reply(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r) {
+  private void reply(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r) {
     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
     if (req.method().equals(HttpMethod.HEAD)) {
       r.content().clear();
@@ -173,9 +289,10 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     send(ctx, r, HttpUtil.isKeepAlive(req));
   }
 
-  private static void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+  private void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
     HttpUtil.setKeepAlive(r, keepAlive);
     var f = ctx.writeAndFlush(r);
+    timeouts.responseSent();
     if (!keepAlive) {
       f.addListener(ChannelFutureListener.CLOSE);
     }
@@ -183,12 +300,22 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static FullHttpResponse json(String json) {
     FullHttpResponse r = body(HttpResponseStatus.OK, json, "application/json");
-    r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    r.headers()
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+        .set("X-Content-Type-Options", "nosniff");
     return r;
   }
 
+  /** An error: never stored, never sniffed as anything but JSON. */
   private static FullHttpResponse error(HttpResponseStatus status, String message) {
-    return body(status, "{\"error\":" + quote(message) + "}", "application/json");
+    return noStore(body(status, "{\"error\":" + quote(message) + "}", "application/json"));
+  }
+
+  private static FullHttpResponse noStore(FullHttpResponse r) {
+    r.headers()
+        .set(HttpHeaderNames.CACHE_CONTROL, StaticFiles.NO_STORE)
+        .set("X-Content-Type-Options", "nosniff");
+    return r;
   }
 
   static String quote(String s) {

@@ -3,6 +3,9 @@ package ch.ipng.maglev.frontend.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.ipng.maglev.frontend.sse.SseBroker;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -11,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.KeyValuePair;
 
 /** /admin/ over real sockets: hidden, authenticated, POST only, same-site only. */
 class AdminRoutesTest {
@@ -181,5 +187,105 @@ class AdminRoutesTest {
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).isEqualTo("{\"error\":\"weight: 250 (expected: 0-100)\"}");
     assertThat(performed).hasSize(1);
+  }
+
+  static Map<String, String> auth(String user, String password) {
+    return Map.of("Authorization", basic(user, password), AdminGate.HEADER, "1");
+  }
+
+  @Test
+  void adminAndErrorAnswers_areNeverStored_norSniffed() throws Exception {
+    start(AdminGate.of("ops", "s3cret"));
+    HttpResponse<String> page =
+        send("GET", "/admin/", "", Map.of("Authorization", basic("ops", "s3cret")));
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("cache-control")).hasValue("no-store");
+    assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+    HttpResponse<String> action = send("POST", "/admin/api/lb0/backends/a/pause", "", GOOD);
+    assertThat(action.statusCode()).isEqualTo(200);
+    HttpResponse<String> unauthorized = send("GET", "/admin/", "", Map.of());
+    HttpResponse<String> refused =
+        send(
+            "POST",
+            "/admin/api/lb0/backends/a/pause",
+            "",
+            Map.of("Authorization", basic("ops", "s3cret")));
+    HttpResponse<String> notFound = send("GET", "/nope", "", Map.of());
+    for (HttpResponse<String> r : List.of(action, unauthorized, refused, notFound)) {
+      assertThat(r.headers().firstValue("cache-control")).as(r.toString()).hasValue("no-store");
+      assertThat(r.headers().firstValue("x-content-type-options"))
+          .as(r.toString())
+          .hasValue("nosniff");
+      assertThat(r.headers().firstValue("content-type"))
+          .hasValue("application/json; charset=utf-8");
+    }
+    // the dashboard's own page is only revalidated, as before
+    assertThat(send("GET", "/view/", "", Map.of()).headers().firstValue("cache-control"))
+        .hasValue("no-cache");
+  }
+
+  @Test
+  void failedLogins_areLogged_andSlowedDownPerAddress_withoutBlocking() throws Exception {
+    LoginThrottleTest.ManualClock clock = new LoginThrottleTest.ManualClock();
+    start(AdminGate.of("ops", "s3cret", clock));
+    Logger gateLogger = (Logger) LoggerFactory.getLogger(AdminGate.class);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    gateLogger.addAppender(log);
+    try {
+      for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
+        assertThat(
+                send("POST", "/admin/api/lb0/backends/a/pause", "", auth("ops", "guess" + i))
+                    .statusCode())
+            .isEqualTo(401);
+      }
+      // now even the right password waits: the guesses cannot go on at full speed
+      HttpResponse<String> throttled = send("POST", "/admin/api/lb0/backends/a/pause", "", GOOD);
+      assertThat(throttled.statusCode()).isEqualTo(429);
+      assertThat(throttled.headers().firstValue("retry-after")).hasValue("1");
+      assertThat(throttled.body())
+          .isEqualTo("{\"error\":\"too many failed logins from this address: try again in 1 s\"}");
+      assertThat(performed).isEmpty();
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(
+              send("POST", "/admin/api/lb0/backends/a/pause", "", auth("root", "x")).statusCode())
+          .isEqualTo(401);
+      assertThat(
+              send("POST", "/admin/api/lb0/backends/a/pause", "", GOOD)
+                  .headers()
+                  .firstValue("retry-after"))
+          .hasValue("2");
+      clock.advance(Duration.ofSeconds(2));
+      assertThat(send("POST", "/admin/api/lb0/backends/a/pause", "", GOOD).statusCode())
+          .isEqualTo(200);
+      assertThat(performed).hasSize(1);
+      // the success cleared the address
+      assertThat(
+              send("POST", "/admin/api/lb0/backends/a/pause", "", auth("ops", "no")).statusCode())
+          .isEqualTo(401);
+    } finally {
+      gateLogger.detachAppender(log);
+    }
+    List<ILoggingEvent> failures =
+        log.list.stream().filter(e -> e.getMessage().equals("admin-login-failed")).toList();
+    assertThat(failures).hasSize(LoginThrottle.FREE_FAILURES + 2);
+    assertThat(kv(failures.get(0)))
+        .containsEntry("user", "ops")
+        .containsEntry("remote", "127.0.0.1")
+        .containsEntry("failures", "1")
+        .containsEntry("retry_after_ms", "0");
+    assertThat(kv(failures.get(4)))
+        .containsEntry("failures", "5")
+        .containsEntry("retry_after_ms", "1000");
+    assertThat(kv(failures.get(5))).containsEntry("user", "root").containsEntry("failures", "6");
+    assertThat(kv(failures.get(6))).containsEntry("failures", "1");
+  }
+
+  private static Map<String, String> kv(ILoggingEvent e) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (KeyValuePair p : e.getKeyValuePairs()) {
+      out.put(p.key, String.valueOf(p.value));
+    }
+    return out;
   }
 }
