@@ -8,7 +8,8 @@ _maglevc() {
     local w=${COMP_WORDS[i]}
     if [ ${#words[@]} -eq 0 ] && [[ $w == -* ]]; then
       flags+=("$w")
-      if [[ $w == --server || $w == -server ]] && [ $((i + 1)) -lt "$COMP_CWORD" ]; then
+      if [[ $w == --server || $w == -server || $w == --timeout || $w == -timeout ]] \
+        && [ $((i + 1)) -lt "$COMP_CWORD" ]; then
         i=$((i + 1)); flags+=("${COMP_WORDS[i]}")
       fi
     else
@@ -17,7 +18,7 @@ _maglevc() {
     i=$((i + 1))
   done
   if [ ${#words[@]} -eq 0 ] && [[ $cur == -* ]]; then
-    COMPREPLY=($(compgen -W "--server --color --json --version --help" -- "$cur"))
+    COMPREPLY=($(compgen -W "--server --timeout --color --json --version --help" -- "$cur"))
     return
   fi
   local IFS=$'\n'

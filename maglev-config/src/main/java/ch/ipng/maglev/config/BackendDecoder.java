@@ -61,7 +61,7 @@ final class BackendDecoder {
     }
     String hc = f.string(e);
     if (hc != null && !healthchecks.contains(hc)) {
-      f.semantic(e, "no such health check \"" + hc + "\"");
+      f.semantic(e, "no such health check \"" + Text.shorten(hc) + "\"");
     }
     return hc;
   }

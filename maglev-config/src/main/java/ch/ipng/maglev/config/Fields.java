@@ -175,7 +175,7 @@ final class Fields {
       return null;
     }
     if (!InetAddresses.isInetAddress(s)) {
-      semantic(e, "invalid address \"" + s + "\" (expected: an IP address)");
+      semantic(e, "invalid address \"" + Text.shorten(s) + "\" (expected: an IP address)");
       return null;
     }
     return InetAddresses.forString(s);

@@ -117,7 +117,9 @@ final class FrontendDecoder {
       default -> {
         f.semantic(
             e,
-            "unknown protocol \"" + p + "\" (expected: tcp or udp, or omit it for all protocols)");
+            "unknown protocol \""
+                + Text.shorten(p)
+                + "\" (expected: tcp or udp, or omit it for all protocols)");
         yield Protocol.ANY;
       }
     };
@@ -194,13 +196,14 @@ final class FrontendDecoder {
     Frontend fe = d.frontend();
     Frontend ge = g.frontend();
     String addr = InetAddresses.toAddrString(fe.address());
-    String prefix = "shares address " + addr + " with frontend \"" + ge.name() + "\"";
+    String prefix = "shares address " + addr + " with frontend \"" + Text.shorten(ge.name()) + "\"";
     if (fe.port() == 0 || ge.port() == 0) {
       reportAt(d, prefix + ", and a VIP for all ports cannot share its address (VPP refuses it)");
       return true;
     }
     if (fe.port() == ge.port() && fe.protocol() == ge.protocol()) {
-      reportAt(d, "same address, protocol and port as frontend \"" + ge.name() + "\"");
+      reportAt(
+          d, "same address, protocol and port as frontend \"" + Text.shorten(ge.name()) + "\"");
       return true;
     }
     AddressFamily mine = d.family(backends);

@@ -64,7 +64,7 @@ public final class GoDuration {
       totalNanos = totalNanos.add(new BigDecimal(number).multiply(BigDecimal.valueOf(nanos)));
     }
     if (totalNanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-      throw new IllegalArgumentException("duration \"" + text + "\" is too large");
+      throw new IllegalArgumentException("duration \"" + Text.shorten(text) + "\" is too large");
     }
     long n = totalNanos.longValue();
     return Duration.ofNanos(negative ? -n : n);
@@ -106,6 +106,8 @@ public final class GoDuration {
 
   private static IllegalArgumentException invalid(String text) {
     return new IllegalArgumentException(
-        "invalid duration \"" + text + "\" (expected: a Go duration such as 500ms, 2s or 1m30s)");
+        "invalid duration \""
+            + Text.shorten(text)
+            + "\" (expected: a Go duration such as 500ms, 2s or 1m30s)");
   }
 }

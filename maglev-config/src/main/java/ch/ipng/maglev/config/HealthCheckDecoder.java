@@ -123,7 +123,7 @@ final class HealthCheckDecoder {
         return p;
       }
     }
-    f.semantic(e, "unknown type \"" + t + "\" (expected: " + TYPES + ")");
+    f.semantic(e, "unknown type \"" + Text.shorten(t) + "\" (expected: " + TYPES + ")");
     return null;
   }
 
@@ -180,11 +180,13 @@ final class HealthCheckDecoder {
       return "/";
     }
     if (!v.startsWith("/")) {
-      f.semantic(e, "path \"" + v + "\" (expected: starts with /)");
+      f.semantic(e, "path \"" + Text.shorten(v) + "\" (expected: starts with /)");
       return "/";
     }
     if (!isHttpToken(v)) {
-      f.semantic(e, "path \"" + escaped(v) + "\" (expected: no spaces or control characters)");
+      f.semantic(
+          e,
+          "path \"" + Text.shorten(escaped(v)) + "\" (expected: no spaces or control characters)");
       return "/";
     }
     return v;
@@ -194,7 +196,11 @@ final class HealthCheckDecoder {
   private @Nullable String host(@Nullable Entry e) {
     String host = f.optionalString(e);
     if (e != null && host != null && !isHttpToken(host)) {
-      f.semantic(e, "host \"" + escaped(host) + "\" (expected: no spaces or control characters)");
+      f.semantic(
+          e,
+          "host \""
+              + Text.shorten(escaped(host))
+              + "\" (expected: no spaces or control characters)");
       return null;
     }
     return host;
@@ -234,7 +240,7 @@ final class HealthCheckDecoder {
     }
     Path p = Path.of(s);
     if (!Files.isReadable(p)) {
-      f.semantic(e, "cannot read \"" + s + "\" (expected: a PEM file of CAs)");
+      f.semantic(e, "cannot read \"" + Text.shorten(s) + "\" (expected: a PEM file of CAs)");
     }
     return p;
   }

@@ -37,7 +37,11 @@ final class HealthCheckerDecoder {
       return null;
     }
     if (!NETNS_NAME.matcher(v).matches() || v.equals(".") || v.equals("..")) {
-      f.semantic(e, "invalid namespace name \"" + v + "\" (expected: a name under /var/run/netns)");
+      f.semantic(
+          e,
+          "invalid namespace name \""
+              + Text.shorten(v)
+              + "\" (expected: a name under /var/run/netns)");
       return null;
     }
     return v;

@@ -70,7 +70,7 @@ final class PoolsDecoder {
       f.semantic(path + ".name", item, "missing (expected: a pool name)");
       name = "";
     } else if (!poolNames.add(name)) {
-      f.semantic(m.get("name"), "duplicate pool \"" + name + "\"");
+      f.semantic(m.get("name"), "duplicate pool \"" + Text.shorten(name) + "\"");
     }
     Entry bs = m.get("backends");
     Map<String, Entry> bm = bs == null ? null : f.mapping(bs, null);
@@ -103,7 +103,9 @@ final class PoolsDecoder {
       f.semantic(e.path(), e.key(), "no such backend");
     } else if (poolOf.containsKey(backend)) {
       f.semantic(
-          e.path(), e.key(), "already in pool \"" + poolOf.get(backend) + "\" of this frontend");
+          e.path(),
+          e.key(),
+          "already in pool \"" + Text.shorten(poolOf.get(backend)) + "\" of this frontend");
     } else {
       poolOf.put(backend, pool);
       refs.put(backend, e);

@@ -72,16 +72,21 @@ final class YamlReader {
         continue;
       }
       String key = k.getValue();
-      String childPath = path.isEmpty() ? key : path + "." + key;
+      String shortKey = Text.shorten(key);
+      String childPath = path.isEmpty() ? shortKey : path + "." + shortKey;
       if (!seen.add(key)) {
-        parse(childPath, k, "duplicate key \"" + key + "\"");
+        parse(childPath, k, "duplicate key \"" + Text.shorten(key) + "\"");
         continue;
       }
       if (allowed != null && !allowed.contains(key)) {
         parse(
             childPath,
             k,
-            "unknown key \"" + key + "\" (expected one of: " + String.join(", ", allowed) + ")");
+            "unknown key \""
+                + Text.shorten(key)
+                + "\" (expected one of: "
+                + String.join(", ", allowed)
+                + ")");
         continue;
       }
       out.put(key, new Entry(childPath, k, t.getValueNode()));
@@ -122,7 +127,7 @@ final class YamlReader {
       }
       return Long.parseLong(v);
     } catch (NumberFormatException ex) {
-      parse(e.path, e.value, "integer " + s.getValue() + " is out of range");
+      parse(e.path, e.value, "integer " + Text.shorten(s.getValue()) + " is out of range");
       return null;
     }
   }
@@ -163,7 +168,7 @@ final class YamlReader {
             : tag.equals(Tag.BOOL)
                 ? "boolean"
                 : tag.equals(Tag.FLOAT) ? "number" : tag.equals(Tag.NULL) ? "null" : "string";
-    return kind.equals("null") ? "null" : kind + " \"" + s.getValue() + "\"";
+    return kind.equals("null") ? "null" : kind + " \"" + Text.shorten(s.getValue()) + "\"";
   }
 
   /** A mapping entry: its YAML path, key node and value node. */

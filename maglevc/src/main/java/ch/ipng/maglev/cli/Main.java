@@ -8,14 +8,16 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * maglevc: {@code maglevc [--server host:port] [--color[=bool]] [--json] [command...]}. With no
- * command it starts the interactive shell. Exit status: 0 success, 1 usage error, 2 the server is
- * unreachable or answered with an error.
+ * maglevc: {@code maglevc [--server host:port] [--timeout D] [--color[=bool]] [--json]
+ * [command...]}. With no command it starts the interactive shell. Results go to standard output,
+ * errors to standard error. Exit status: 0 success, 1 usage error, 2 the server is unreachable, did
+ * not answer in time or answered with an error.
  */
 public final class Main {
   static final int OK = 0;
@@ -23,22 +25,33 @@ public final class Main {
   static final int FAILED = 2;
   static final String DEFAULT_SERVER = "localhost:9090";
 
+  /** How long a call may take, its connection set-up included; for a stream, its first answer. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
   private Main() {}
 
   public static void main(String[] args) {
-    int rc = run(args, System.out, System.getenv());
+    int rc = run(args, System.out, System.err, System.getenv());
     System.out.flush();
+    System.err.flush();
     System.exit(rc);
   }
 
   /** Options before the command words. */
-  record Options(String server, boolean color, boolean json, List<String> words, String mode) {}
+  record Options(
+      String server,
+      Duration timeout,
+      boolean color,
+      boolean json,
+      List<String> words,
+      String mode) {}
 
   static Options parse(String[] args, java.util.Map<String, String> env) {
     String server = env.getOrDefault("MAGLEV_SERVER", DEFAULT_SERVER);
     if (server.isBlank()) {
       server = DEFAULT_SERVER;
     }
+    Duration timeout = DEFAULT_TIMEOUT;
     Boolean color = null;
     boolean json = false;
     String mode = "run";
@@ -66,6 +79,15 @@ public final class Main {
           }
           server = value;
         }
+        case "timeout" -> {
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException("--timeout needs a value (e.g. 30s)");
+            }
+            value = args[++i];
+          }
+          timeout = parseTimeout(value);
+        }
         case "color", "colour" -> color = value == null || parseBool("--color", value);
         case "json" -> json = value == null || parseBool("--json", value);
         case "version" -> mode = "version";
@@ -76,8 +98,30 @@ public final class Main {
       }
     }
     boolean useColor = color != null ? color : env.get("NO_COLOR") == null && isTerminal();
-    return new Options(server, useColor && env.get("NO_COLOR") == null, json, words, mode);
+    return new Options(server, timeout, useColor && env.get("NO_COLOR") == null, json, words, mode);
   }
+
+  /** A positive duration: a whole number and ms, s or m, e.g. 500ms or 30s. */
+  static Duration parseTimeout(String v) {
+    java.util.regex.Matcher m = TIMEOUT.matcher(v);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      Duration d =
+          switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMinutes(n);
+          };
+      if (!d.isZero()) {
+        return d;
+      }
+    }
+    throw new IllegalArgumentException(
+        "--timeout=" + v + " (expected: a positive duration such as 500ms, 30s or 2m)");
+  }
+
+  private static final java.util.regex.Pattern TIMEOUT =
+      java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)");
 
   private static boolean parseBool(String flag, String v) {
     return switch (v.toLowerCase(Locale.ROOT)) {
@@ -100,16 +144,19 @@ public final class Main {
     }
   }
 
-  static int run(String[] args, PrintStream stdout, java.util.Map<String, String> env) {
+  /** Runs one command line, results to {@code stdout} and errors to {@code stderr}. */
+  static int run(
+      String[] args, PrintStream stdout, PrintStream stderr, java.util.Map<String, String> env) {
     PrintWriter pw = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+    PrintWriter ew = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
     Options o;
     try {
       o = parse(args, env);
     } catch (IllegalArgumentException e) {
-      pw.println("maglevc: " + e.getMessage());
+      ew.println("maglevc: " + e.getMessage());
       return USAGE;
     }
-    Output out = new Output(pw, o.color());
+    Output out = new Output(pw, ew, o.color());
     switch (o.mode()) {
       case "version" -> {
         pw.println(Version.current().describe("maglevc"));
@@ -121,7 +168,7 @@ public final class Main {
       }
       default -> {}
     }
-    try (Session session = new Session(o.server(), out, o.json())) {
+    try (Session session = new Session(o.server(), out, o.json(), o.timeout())) {
       try {
         Session.HostPort.parse(o.server());
       } catch (IllegalArgumentException e) {
@@ -177,7 +224,7 @@ public final class Main {
       return "cannot reach maglevd at " + server + ": " + e.describe();
     }
     if (e.code() == RpcException.Code.DEADLINE_EXCEEDED) {
-      return "maglevd did not answer in time";
+      return "maglevd at " + server + " did not answer in time";
     }
     return e.describe();
   }
@@ -185,12 +232,14 @@ public final class Main {
   static void usage(PrintWriter pw) {
     pw.println(
         """
-        Usage: maglevc [--server host:port] [--color[=bool]] [--json] [command...]
+        Usage: maglevc [--server host:port] [--timeout D] [--color[=bool]] [--json] [command...]
 
         Without a command, maglevc starts an interactive shell (TAB completes, ? helps).
         Any unambiguous prefix of a word works: "sh fr" is "show frontends".
 
           --server host:port  maglevd's gRPC address (env MAGLEV_SERVER, default localhost:9090)
+          --timeout D         how long a call may take, connecting included (default 30s);
+                              watch: until maglevd first answers, then as long as it streams
           --color[=bool]      colour labels and errors (default: on for a terminal; NO_COLOR wins)
           --json              print show commands as protobuf JSON
           --version           print maglevc's version
@@ -204,6 +253,7 @@ public final class Main {
           watch events [num N] [log [level LEVEL]] [backend] [frontend]
           config check | config reload
 
-        Exit status: 0 ok, 1 usage error, 2 server unreachable or error.""");
+        Results go to standard output, errors to standard error.
+        Exit status: 0 ok, 1 usage error, 2 server unreachable, too slow or error.""");
   }
 }

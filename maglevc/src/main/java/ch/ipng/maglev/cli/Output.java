@@ -4,7 +4,10 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Prints aligned tables and key/value blocks, with optional colour for labels and errors. */
+/**
+ * Prints results (aligned tables and key/value blocks) to one writer, standard output, and errors
+ * to another, standard error; with optional colour for labels and errors.
+ */
 final class Output {
   private static final String BLUE = "\033[34m";
   private static final String RED = "\033[31m";
@@ -12,11 +15,18 @@ final class Output {
   private static final String RESET = "\033[0m";
 
   private final PrintWriter out;
+  private final PrintWriter err;
   private final boolean color;
 
-  Output(PrintWriter out, boolean color) {
+  Output(PrintWriter out, PrintWriter err, boolean color) {
     this.out = out;
+    this.err = err;
     this.color = color;
+  }
+
+  /** Where errors go. */
+  PrintWriter err() {
+    return err;
   }
 
   boolean color() {
@@ -27,9 +37,11 @@ final class Output {
     out.println(s);
   }
 
+  /** An error line, on the error writer (results printed so far are flushed first). */
   void error(String message) {
-    out.println(color ? RED + message + RESET : message);
     out.flush();
+    err.println(color ? RED + message + RESET : message);
+    err.flush();
   }
 
   String label(String s) {

@@ -36,13 +36,19 @@ final class Session implements AutoCloseable {
   private final String server;
   private Output output;
   private final boolean json;
+  private final Duration deadline;
   private StopWatcher stopWatcher = stop -> () -> {};
   private @Nullable GrpcChannel channel;
 
-  Session(String server, Output output, boolean json) {
+  /**
+   * A session with maglevd at {@code server}; every call, its connection set-up included, has
+   * {@code deadline} (a stream: until the server first answers).
+   */
+  Session(String server, Output output, boolean json, Duration deadline) {
     this.server = server;
     this.output = output;
     this.json = json;
+    this.deadline = deadline;
   }
 
   String server() {
@@ -65,12 +71,13 @@ final class Session implements AutoCloseable {
     this.stopWatcher = w;
   }
 
-  /** maglevd's API, each call bounded by 30 s. */
+  /** maglevd's API, each call bounded by the session's deadline. */
   MaglevClient stub() {
-    return new MaglevClient(this::channel, CALL_DEADLINE);
+    return new MaglevClient(this::channel, deadline);
   }
 
-  private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
+  /** The deadline of completion's lookups, which must not hold up a TAB for long. */
+  private static final Duration COMPLETION_DEADLINE = Duration.ofSeconds(2);
 
   /** The session's connection, made on first use and again after it broke (a shell outlives it). */
   private synchronized GrpcChannel channel() {
@@ -79,7 +86,7 @@ final class Session implements AutoCloseable {
         channel.close();
       }
       HostPort hp = HostPort.parse(server);
-      channel = GrpcChannel.connect(hp.host(), hp.port(), Duration.ofSeconds(10));
+      channel = GrpcChannel.connect(hp.host(), hp.port(), deadline);
     }
     return channel;
   }
@@ -88,9 +95,9 @@ final class Session implements AutoCloseable {
   void watch(WatchRequest req, StreamReader reader) throws Exception {
     HostPort hp = HostPort.parse(server);
     // A connection of its own: stopping the stream closes it, and the session's stays usable.
-    try (GrpcChannel dedicated = GrpcChannel.connect(hp.host(), hp.port(), Duration.ofSeconds(10));
+    try (GrpcChannel dedicated = GrpcChannel.connect(hp.host(), hp.port(), deadline);
         AutoCloseable w = stopWatcher.watch(dedicated::cancel)) {
-      GrpcChannel.Call<Event> call = MaglevClient.watchEvents(dedicated, req);
+      GrpcChannel.Call<Event> call = MaglevClient.watchEvents(dedicated, req, deadline);
       try {
         reader.read(iterator(call));
       } catch (RpcException e) {
@@ -130,7 +137,7 @@ final class Session implements AutoCloseable {
   /** Live names for completion; empty when the server cannot be asked. */
   List<String> names(Slot slot, @Nullable String frontend) {
     try {
-      var stub = new MaglevClient(this::channel, Duration.ofSeconds(2));
+      var stub = new MaglevClient(this::channel, COMPLETION_DEADLINE);
       return switch (slot) {
         case FRONTEND ->
             stub

@@ -30,7 +30,7 @@ final class Shell {
       session.output().error("maglevc: no terminal for the shell: " + e.getMessage());
       return Main.USAGE;
     }
-    Output out = new Output(terminal.writer(), session.output().color());
+    Output out = new Output(terminal.writer(), session.output().err(), session.output().color());
     session.output(out);
     session.stopWatcher(stop -> KeyWatcher.on(terminal, stop));
     Resolver resolver = new Resolver(tree);

@@ -31,7 +31,7 @@ class OneShotTest {
     maglevd.close();
   }
 
-  record Result(int rc, String out) {}
+  record Result(int rc, String out, String err) {}
 
   static Result run(String... args) {
     return runWith(Map.of("MAGLEV_SERVER", maglevd.server()), args);
@@ -39,8 +39,15 @@ class OneShotTest {
 
   static Result runWith(Map<String, String> env, String... args) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int rc = Main.run(args, new PrintStream(buf, true, StandardCharsets.UTF_8), env);
-    return new Result(rc, buf.toString(StandardCharsets.UTF_8));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int rc =
+        Main.run(
+            args,
+            new PrintStream(buf, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            env);
+    return new Result(
+        rc, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -88,7 +95,8 @@ class OneShotTest {
         }) {
       Result r = run(cmd);
       assertThat(r.rc()).as(String.join(" ", cmd)).isEqualTo(2);
-      assertThat(r.out()).isEqualTo("VPP integration is not connected\n");
+      assertThat(r.err()).isEqualTo("VPP integration is not connected\n");
+      assertThat(r.out()).isEmpty();
     }
   }
 
@@ -101,7 +109,8 @@ class OneShotTest {
         .isEqualTo("backend nginx0-fra: unknown\n");
     Result refused = run("set", "backend", "spare", "pause");
     assertThat(refused.rc()).isEqualTo(2);
-    assertThat(refused.out()).isEqualTo("backend \"spare\": cannot pause a disabled backend\n");
+    assertThat(refused.err()).isEqualTo("backend \"spare\": cannot pause a disabled backend\n");
+    assertThat(refused.out()).isEmpty();
     assertThat(run("set", "backend", "spare", "enable").out())
         .isEqualTo("backend spare: unknown\n");
     assertThat(run("set", "backend", "spare", "disable").out())
@@ -138,7 +147,7 @@ class OneShotTest {
         .isZero();
     Result badPool =
         run("set", "frontend", "web", "pool", "nope", "backend", "nginx0-ams", "weight", "1");
-    assertThat(badPool.out()).isEqualTo("pool \"nope\" not found in frontend \"web\"\n");
+    assertThat(badPool.err()).isEqualTo("pool \"nope\" not found in frontend \"web\"\n");
 
     assertThat(run("config", "check").out()).isEqualTo("config ok\n");
     assertThat(run("config", "reload").out()).isEqualTo("config reloaded\n");
@@ -166,19 +175,21 @@ class OneShotTest {
   }
 
   @Test
-  void errors_areShortAndExitWithTheRightStatus() throws Exception {
+  void errors_areShortGoToStderrAndExitWithTheRightStatus() throws Exception {
     Result nf = run("show", "backend", "x");
     assertThat(nf.rc()).isEqualTo(2);
-    assertThat(nf.out()).isEqualTo("backend \"x\" not found\n");
-    assertThat(nf.out()).doesNotContain("rpc error");
+    assertThat(nf.err()).isEqualTo("backend \"x\" not found\n");
+    assertThat(nf.out()).isEmpty();
 
     Result usage = run("show", "bogus");
     assertThat(usage.rc()).isEqualTo(1);
-    assertThat(usage.out()).startsWith("unknown word \"bogus\" after \"show\"");
+    assertThat(usage.err()).startsWith("unknown word \"bogus\" after \"show\"");
+    assertThat(usage.out()).isEmpty();
 
     Result amb = run("s");
     assertThat(amb.rc()).isEqualTo(1);
-    assertThat(amb.out()).isEqualTo("ambiguous word \"s\": could be show, sync, set\n");
+    assertThat(amb.err()).isEqualTo("ambiguous word \"s\": could be show, sync, set\n");
+    assertThat(amb.out()).isEmpty();
 
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -186,9 +197,9 @@ class OneShotTest {
     }
     Result down = runWith(Map.of("MAGLEV_SERVER", "127.0.0.1:" + closed), "show", "backends");
     assertThat(down.rc()).isEqualTo(2);
-    assertThat(down.out())
+    assertThat(down.err())
         .isEqualTo("cannot reach maglevd at 127.0.0.1:" + closed + ": connection refused\n");
-    assertThat(down.out().lines().count()).isEqualTo(1);
+    assertThat(down.out()).isEmpty();
 
     Result flagWins =
         runWith(
@@ -198,7 +209,50 @@ class OneShotTest {
             "show",
             "frontends");
     assertThat(flagWins.rc()).isZero();
-    assertThat(run("--bogus").rc()).isEqualTo(1);
+    assertThat(flagWins.err()).isEmpty();
+  }
+
+  @Test
+  void usageErrors_goToStderr_helpAndVersionToStdout() {
+    for (String[] args :
+        new String[][] {
+          {"--bogus"}, {"--server"}, {"--server", "nocolon", "show", "backends"},
+          {"--timeout", "0s", "show", "backends"}, {"--timeout=soon"}, {"--color=maybe"}
+        }) {
+      Result r = run(args);
+      assertThat(r.rc()).as(String.join(" ", args)).isEqualTo(1);
+      assertThat(r.err()).as(String.join(" ", args)).startsWith("maglevc: ").endsWith("\n");
+      assertThat(r.out()).as(String.join(" ", args)).isEmpty();
+    }
+    assertThat(run("--timeout=soon").err())
+        .isEqualTo(
+            "maglevc: --timeout=soon (expected: a positive duration such as 500ms, 30s or 2m)\n");
+    Result help = run("--help");
+    assertThat(help.rc()).isZero();
+    assertThat(help.out()).startsWith("Usage: maglevc");
+    assertThat(help.err()).isEmpty();
+    assertThat(run("--version").err()).isEmpty();
+  }
+
+  /**
+   * The shell runs each line through execute with its terminal for results and stderr for errors.
+   */
+  @Test
+  void execute_asTheShellDoes_writesErrorsToTheErrorWriterOnly() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    Output o = new Output(new java.io.PrintWriter(out), new java.io.PrintWriter(err), false);
+    try (Session session = new Session(maglevd.server(), o, false, Main.DEFAULT_TIMEOUT)) {
+      var resolver = new ch.ipng.maglev.cli.tree.Resolver(new Commands(session).tree());
+      assertThat(Main.execute(resolver, java.util.List.of("show", "backend", "x"), o, "s"))
+          .isEqualTo(2);
+      assertThat(Main.execute(resolver, java.util.List.of("frob"), o, "s")).isEqualTo(1);
+      assertThat(Main.execute(resolver, java.util.List.of("show", "backends"), o, "s")).isZero();
+    }
+    assertThat(err.toString())
+        .startsWith("backend \"x\" not found\nunknown word \"frob\"")
+        .hasLineCount(2);
+    assertThat(out.toString()).contains("nginx0-ams").doesNotContain("not found");
   }
 
   @Test

@@ -47,16 +47,19 @@ class VppCommandsTest {
     }
   }
 
-  record Result(int rc, String out) {}
+  record Result(int rc, String out, String err) {}
 
   static Result run(String... args) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
     int rc =
         Main.run(
             args,
             new PrintStream(buf, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
             Map.of("MAGLEV_SERVER", maglevd.server()));
-    return new Result(rc, buf.toString(StandardCharsets.UTF_8));
+    return new Result(
+        rc, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static <T extends Message.Builder> T parse(String json, T builder) throws Exception {
@@ -204,7 +207,7 @@ class VppCommandsTest {
     Result unknown =
         run("set", "frontend", "web", "pool", "primary", "backend", "nope", "weight", "1", "dry");
     assertThat(unknown.rc()).isEqualTo(2);
-    assertThat(unknown.out())
+    assertThat(unknown.err())
         .isEqualTo("backend \"nope\" not found in pool \"primary\" of frontend \"web\"\n");
   }
 
@@ -235,6 +238,6 @@ class VppCommandsTest {
     assertThat(one.getAsWeightUpdated()).isZero();
     Result unknown = run("sync", "vpp", "lb", "state", "nope");
     assertThat(unknown.rc()).isEqualTo(2);
-    assertThat(unknown.out()).isEqualTo("frontend \"nope\" not found\n");
+    assertThat(unknown.err()).isEqualTo("frontend \"nope\" not found\n");
   }
 }

@@ -12,9 +12,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks and reloads the config file (SIGHUP, ReloadConfig): validate first; on any error refuse,
  * log, and leave the running config untouched.
+ *
+ * <p>Whatever a reload throws ends as a failed {@link Outcome} with a one-line reason and a {@code
+ * config-reload-failed} log line, so the RPC answers with that reason and the SIGHUP handler
+ * carries on. The one exception is a {@link VirtualMachineError} (out of memory, stack overflow):
+ * it is logged the same way and then thrown on, for the process's fail-fast handling, since the JVM
+ * may no longer be sound. The loader's limits (file size, nesting depth) keep hostile files from
+ * getting that far.
  */
 final class ConfigReloader implements ConfigCommands {
   private static final Logger logger = LoggerFactory.getLogger(ConfigReloader.class);
+
+  /** The longest reason an unexpected failure is reported with. */
+  static final int MAX_REASON = 300;
 
   private final Path path;
   private final ConfigLoader.Use use;
@@ -34,6 +44,9 @@ final class ConfigReloader implements ConfigCommands {
       return new Outcome(true, "", "");
     } catch (ConfigException e) {
       return outcome(e);
+    } catch (RuntimeException | Error e) {
+      rethrowIfFatal(e);
+      return new Outcome(false, "cannot check " + path + ": " + reason(e), "");
     }
   }
 
@@ -52,8 +65,18 @@ final class ConfigReloader implements ConfigCommands {
               e.getMessage())
           .log();
       return outcome(e);
+    } catch (RuntimeException | Error e) {
+      String why = "cannot read " + path + ": " + reason(e);
+      failed(why, e);
+      return new Outcome(false, why, "");
     }
-    checker.apply(next);
+    try {
+      checker.apply(next);
+    } catch (RuntimeException | Error e) {
+      String why = "cannot apply " + path + ": " + reason(e);
+      failed(why, e);
+      return new Outcome(false, "", why);
+    }
     logger
         .atInfo()
         .setMessage("config-reload")
@@ -62,6 +85,34 @@ final class ConfigReloader implements ConfigCommands {
         .addKeyValue("backends", next.backends().size())
         .log();
     return new Outcome(true, "", "");
+  }
+
+  /** Logs an unexpected failure in one line (the trace at debug) and rethrows a fatal one. */
+  private void failed(String why, Throwable e) {
+    logger
+        .atError()
+        .setMessage("config-reload-failed")
+        .addKeyValue("file", path.toString())
+        .addKeyValue("error", why)
+        .log();
+    logger.debug("config-reload-failed trace", e);
+    rethrowIfFatal(e);
+  }
+
+  private static void rethrowIfFatal(Throwable e) {
+    if (e instanceof VirtualMachineError fatal) {
+      throw fatal;
+    }
+  }
+
+  /** The failure in one line: its type and the first line of its message, cut short. */
+  static String reason(Throwable e) {
+    String message = e.getMessage();
+    String text =
+        message == null || message.isBlank()
+            ? e.getClass().getSimpleName()
+            : e.getClass().getSimpleName() + ": " + message.strip().lines().findFirst().orElse("");
+    return text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON) + "…";
   }
 
   private static Outcome outcome(ConfigException e) {

@@ -94,7 +94,7 @@ public final class GrpcChannel implements AutoCloseable {
 
   /** Calls a unary method: {@code method} is "/package.Service/Method". */
   public <T> T unary(String method, MessageLite request, Parser<T> parser, Duration deadline) {
-    Call<T> call = start(method, request, parser, deadline);
+    Call<T> call = start(method, request, parser, deadline, false);
     T result = call.next();
     if (result == null) {
       throw new RpcException(RpcException.Code.INTERNAL, "no response message for " + method);
@@ -106,11 +106,14 @@ public final class GrpcChannel implements AutoCloseable {
   }
 
   /**
-   * Starts a server-streaming call with no deadline. {@link #cancel} from another thread ends it
-   * with CANCELLED (and ends this connection).
+   * Starts a server-streaming call: the server's first answer (its HTTP/2 SETTINGS, or anything of
+   * the call) must arrive within {@code firstAnswer}, or the call fails with DEADLINE_EXCEEDED;
+   * after that the stream may stay quiet for as long as it likes (the server sees no grpc-timeout).
+   * {@link #cancel} from another thread ends it with CANCELLED (and ends this connection).
    */
-  public <T> Call<T> stream(String method, MessageLite request, Parser<T> parser) {
-    return start(method, request, parser, null);
+  public <T> Call<T> stream(
+      String method, MessageLite request, Parser<T> parser, Duration firstAnswer) {
+    return start(method, request, parser, firstAnswer, true);
   }
 
   /** Ends a call in progress from another thread; the connection is closed. */
@@ -130,12 +133,28 @@ public final class GrpcChannel implements AutoCloseable {
     private final Parser<T> parser;
     private final Http2Stream stream;
     private final long deadlineNanos;
+    private final boolean firstAnswerOnly;
 
-    private Call(String method, Parser<T> parser, Http2Stream stream, long deadlineNanos) {
+    private Call(
+        String method,
+        Parser<T> parser,
+        Http2Stream stream,
+        long deadlineNanos,
+        boolean firstAnswerOnly) {
       this.method = method;
       this.parser = parser;
       this.stream = stream;
       this.deadlineNanos = deadlineNanos;
+      this.firstAnswerOnly = firstAnswerOnly;
+    }
+
+    /**
+     * Whether the deadline still applies: always, or for a stream until the server first answered:
+     * its HTTP/2 SETTINGS, or anything of the call. (grpc-java sends a stream's response headers
+     * only with its first message, which may be long in coming on a quiet daemon.)
+     */
+    private boolean bounded() {
+      return !firstAnswerOnly || (!connection.settingsSeen() && stream.nothingReceived());
     }
 
     /** The next response, or null when the call ended with OK; a failed call throws. */
@@ -161,14 +180,19 @@ public final class GrpcChannel implements AutoCloseable {
   }
 
   private <T> Call<T> start(
-      String method, MessageLite request, Parser<T> parser, @Nullable Duration deadline) {
+      String method,
+      MessageLite request,
+      Parser<T> parser,
+      Duration deadline,
+      boolean firstAnswerOnly) {
     String unusable = connection.unusable();
     if (unusable != null) {
       throw new RpcException(RpcException.Code.UNAVAILABLE, unusable);
     }
-    long deadlineNanos = deadline == null ? 0 : System.nanoTime() + deadline.toNanos();
-    Call<T> call = new Call<>(method, parser, connection.newStream(), deadlineNanos);
-    byte[] headers = headerBlock(method, deadline);
+    long deadlineNanos = System.nanoTime() + deadline.toNanos();
+    Call<T> call =
+        new Call<>(method, parser, connection.newStream(), deadlineNanos, firstAnswerOnly);
+    byte[] headers = headerBlock(method, firstAnswerOnly ? null : deadline);
     byte[] message = lengthPrefixed(request);
     try {
       send(call, headers, message);
@@ -230,7 +254,7 @@ public final class GrpcChannel implements AutoCloseable {
   /** Reads and handles one frame for {@code call}'s sake, within its deadline. */
   private void step(Call<?> call) {
     try {
-      if (call.deadlineNanos != 0) {
+      if (call.bounded()) {
         long left = call.deadlineNanos - System.nanoTime();
         if (left <= 0) {
           throw new SocketTimeoutException();

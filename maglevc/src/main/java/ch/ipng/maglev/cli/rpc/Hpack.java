@@ -216,7 +216,10 @@ final class Hpack {
       return pos < buf.length;
     }
 
-    int peek() {
+    int peek() throws HpackException {
+      if (pos >= buf.length) {
+        throw new HpackException("header block ends inside a field");
+      }
       return buf[pos] & 0xff;
     }
 

@@ -82,6 +82,11 @@ final class Http2Connection {
     return c;
   }
 
+  /** Whether the server's SETTINGS (its side of the connection preface) arrived. */
+  synchronized boolean settingsSeen() {
+    return settingsSeen;
+  }
+
   /** Whether a new stream may start here (no GOAWAY, no broken frame stream, not closed). */
   synchronized boolean usable() {
     return unusable == null && !socket.isClosed();

@@ -141,8 +141,12 @@ public final class MaglevClient {
     return call(MaglevMethod.GET_VPPLB_COUNTERS, r, VPPLBCounters.parser());
   }
 
-  /** Starts WatchEvents on {@code dedicated}, a channel of its own: cancelling it closes it. */
-  public static GrpcChannel.Call<Event> watchEvents(GrpcChannel dedicated, WatchRequest r) {
-    return dedicated.stream(MaglevMethod.WATCH_EVENTS.path(), r, Event.parser());
+  /**
+   * Starts WatchEvents on {@code dedicated}, a channel of its own: cancelling it closes it. The
+   * server must answer within {@code firstAnswer}; a quiet stream after that is fine.
+   */
+  public static GrpcChannel.Call<Event> watchEvents(
+      GrpcChannel dedicated, WatchRequest r, Duration firstAnswer) {
+    return dedicated.stream(MaglevMethod.WATCH_EVENTS.path(), r, Event.parser(), firstAnswer);
   }
 }

@@ -83,6 +83,17 @@ class GrpcChannelTest {
     public void watchEvents(WatchRequest r, StreamObserver<Event> o) {
       ServerCallStreamObserver<Event> so = (ServerCallStreamObserver<Event>) o;
       so.setOnCancelHandler(() -> watchCancelled.set(true));
+      if (r.getLogLevel().equals("quiet")) {
+        // the first event comes well after the client's first-answer deadline
+        LATER.schedule(
+            () -> {
+              so.onNext(Event.newBuilder().setTimeNs(1).build());
+              so.onCompleted();
+            },
+            2_500,
+            TimeUnit.MILLISECONDS);
+        return;
+      }
       int n = r.getLogLevel().equals("forever") ? 10 : 5_000;
       for (int i = 0; i < n; i++) {
         so.onNext(
@@ -288,11 +299,35 @@ class GrpcChannelTest {
     }
   }
 
+  private static final java.util.concurrent.ScheduledExecutorService LATER =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().factory());
+
+  /**
+   * The first-answer deadline of a stream ends once the server has answered (its SETTINGS): a
+   * stream quiet for longer than that deadline carries on.
+   */
+  @Test
+  void serverStream_quietLongerThanItsFirstAnswerDeadline_carriesOn() {
+    try (GrpcChannel ch = connect()) {
+      long t0 = System.nanoTime();
+      GrpcChannel.Call<Event> call =
+          MaglevClient.watchEvents(
+              ch, WatchRequest.newBuilder().setLogLevel("quiet").build(), Duration.ofSeconds(1));
+      Event e = call.next();
+      assertThat(e).isNotNull();
+      assertThat(e.getTimeNs()).isEqualTo(1);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofSeconds(1));
+      assertThat(call.next()).isNull();
+    }
+  }
+
   @Test
   void serverStream_deliversEveryMessageInOrder() {
     try (GrpcChannel ch = connect()) {
       GrpcChannel.Call<Event> call =
-          MaglevClient.watchEvents(ch, WatchRequest.newBuilder().setLog(true).build());
+          MaglevClient.watchEvents(
+              ch, WatchRequest.newBuilder().setLog(true).build(), Duration.ofSeconds(10));
       int n = 0;
       for (Event e = call.next(); e != null; e = call.next()) {
         assertThat(e.getLog().getMsg()).isEqualTo("event-" + n);
@@ -306,7 +341,8 @@ class GrpcChannelTest {
   void cancel_endsAStreamFromAnotherThread() throws Exception {
     GrpcChannel ch = connect();
     GrpcChannel.Call<Event> call =
-        MaglevClient.watchEvents(ch, WatchRequest.newBuilder().setLogLevel("forever").build());
+        MaglevClient.watchEvents(
+            ch, WatchRequest.newBuilder().setLogLevel("forever").build(), Duration.ofSeconds(10));
     for (int i = 0; i < 10; i++) {
       assertThat(call.next()).isNotNull();
     }

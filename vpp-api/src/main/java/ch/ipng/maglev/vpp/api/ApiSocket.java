@@ -127,16 +127,22 @@ final class ApiSocket {
   }
 
   private void readLoop() {
-    ByteBuffer in = ByteBuffer.allocate(1 << 16);
+    ByteBuffer in = ByteBuffer.allocate(READ_BUFFER_SIZE);
     try {
       while (true) {
         if (channel.read(in) < 0) {
           failed.accept(new VppException("VPP closed the API connection at " + path));
           return;
         }
-        in = dispatchFrames(in.flip());
+        in = dispatchFrames(in.flip(), frames);
         in.compact();
       }
+    } catch (VppException e) {
+      // a frame this client refuses: the stream cannot be trusted past it, so the link ends
+      failed.accept(
+          closing.get()
+              ? new VppException("connection to VPP at " + path + " closed")
+              : new VppException(e.getMessage() + " on the API socket " + path, e));
     } catch (IOException | RuntimeException e) {
       failed.accept(
           closing.get()
@@ -145,27 +151,38 @@ final class ApiSocket {
     }
   }
 
+  /** The reader's buffer between long frames, and the size it starts at. */
+  static final int READ_BUFFER_SIZE = 1 << 16;
+
   /**
-   * Hands every whole frame in {@code in} to {@link #frames} and returns the buffer holding the
-   * rest: {@code in}, or a bigger copy when the next frame would not fit.
+   * Hands every whole frame in {@code in} to {@code frames} and returns the buffer holding the
+   * rest, flipped for {@link ByteBuffer#compact}: {@code in}; a copy twice its size when it is full
+   * and the frame needs more (so memory follows the bytes that arrived, not the length a header
+   * claims); or a fresh small buffer when a long frame has passed.
+   *
+   * @throws VppException when a header claims a length out of bounds ({@link
+   *     Codec#checkedBodyLength})
    */
-  private ByteBuffer dispatchFrames(ByteBuffer in) {
+  static ByteBuffer dispatchFrames(ByteBuffer in, Consumer<ByteBuffer> frames) {
     while (in.remaining() >= Codec.FRAME_HEADER_SIZE) {
-      int length = Codec.bodyLength(in);
-      if (length < 2) {
-        throw new VppException("VPP sent a frame of " + length + " bytes");
-      }
-      if (in.remaining() < Codec.FRAME_HEADER_SIZE + length) {
-        if (Codec.FRAME_HEADER_SIZE + length > in.capacity()) {
-          ByteBuffer bigger = ByteBuffer.allocate(Codec.FRAME_HEADER_SIZE + length);
+      int length = Codec.checkedBodyLength(in);
+      int needed = Codec.FRAME_HEADER_SIZE + length;
+      if (in.remaining() < needed) {
+        if (needed > in.capacity() && in.remaining() == in.capacity()) {
+          ByteBuffer bigger = ByteBuffer.allocate((int) Math.min(needed, 2L * in.capacity()));
           bigger.put(in);
           return bigger.flip();
         }
         return in;
       }
       ByteBuffer body = in.slice(in.position() + Codec.FRAME_HEADER_SIZE, length);
-      in.position(in.position() + Codec.FRAME_HEADER_SIZE + length);
+      in.position(in.position() + needed);
       frames.accept(body);
+    }
+    if (in.capacity() > READ_BUFFER_SIZE && in.remaining() < READ_BUFFER_SIZE) {
+      ByteBuffer small = ByteBuffer.allocate(READ_BUFFER_SIZE);
+      small.put(in);
+      return small.flip();
     }
     return in;
   }

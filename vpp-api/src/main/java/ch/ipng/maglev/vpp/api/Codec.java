@@ -12,6 +12,14 @@ public final class Codec {
   /** Bytes of the socket frame header in front of every message. */
   public static final int FRAME_HEADER_SIZE = 16;
 
+  /**
+   * The longest body this client accepts from VPP: 16 MiB. VPP itself has no limit ("no maximum
+   * size check beyond memory"); its largest message, {@code sockclnt_create_reply} with the whole
+   * message table, is some 56 KiB with the lb plugin alone and a few hundred KiB with every plugin.
+   * A longer claim is refused as a broken or hostile peer before anything is allocated for it.
+   */
+  public static final int MAX_BODY_LENGTH = 16 << 20;
+
   private Codec() {}
 
   /** A decoded message with the header fields it carried (0 where it has none). */
@@ -59,9 +67,35 @@ public final class Codec {
     return body.getShort(body.position()) & 0xffff;
   }
 
-  /** The body length a frame header announces. */
+  /**
+   * The body length a frame header announces, as the int it is stored in (an unsigned 32-bit number
+   * on the wire: a claim of 2 GiB or more reads as negative); see {@link #checkedBodyLength}.
+   */
   public static int bodyLength(ByteBuffer frameHeader) {
     return frameHeader.getInt(frameHeader.position() + 8);
+  }
+
+  /**
+   * The body length a frame header announces, checked: at least the 2-byte message id and at most
+   * {@link #MAX_BODY_LENGTH}.
+   *
+   * @throws VppException naming the length and the limit otherwise
+   */
+  public static int checkedBodyLength(ByteBuffer frameHeader) {
+    long length = Integer.toUnsignedLong(bodyLength(frameHeader));
+    if (length < 2) {
+      throw new VppException(
+          "VPP sent a frame of " + length + " bytes (expected: at least the 2-byte message id)");
+    }
+    if (length > MAX_BODY_LENGTH) {
+      throw new VppException(
+          "VPP sent a frame of "
+              + length
+              + " bytes, more than the limit of "
+              + MAX_BODY_LENGTH
+              + " bytes");
+    }
+    return (int) length;
   }
 
   /**
