@@ -66,6 +66,11 @@ final class Simulator {
   private long writes;
   private final long bootTime = System.currentTimeMillis() / 1000;
 
+  /**
+   * Told of every lb change (API writes, CLI commands, restart), under the lock: must not block.
+   */
+  private Runnable onChange = () -> {};
+
   /** Whole seconds since the simulated start, plus any time the control channel skipped. */
   synchronized long uptimeSeconds() {
     return (System.nanoTime() - startNanos) / 1_000_000_000L + offsetSeconds;
@@ -145,9 +150,6 @@ final class Simulator {
     lb.vips.get(vipIndex).counters[counter] += delta;
     return true;
   }
-
-  /** Called after every change to the lb state (API writes, CLI, restart, clock), unlocked. */
-  private Runnable onChange = () -> {};
 
   synchronized void onChange(Runnable r) {
     onChange = r;

@@ -13,6 +13,7 @@ import ch.ipng.maglev.vpp.maglev.MaglevTable;
 import ch.ipng.maglev.vppsim.testing.NamedBackends;
 import ch.ipng.maglev.vppsim.testing.SimProcess;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -58,24 +59,23 @@ class ForwardingTest {
   static void start() throws Exception {
     backends = NamedBackends.start(NAMES);
     port = backends.port();
-    List<String> args = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      args.add("--forward");
-      args.add(
-          "192.0.2."
-              + (10 + i)
-              + ":"
-              + port
-              + "="
-              + listen(i).getAddress().getHostAddress()
-              + ":"
-              + port);
-    }
-    sim = SimProcess.start(dir, args.toArray(String[]::new));
+    sim = SimProcess.start(dir, forwardArgs());
     vpp =
         VppConnection.connect(
             sim.api(), "forwarding-test", Duration.ofSeconds(5), LbClient.REQUIRED);
     lb = new LbClient(vpp);
+  }
+
+  /** --forward for VIPs 0..4 and the IPv6 VIP 2001:db8::10 (listened for at .20). */
+  static String[] forwardArgs() throws IOException {
+    List<String> args = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      args.add("--forward");
+      args.add("192.0.2." + (10 + i) + ":" + port + "=" + ForwardRules.format(listen(i)));
+    }
+    args.add("--forward");
+    args.add("[2001:db8::10]:" + port + "=" + ForwardRules.format(listen(10)));
+    return args.toArray(String[]::new);
   }
 
   @AfterAll
@@ -135,11 +135,15 @@ class ForwardingTest {
     int[] weights = {100, 100, 50};
     VipKey v = program(0, weights);
     Map<String, Integer> got = new TreeMap<>();
-    int n = 3000;
-    for (int k = 0; k < n; k++) {
-      try (Socket s = new Socket()) {
-        s.connect(listen(0), 5000);
-        s.setSoTimeout(10_000);
+    int n = 0;
+    InetAddress client = backends.sibling(30);
+    for (int k = 0; k < 3000; k++) {
+      Socket bound = NamedBackends.fromPort(client, k, listen(0));
+      if (bound == null) {
+        continue;
+      }
+      n++;
+      try (Socket s = bound) {
         InetSocketAddress local = (InetSocketAddress) s.getLocalSocketAddress();
         String name = NamedBackends.send(s, true);
         assertThat(name)
@@ -157,6 +161,7 @@ class ForwardingTest {
       }
     }
     assertThat(buckets).containsOnlyKeys(NAMES);
+    assertThat(n).as("client ports that could be bound").isGreaterThan(2900);
     for (String name : NAMES) {
       double share = 100.0 * got.getOrDefault(name, 0) / n;
       double expected = 100.0 * buckets.get(name) / 1024;
@@ -241,6 +246,58 @@ class ForwardingTest {
       // a weight change that moves buckets away, with flush, does cut it (its bucket moved)
       VppConnection.await(lb.setWeight(v, backends.address(1), 0, true));
       assertCut(held);
+    }
+  }
+
+  @Test
+  void ipv6Vip_hashesAnIpv4ClientAsItsMappedAddress() throws Exception {
+    // ip6-gre4: an IPv6 VIP whose ASes are IPv4
+    VipKey v = new VipKey(InetAddress.getByName("2001:db8::10"), 128, 6, port);
+    VppConnection.await(lb.addVip(v, Encap.GRE4, 1024, false));
+    int[] weights = {100, 100, 100};
+    for (int b = 0; b < 3; b++) {
+      VppConnection.await(lb.addAs(v, backends.address(b), weights[b], false));
+    }
+    String listening = "forwarding: VIP [2001:db8:0:0:0:0:0:10]:" + port + " (tcp) on ";
+    await().atMost(Duration.ofSeconds(10)).until(() -> sim.log().contains(listening));
+    for (int k = 0; k < 200; k++) {
+      try (Socket s = new Socket()) {
+        s.connect(listen(10), 5000);
+        s.setSoTimeout(10_000);
+        InetSocketAddress local = (InetSocketAddress) s.getLocalSocketAddress();
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        System.arraycopy(local.getAddress().getAddress(), 0, mapped, 12, 4);
+        InetSocketAddress asVppSeesIt =
+            new InetSocketAddress(Inet6Address.getByAddress(null, mapped, -1), local.getPort());
+        assertThat(NamedBackends.send(s, true))
+            .as("connection %d from %s", k, local)
+            .isEqualTo(expected(v, asVppSeesIt, weights));
+      }
+    }
+  }
+
+  @Test
+  void restart_cutsEveryConnection_andClosesTheListeners(@TempDir Path own) throws Exception {
+    try (SimProcess fresh = SimProcess.start(own, forwardArgs());
+        VppConnection c =
+            VppConnection.connect(
+                fresh.api(), "forwarding-restart", Duration.ofSeconds(5), LbClient.REQUIRED)) {
+      LbClient l = new LbClient(c);
+      VipKey v = vip(0);
+      VppConnection.await(l.addVip(v, Encap.GRE4, 1024, false));
+      VppConnection.await(l.addAs(v, backends.address(0), 100, false));
+      String listening = "forwarding: VIP 192.0.2.10:" + port + " (tcp) on ";
+      await().atMost(Duration.ofSeconds(10)).until(() -> fresh.log().contains(listening));
+      try (Socket held = new Socket()) {
+        held.connect(listen(0), 5000);
+        held.setSoTimeout(10_000);
+        assertThat(NamedBackends.send(held, false)).isEqualTo(NAMES[0]);
+        assertThat(fresh.control("restart")).startsWith("ok generation 1");
+        assertCut(held);
+      }
+      assertThat(fresh.control("forward")).startsWith("ok listeners 0 connections 0 ");
     }
   }
 

@@ -114,6 +114,32 @@ public final class NamedBackends implements AutoCloseable {
     }
   }
 
+  /** The first client port of {@link #fromPort}: a multiple of 1024. */
+  public static final int FIRST_CLIENT_PORT = 20 * 1024;
+
+  /**
+   * A connection to {@code to} from {@code from} port {@link #FIRST_CLIENT_PORT} + {@code k}, or
+   * null when that port cannot be bound here (someone else has it).
+   *
+   * <p>Why fixed ports: VPP's IPv4 flow hash is linear in the ports, so the 1,024 consecutive
+   * client ports of an aligned block take the 1,024 buckets of a table once each. Connections from
+   * {@code k} = 0, 1, 2, ... then share out as the VIP's buckets do, up to the last incomplete
+   * block: a share test over them does not depend on which ports the kernel would have picked.
+   */
+  public static @Nullable Socket fromPort(InetAddress from, int k, InetSocketAddress to)
+      throws IOException {
+    Socket s = new Socket();
+    try {
+      s.bind(new InetSocketAddress(from, FIRST_CLIENT_PORT + k));
+    } catch (BindException e) {
+      s.close();
+      return null;
+    }
+    s.connect(to, 5000);
+    s.setSoTimeout(10_000);
+    return s;
+  }
+
   /**
    * Sends a GET on an open connection and reads the answer: the backend's name, or null when the
    * connection ended first.
