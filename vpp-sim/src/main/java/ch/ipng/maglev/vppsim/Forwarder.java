@@ -192,8 +192,7 @@ final class Forwarder implements AutoCloseable {
         return;
       }
       if (!e.client() && k.isConnectable()) {
-        r.server.finishConnect();
-        r.connected = true;
+        r.connected = r.server.finishConnect();
       }
       if (e.client()) {
         if (k.isReadable()) {
