@@ -40,6 +40,7 @@ final class Forwarder implements AutoCloseable {
 
   private final Simulator sim;
   private final ForwardRules rules;
+  private final int maxConnections;
   private final Consumer<String> log;
   private final Selector selector;
   private final AtomicBoolean dirty = new AtomicBoolean(true);
@@ -120,8 +121,15 @@ final class Forwarder implements AutoCloseable {
   private record End(Relay relay, boolean client) {}
 
   Forwarder(Simulator sim, ForwardRules rules, Consumer<String> log) throws IOException {
+    this(sim, rules, log, MAX_CONNECTIONS);
+  }
+
+  /** With another bound on open connections, for tests. */
+  Forwarder(Simulator sim, ForwardRules rules, Consumer<String> log, int maxConnections)
+      throws IOException {
     this.sim = sim;
     this.rules = rules;
+    this.maxConnections = maxConnections;
     this.log = log;
     this.selector = Selector.open();
     this.thread = Thread.ofPlatform().daemon().name("vppsim-forward").unstarted(this::loop);
@@ -271,7 +279,7 @@ final class Forwarder implements AutoCloseable {
   }
 
   private void accept(ForwardRules.Target t, SocketChannel c) {
-    if (relays.size() >= MAX_CONNECTIONS) {
+    if (relays.size() >= maxConnections) {
       refused++;
       reset(c);
       return;
