@@ -10,6 +10,7 @@ import ch.ipng.maglev.vpp.lb.LbClient.Encap;
 import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
 import ch.ipng.maglev.vpp.maglev.FlowHash;
 import ch.ipng.maglev.vpp.maglev.MaglevTable;
+import ch.ipng.maglev.vpp.stats.StatsSegment;
 import ch.ipng.maglev.vppsim.testing.NamedBackends;
 import ch.ipng.maglev.vppsim.testing.SimProcess;
 import java.io.IOException;
@@ -294,6 +295,19 @@ class ForwardingTest {
         held.connect(listen(0), 5000);
         held.setSoTimeout(10_000);
         assertThat(NamedBackends.send(held, false)).isEqualTo(NAMES[0]);
+        // the stats segment counts it for VIP 1 (the first of this simulator): one new flow, and
+        // the request as a packet of an existing session
+        try (StatsSegment stats = StatsSegment.connect(fresh.stats(), Duration.ofSeconds(1))) {
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .untilAsserted(
+                  () -> {
+                    long[][] counters = stats.lbVipCounters();
+                    assertThat(counters[1][1]).as("first session packet").isEqualTo(1);
+                    assertThat(counters[0][1]).as("packet from existing sessions").isPositive();
+                    assertThat(counters[3][1]).as("no server configured").isZero();
+                  });
+        }
         assertThat(fresh.control("restart")).startsWith("ok generation 1");
         assertCut(held);
       }
