@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# `make run`: maglevd on debian/maglev.yaml with local demo backends and
-# maglev-vppsim standing in for VPP. Starts one HTTP server per demo backend
-# address (127.0.0.1-3, serving /healthz), the simulator (with traffic on its
-# counters), maglevd-frontend, then maglevd in the foreground. Ctrl-C stops
-# everything.
+# `make run`: maglevd on scripts/demo-maglev.yaml (debian/maglev.yaml's example
+# on loopback addresses) with local demo backends and maglev-vppsim standing in
+# for VPP. Starts one HTTP server per demo backend address (127.0.0.1-3, each
+# answering every path with an X-IPng-Frontend header naming its backend), the
+# simulator (forwarding the loopback VIPs: the web VIP answers on 127.0.100.1
+# through it), maglevd-frontend, then maglevd in the foreground. Ctrl-C stops
+# everything. Nothing connects to an address outside 127.0.0.0/8.
 #
 # Ports and addresses, from the environment: MAGLEV_DEMO_BACKEND_PORT (the demo
-# backends', default 8081: the config's http health check is moved to it),
+# backends', default 8081: the config's http health check and web VIP are moved
+# to it),
 # MAGLEV_GRPC_ADDR (127.0.0.1:9090), MAGLEV_METRICS_ADDR (127.0.0.1:9091),
 # MAGLEV_FRONTEND_LISTEN (127.0.0.1:8080), MAGLEV_FRONTEND_SERVER (the gRPC address).
 # MAGLEV_DEMO_LOGS names a directory for the logs of the simulator, the dashboard
@@ -35,24 +38,20 @@ port=${MAGLEV_DEMO_BACKEND_PORT:-8081}
 [[ $port =~ ^[1-9][0-9]{0,4}$ ]] && [ "$port" -le 65535 ] \
   || fail "MAGLEV_DEMO_BACKEND_PORT=$port is not a port"
 
-# The example config, as it is when its http health check is on the demo backends' port (then
-# an edit of debian/maglev.yaml followed by `maglevc config reload` takes effect), else a copy
-# with that port.
-config=$root/debian/maglev.yaml
-awk -v port="$port" '
-  /^  healthchecks:/ { hc = 1 } /^  [a-z]/ && !/^  healthchecks:/ { hc = 0 }
-  hc && /^    http:/ { http = 1 } hc && /^    [a-z]/ && !/^    http:/ { http = 0 }
-  http && /^      port: [0-9]+$/ { if ($2 != port) { sub(/[0-9]+$/, port); moved = 1 }; found = 1; http = 0 }
-  { print } END { exit found ? (moved ? 10 : 0) : 1 }' "$config" >"$www/maglev.yaml" && rc=0 || rc=$?
-case $rc in
-  0) ;;
-  10) config=$www/maglev.yaml ;;
-  *) fail "debian/maglev.yaml has no port in its http health check to set to $port" ;;
-esac
+# The demo config, as it is when its port is the demo backends' (then an edit of
+# scripts/demo-maglev.yaml followed by `maglevc config reload` takes effect), else a copy with
+# that port for the http health check and the web VIP.
+config=$root/scripts/demo-maglev.yaml
+grep -q '^      port: 8081$' "$config" || fail "scripts/demo-maglev.yaml has no 'port: 8081' to set to $port"
+if [ "$port" != 8081 ]; then
+  sed "s/^\(      port: \)8081\$/\1$port/" "$config" >"$www/maglev.yaml"
+  config=$www/maglev.yaml
+fi
 
-echo ok >"$www/healthz"
-for ip in 127.0.0.1 127.0.0.2 127.0.0.3; do
-  python3 -u -m http.server "$port" --bind "$ip" --directory "$www" >"$logs/backend-$ip.log" 2>&1 &
+names=(nginx0-ams nginx0-fra nginx0-zrh)
+for i in 0 1 2; do
+  ip=127.0.0.$((i + 1))
+  python3 -u "$root/scripts/demo-backend.py" "$ip" "$port" "${names[$i]}" >"$logs/backend-$ip.log" 2>&1 &
   pids+=($!)
   echo $! >"$logs/backend-$ip.pid"
 done
@@ -69,7 +68,7 @@ done
 
 mkdir -p "$www/vpp"
 "$build/bin/maglev-vppsim" --api-addr "$www/vpp/api.sock" --stats-addr "$www/vpp/stats.sock" \
-  --control-addr "$www/vpp/control.sock" --traffic >"$logs/vppsim.log" 2>&1 &
+  --control-addr "$www/vpp/control.sock" --forward-loopback >"$logs/vppsim.log" 2>&1 &
 pids+=($!)
 echo $! >"$logs/vppsim.pid"
 for _ in $(seq 1 300); do
@@ -88,6 +87,8 @@ pids+=($!)
 echo $! >"$logs/frontend.pid"
 cat <<MSG
 demo backends: http://127.0.0.{1,2,3}:$port/healthz
+web VIP:       http://127.0.100.1:$port/   (through maglev-vppsim; try: curl -si http://127.0.100.1:$port/ | grep -i x-ipng-frontend)
+config:        $config
 maglevd gRPC:  $grpc   (try: grpcurl -plaintext $grpc maglev.Maglev/ListBackends)
 metrics:       http://$metrics/metrics
 maglev-vppsim: $www/vpp/api.sock (VIPs appear after the 5 s warm-up)

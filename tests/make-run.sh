@@ -88,6 +88,31 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ "$programmed" = 1 ] || fail "maglevd never programmed the simulator"
+# the web VIP answers through maglev-vppsim's forwarding (a loopback address: nothing here
+# connects outside 127.0.0.0/8), from a primary-pool backend that names itself
+grep -q "^web VIP:       http://127.0.100.1:$backend_port/ " "$out" || fail "the demo does not name its web VIP"
+via=
+for _ in $(seq 1 300); do
+  via=$(curl -s -m 2 -D - -o /dev/null "http://127.0.100.1:$backend_port/" 2>/dev/null \
+    | tr -d '\r' | sed -n 's/^[Xx]-[Ii][Pp][Nn][Gg]-[Ff]rontend: //p')
+  [ -n "$via" ] && break
+  sleep 0.1
+done
+case $via in
+  nginx0-ams|nginx0-fra) ;;
+  *) fail "the web VIP did not answer through the simulator with a primary backend's name (got '$via')" ;;
+esac
+# both primary backends take new connections (each is a new flow: a new client port)
+seen=" $via "
+for _ in $(seq 1 200); do
+  name=$(curl -s -m 2 -D - -o /dev/null "http://127.0.100.1:$backend_port/" | tr -d '\r' \
+    | sed -n 's/^[Xx]-[Ii][Pp][Nn][Gg]-[Ff]rontend: //p')
+  [[ $seen == *" $name "* ]] || seen="$seen$name "
+  [[ $seen == *" nginx0-ams "* && $seen == *" nginx0-fra "* ]] && break
+done
+[[ $seen == *" nginx0-ams "* && $seen == *" nginx0-fra "* ]] \
+  || fail "200 connections through the web VIP reached only:$seen"
+[[ $seen == *" nginx0-zrh "* ]] && fail "the fallback backend nginx0-zrh took connections while the primary pool is up"
 # the dashboard server follows the demo's maglevd
 followed=0
 for _ in $(seq 1 300); do

@@ -190,7 +190,7 @@ final class Cli {
     for (byte[] address : addresses.reversed()) {
       int rv;
       if (del) {
-        rv = lb.delAs(t.prefix(), t.plen(), t.protocol(), t.port(), address);
+        rv = lb.delAs(t.prefix(), t.plen(), t.protocol(), t.port(), address, flush);
         if (rv != 0) {
           return "lb as: lb_vip_del_ass error " + rv + "\n";
         }
@@ -203,9 +203,15 @@ final class Cli {
                   .anyMatch(a -> a.active && Arrays.equals(a.address, address));
       rv =
           weight >= 0 && active
-              ? lb.setWeight(t.prefix(), t.plen(), t.protocol(), t.port(), address, weight)
+              ? lb.setWeight(t.prefix(), t.plen(), t.protocol(), t.port(), address, weight, flush)
               : lb.addAs(
-                  t.prefix(), t.plen(), t.protocol(), t.port(), address, weight < 0 ? 100 : weight);
+                  t.prefix(),
+                  t.plen(),
+                  t.protocol(),
+                  t.port(),
+                  address,
+                  weight < 0 ? 100 : weight,
+                  flush);
       if (rv != 0) {
         return "lb as: lb_vip_add_ass error " + rv + "\n";
       }
@@ -290,7 +296,9 @@ final class Cli {
             .append(as.weight)
             .append(" buckets:")
             .append(lb.buckets(v, as))
-            .append(" flows:0 dpo:")
+            .append(" flows:")
+            .append(as.flows)
+            .append(" dpo:")
             .append(as.dpo)
             .append(as.active ? " used" : "  removed")
             .append('\n');

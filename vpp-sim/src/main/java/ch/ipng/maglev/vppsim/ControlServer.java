@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The simulator's control channel for tests and the demo: one command per line on a Unix stream
@@ -25,6 +26,8 @@ import java.util.Locale;
  * advance SECONDS                  move the clock forward (garbage collection)
  * bump VIP-INDEX COUNTER DELTA     add to a VIP counter (0..3, in VPP's order)
  * status                           generation, answering, #vips, #ass, lb writes
+ * forward                          listeners, open connections, accepted, no-server, cut, refused,
+ *                                  unreachable (the forwarder's counts)
  * </pre>
  */
 final class ControlServer implements AutoCloseable {
@@ -32,11 +35,14 @@ final class ControlServer implements AutoCloseable {
   private final ServerSocketChannel server;
   private final Simulator sim;
   private final Runnable onRestart;
+  private final Supplier<String> forwarding;
 
-  ControlServer(Path path, Simulator sim, Runnable onRestart) throws IOException {
+  ControlServer(Path path, Simulator sim, Runnable onRestart, Supplier<String> forwarding)
+      throws IOException {
     this.path = path;
     this.sim = sim;
     this.onRestart = onRestart;
+    this.forwarding = forwarding;
     Files.deleteIfExists(path);
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(path));
@@ -103,10 +109,13 @@ final class ControlServer implements AutoCloseable {
         case "status" -> {
           return "ok " + sim.status();
         }
+        case "forward" -> {
+          return "ok " + forwarding.get();
+        }
         default -> {
           return "error: unknown command '"
               + w[0]
-              + "' (expected restart, pause, resume, advance, bump or status)";
+              + "' (expected restart, pause, resume, advance, bump, status or forward)";
         }
       }
     } catch (NumberFormatException e) {

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.function.LongSupplier;
 
 /**
- * The lb plugin's garbage collection: frees removed ASes after the grace period (the simulator has
- * no sticky flows that could hold them longer), at most once per interval per VIP, and a deleted
- * VIP once it has no AS left.
+ * The lb plugin's garbage collection: frees removed ASes after the grace period once no forwarded
+ * connection (sticky entry) uses them, at most once per interval per VIP, and a deleted VIP once it
+ * has no AS left.
  */
 final class GarbageCollector {
   private final Pool<Vip> vips;
@@ -43,7 +43,7 @@ final class GarbageCollector {
         continue;
       }
       As as = ass.slots.get(i);
-      if (!as.active && now - as.lastUsed >= LbPlugin.GC_GRACE_SECONDS) {
+      if (!as.active && as.flows == 0 && now - as.lastUsed >= LbPlugin.GC_GRACE_SECONDS) {
         ass.free(i);
         vip.servers.free(slot);
       }

@@ -105,11 +105,25 @@ final class LbApi {
       case LbAddDelAs m ->
           List.of(
               new LbAddDelAsReply(
-                  as(m.pfx(), m.protocol(), m.port(), m.asAddress(), 100, m.isDel())));
+                  as(
+                      m.pfx(),
+                      m.protocol(),
+                      m.port(),
+                      m.asAddress(),
+                      100,
+                      m.isDel(),
+                      m.isDel() && m.isFlush())));
       case LbAddDelAsV2 m ->
           List.of(
               new LbAddDelAsV2Reply(
-                  as(m.pfx(), m.protocol(), m.port(), m.asAddress(), m.weight(), m.isDel())));
+                  as(
+                      m.pfx(),
+                      m.protocol(),
+                      m.port(),
+                      m.asAddress(),
+                      m.weight(),
+                      m.isDel(),
+                      m.isFlush())));
       case LbAsSetWeight m ->
           List.of(
               new LbAsSetWeightReply(
@@ -119,8 +133,12 @@ final class LbApi {
                       m.protocol(),
                       m.port(),
                       ip46(m.asAddress()),
-                      m.weight())));
-      case LbFlushVip m -> List.of(new LbFlushVipReply(0));
+                      m.weight(),
+                      m.isFlush())));
+      case LbFlushVip m -> {
+        lb.flushVip(ip46(m.pfx().address()), plen(m.pfx()), m.protocol(), m.port());
+        yield List.of(new LbFlushVipReply(0));
+      }
       case LbVipDump m -> vipDetails();
       case LbAsDump m -> asDetails(m.pfx(), m.protocol(), m.port(), false);
       case LbAsV2Dump m -> asDetails(m.pfx(), m.protocol(), m.port(), true);
@@ -154,11 +172,18 @@ final class LbApi {
         prefix, plen(pfx), protocol, port, encap, encapArg, targetPort, tableLength, sticky, index);
   }
 
-  private int as(Prefix pfx, int protocol, int port, Address address, int weight, boolean isDel) {
+  private int as(
+      Prefix pfx,
+      int protocol,
+      int port,
+      Address address,
+      int weight,
+      boolean isDel,
+      boolean flush) {
     byte[] prefix = ip46(pfx.address());
     return isDel
-        ? lb.delAs(prefix, plen(pfx), protocol, port, ip46(address))
-        : lb.addAs(prefix, plen(pfx), protocol, port, ip46(address), weight);
+        ? lb.delAs(prefix, plen(pfx), protocol, port, ip46(address), flush)
+        : lb.addAs(prefix, plen(pfx), protocol, port, ip46(address), weight, flush);
   }
 
   private List<Message> vipDetails() {

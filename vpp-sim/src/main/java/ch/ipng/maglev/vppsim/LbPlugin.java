@@ -110,6 +110,9 @@ final class LbPlugin {
     final VipTable table;
     final long[] counters = new long[4];
 
+    /** lb_flush_vip calls: every forwarded connection of this VIP re-hashes. */
+    int flushes;
+
     Vip(
         int index,
         byte[] prefix,
@@ -159,6 +162,14 @@ final class LbPlugin {
     int weight;
     boolean active = true;
     long lastUsed;
+
+    /** Flushes of this AS's sticky entries: its forwarded connections re-hash. */
+    int flushes;
+
+    /**
+     * Forwarded connections that use this AS (its sticky entries); they keep it from collection.
+     */
+    int flows;
 
     As(int index, int vipIndex, byte[] address, int weight, int dpo) {
       this.index = index;
@@ -310,8 +321,12 @@ final class LbPlugin {
     return null;
   }
 
-  /** Adds an AS, or re-activates a removed one that was not yet collected (same slot). */
-  int addAs(byte[] prefix, int plen, int protocol, int port, byte[] address, int weight) {
+  /**
+   * Adds an AS, or re-activates a removed one that was not yet collected (same slot); with {@code
+   * flush} the sticky entries still pointing at a re-activated record are evicted.
+   */
+  int addAs(
+      byte[] prefix, int plen, int protocol, int port, byte[] address, int weight, boolean flush) {
     Vip vip = findVip(prefix, plen, protocol, port);
     if (vip == null) {
       return NO_SUCH_ENTRY;
@@ -325,6 +340,9 @@ final class LbPlugin {
       // VPP skips the family check on this path.
       existing.active = true;
       existing.weight = weight;
+      if (flush) {
+        existing.flushes++;
+      }
       vip.table.markStale();
       return OK;
     }
@@ -338,8 +356,11 @@ final class LbPlugin {
     return OK;
   }
 
-  /** Marks an AS removed; deleting an already removed one succeeds again. */
-  int delAs(byte[] prefix, int plen, int protocol, int port, byte[] address) {
+  /**
+   * Marks an AS removed; deleting an already removed one succeeds again. With {@code flush} its
+   * sticky entries are evicted.
+   */
+  int delAs(byte[] prefix, int plen, int protocol, int port, byte[] address, boolean flush) {
     Vip vip = findVip(prefix, plen, protocol, port);
     if (vip == null) {
       return NO_SUCH_ENTRY;
@@ -352,12 +373,17 @@ final class LbPlugin {
       as.active = false;
       as.lastUsed = uptimeSeconds.getAsLong();
     }
+    if (flush) {
+      as.flushes++;
+    }
     vip.table.markStale();
     gc.collect(vip);
     return OK;
   }
 
-  int setWeight(byte[] prefix, int plen, int protocol, int port, byte[] address, int weight) {
+  /** Sets an active AS's weight; with {@code flush} its sticky entries are evicted. */
+  int setWeight(
+      byte[] prefix, int plen, int protocol, int port, byte[] address, int weight, boolean flush) {
     Vip vip = findVip(prefix, plen, protocol, port);
     if (vip == null) {
       return NO_SUCH_ENTRY;
@@ -367,8 +393,24 @@ final class LbPlugin {
       return NO_SUCH_ENTRY;
     }
     as.weight = weight;
+    if (flush) {
+      as.flushes++;
+    }
     vip.table.markStale();
     return OK;
+  }
+
+  /** lb_flush_vip: evicts every sticky entry of the VIP (VPP answers 0 whatever happens). */
+  void flushVip(byte[] prefix, int plen, int protocol, int port) {
+    Vip vip = findVip(prefix, plen, protocol, port);
+    if (vip != null) {
+      vip.flushes++;
+    }
+  }
+
+  /** The VIP's new-flow table: bucket → AS index, 0 for none. */
+  int[] table(Vip vip) {
+    return vip.table.buckets(vip.servers(this), vip.active);
   }
 
   /** Buckets of the VIP's table pointing at this AS. */

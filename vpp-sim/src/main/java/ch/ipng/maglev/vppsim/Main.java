@@ -6,6 +6,8 @@ import ch.ipng.maglev.common.Version;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -54,8 +56,32 @@ public final class Main {
     @Nullable Path control;
 
     @Option(
+        names = {"--forward", "-forward"},
+        paramLabel = "VIP:PORT[=ADDR:PORT]",
+        description =
+            "Forward TCP connections for this VIP as VPP would, listening on ADDR:PORT (default:"
+                + " the VIP's own address, which must then be a loopback one). Repeatable;"
+                + " IPv6 as [ADDR]:PORT.")
+    List<String> forward = new ArrayList<>();
+
+    @Option(
+        names = {"--forward-loopback", "-forward-loopback"},
+        description = "Forward every TCP VIP whose address is a loopback one, on that address.")
+    boolean forwardLoopback;
+
+    @Option(
+        names = {"--forward-as", "-forward-as"},
+        paramLabel = "AS=ADDR[:PORT]",
+        description =
+            "Reach this application server at ADDR (and PORT; default the VIP's port) instead of"
+                + " its own address. ASes that are neither mapped nor loopback are not contacted."
+                + " Repeatable.")
+    List<String> forwardAs = new ArrayList<>();
+
+    @Option(
         names = {"--traffic", "-traffic"},
-        description = "Bump the counters of VIPs that have ASes every second (demo).")
+        description =
+            "Also bump the counters of VIPs that have ASes every second, as invented traffic.")
     boolean traffic;
   }
 
@@ -83,6 +109,13 @@ public final class Main {
     Path stats = o.stats;
     Path control = o.control;
     boolean traffic = o.traffic;
+    ForwardRules rules;
+    try {
+      rules = ForwardRules.parse(o.forward, o.forwardLoopback, o.forwardAs);
+    } catch (IllegalArgumentException e) {
+      err.println("maglev-vppsim: " + e.getMessage());
+      return 1;
+    }
     if (control == null) {
       control = api.resolveSibling("vppsim-control.sock");
     }
@@ -96,6 +129,7 @@ public final class Main {
       err.println("maglev-vppsim: cannot listen: " + e.getMessage());
       return 1;
     }
+    Forwarder forwarder = new Forwarder(sim, rules, line -> err.println("maglev-vppsim: " + line));
     ControlServer controlServer =
         new ControlServer(
             control,
@@ -103,7 +137,11 @@ public final class Main {
             () -> {
               apiServer.dropClients();
               statsServer.restart();
-            });
+            },
+            forwarder::status);
+    if (rules.any()) {
+      forwarder.start();
+    }
     ScheduledExecutorService timers =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("vppsim-timers").unstarted(r));
@@ -125,6 +163,7 @@ public final class Main {
                 () -> {
                   try {
                     controlServer.close();
+                    forwarder.close();
                     apiServer.close();
                     statsServer.close();
                   } catch (IOException e) {

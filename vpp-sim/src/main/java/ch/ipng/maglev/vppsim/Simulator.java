@@ -22,9 +22,16 @@ import ch.ipng.maglev.vpp.api.msg.SockclntCreate;
 import ch.ipng.maglev.vpp.api.msg.SockclntCreateReply;
 import ch.ipng.maglev.vpp.api.msg.SockclntDelete;
 import ch.ipng.maglev.vpp.api.msg.SockclntDeleteReply;
+import ch.ipng.maglev.vpp.maglev.FlowHash;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,6 +66,11 @@ final class Simulator {
   private long writes;
   private final long bootTime = System.currentTimeMillis() / 1000;
 
+  /**
+   * Told of every lb change (API writes, CLI commands, restart), under the lock: must not block.
+   */
+  private Runnable onChange = () -> {};
+
   /** Whole seconds since the simulated start, plus any time the control channel skipped. */
   synchronized long uptimeSeconds() {
     return (System.nanoTime() - startNanos) / 1_000_000_000L + offsetSeconds;
@@ -84,6 +96,7 @@ final class Simulator {
     lbApi = new LbApi(lb);
     cli = new Cli(lb, VERSION);
     answering = true;
+    onChange.run();
   }
 
   /** The control channel's status line, read under the simulator's lock. */
@@ -138,6 +151,114 @@ final class Simulator {
     return true;
   }
 
+  synchronized void onChange(Runnable r) {
+    onChange = r;
+  }
+
+  /** What the forwarder should listen on: the active VIPs the rules forward. */
+  synchronized List<ForwardRules.Target> forwardTargets(ForwardRules rules) {
+    List<ForwardRules.Target> out = new ArrayList<>();
+    for (LbPlugin.Vip v : lb.vips) {
+      if (v != null && v.active) {
+        ForwardRules.Target t = rules.target(v);
+        if (t != null) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A new connection to {@code target}: VPP's flow hash over the client's address and port and the
+   * VIP's, into the VIP's current new-flow table. Counts "first session packet", or "no server
+   * configured" when the bucket holds no AS (then the flow's AS is null).
+   *
+   * @return the flow, or null when the VIP is gone (deleted, or the simulator restarted)
+   */
+  synchronized @Nullable Flow newFlow(
+      ForwardRules.Target target, InetAddress client, int clientPort) {
+    LbPlugin.Vip v = target.lbVip();
+    if (!current(v)) {
+      return null;
+    }
+    InetAddress src = sameFamily(client, target.vip());
+    int hash =
+        FlowHash.hash(src, clientPort, target.vip(), target.port(), v.protocol, v.srcIpSticky);
+    int index = lb.table(v)[FlowHash.bucket(hash, v.tableLength)];
+    if (index == 0) {
+      v.counters[3]++;
+      return new Flow(generation, v, hash, null);
+    }
+    LbPlugin.As as = lb.ass.get(index);
+    as.flows++;
+    v.counters[1]++;
+    return new Flow(generation, v, hash, as);
+  }
+
+  /** Counts packets of an established flow ("packet from existing sessions"). */
+  synchronized void packets(Flow f, long n) {
+    if (current(f.vip)) {
+      f.vip.counters[0] += n;
+    }
+  }
+
+  /**
+   * Whether a flow still reaches its AS: false once its VIP is gone or the simulator restarted, and
+   * after a flush of its AS or VIP when the new-flow table no longer sends its hash there (VPP
+   * re-hashes a flushed flow on its next packet; a TCP connection that lands elsewhere is reset).
+   */
+  synchronized boolean alive(Flow f) {
+    if (f.as == null || f.generation != generation || !current(f.vip)) {
+      return false;
+    }
+    if (f.as.flushes == f.asFlushes && f.vip.flushes == f.vipFlushes) {
+      return true;
+    }
+    int index = lb.table(f.vip)[FlowHash.bucket(f.hash, f.vip.tableLength)];
+    if (index != f.as.index || !f.as.active) {
+      return false;
+    }
+    f.asFlushes = f.as.flushes;
+    f.vipFlushes = f.vip.flushes;
+    return true;
+  }
+
+  /** The connection closed: its sticky entry no longer holds the AS. */
+  synchronized void endFlow(Flow f) {
+    if (!f.ended && f.as != null) {
+      f.as.flows--;
+    }
+    f.ended = true;
+  }
+
+  private boolean current(LbPlugin.Vip v) {
+    return v.active && v.index < lb.vips.size() && lb.vips.get(v.index) == v;
+  }
+
+  /**
+   * The client as the VIP's family sees it: ::ffff:a.b.c.d for IPv6, the last four bytes for v4.
+   */
+  private static InetAddress sameFamily(InetAddress client, InetAddress vip) {
+    boolean ip4 = vip instanceof Inet4Address;
+    if (ip4 == client instanceof Inet4Address) {
+      return client;
+    }
+    byte[] raw = client.getAddress();
+    try {
+      if (ip4) {
+        return InetAddress.getByAddress(Arrays.copyOfRange(raw, 12, 16));
+      }
+      byte[] mapped = new byte[16];
+      mapped[10] = (byte) 0xff;
+      mapped[11] = (byte) 0xff;
+      System.arraycopy(raw, 0, mapped, 12, 4);
+      return Inet6Address.getByAddress(null, mapped, -1);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Demo traffic: VIPs with a usable AS see new and existing flows, others drop packets. */
   synchronized void simulateTraffic() {
     for (int i = 1; i < lb.vips.size(); i++) {
@@ -176,7 +297,11 @@ final class Simulator {
       }
       case ApiVersions m -> List.of(new ApiVersionsReply(0, List.of()));
       case ShowVersion m -> List.of(new ShowVersionReply(0, "vpe", VERSION, buildDate, ""));
-      case CliInband m -> List.of(new CliInbandReply(0, cli.run(m.cmd())));
+      case CliInband m -> {
+        String reply = cli.run(m.cmd());
+        onChange.run();
+        yield List.of(new CliInbandReply(0, reply));
+      }
       default -> {
         if (request instanceof LbConf
             || request instanceof LbAddDelVip
@@ -186,6 +311,9 @@ final class Simulator {
             || request instanceof LbAsSetWeight
             || request instanceof LbFlushVip) {
           writes++;
+          List<Message> replies = lbApi.handle(request);
+          onChange.run();
+          yield replies;
         }
         yield lbApi.handle(request);
       }

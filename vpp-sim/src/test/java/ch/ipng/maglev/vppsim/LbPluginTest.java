@@ -25,9 +25,9 @@ class LbPluginTest {
   void aRemovedAsIsCollectedAfterTheGracePeriodAndItsSlotReused() throws Exception {
     assertThat(addVip("192.0.2.1", 128, 6, 80, LbPlugin.GRE4)).isEqualTo(1);
     LbPlugin.Vip vip = lb.vips.get(1);
-    assertThat(lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), 100)).isZero();
-    assertThat(lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.2"), 100)).isZero();
-    assertThat(lb.delAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"))).isZero();
+    assertThat(lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), 100, false)).isZero();
+    assertThat(lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.2"), 100, false)).isZero();
+    assertThat(lb.delAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), false)).isZero();
     // the delete itself ran the VIP's first collection; the AS waits out its grace period
     assertThat(lb.asRecords()).isEqualTo(2);
     assertThat(lb.buckets(vip, lb.ass.get(2))).isEqualTo(1024);
@@ -40,7 +40,7 @@ class LbPluginTest {
     assertThat(lb.asRecords()).isEqualTo(1);
     assertThat(lb.ass.get(1)).isNull();
 
-    assertThat(lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.3"), 100)).isZero();
+    assertThat(lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.3"), 100, false)).isZero();
     assertThat(lb.ass.get(1).address).isEqualTo(ip("10.0.0.3"));
     assertThat(vip.servers(lb)).extracting(a -> a.index).containsExactly(1, 2);
   }
@@ -48,15 +48,15 @@ class LbPluginTest {
   @Test
   void reAddingARemovedAsBeforeCollectionReusesItsRecord() throws Exception {
     addVip("192.0.2.1", 128, 6, 80, LbPlugin.GRE4);
-    lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), 100);
-    lb.delAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"));
-    assertThat(lb.delAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"))).as("again").isZero();
-    assertThat(lb.setWeight(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), 5))
+    lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), 100, false);
+    lb.delAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), false);
+    assertThat(lb.delAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), false)).as("again").isZero();
+    assertThat(lb.setWeight(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), 5, false))
         .isEqualTo(LbPlugin.NO_SUCH_ENTRY);
-    assertThat(lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), 75)).isZero();
+    assertThat(lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), 75, false)).isZero();
     assertThat(lb.ass.get(1).active).isTrue();
     assertThat(lb.ass.get(1).weight).isEqualTo(75);
-    assertThat(lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), 75))
+    assertThat(lb.addAs(ip("192.0.2.1"), 128, 6, 80, ip("10.0.0.1"), 75, false))
         .isEqualTo(LbPlugin.VALUE_EXIST);
   }
 
@@ -64,10 +64,10 @@ class LbPluginTest {
   void aDeletedVipLingersUntilItsAsesAreCollectedThenItsSlotIsReused() throws Exception {
     addVip("192.0.2.1", 128, 17, 53, LbPlugin.GRE4);
     addVip("192.0.2.2", 128, 17, 53, LbPlugin.GRE4);
-    lb.addAs(ip("192.0.2.1"), 128, 17, 53, ip("10.0.0.1"), 100);
+    lb.addAs(ip("192.0.2.1"), 128, 17, 53, ip("10.0.0.1"), 100, false);
     assertThat(lb.delVip(ip("192.0.2.1"), 128, 17, 53)).isZero();
     assertThat(lb.vipSlots()).isEqualTo(3);
-    assertThat(lb.delAs(ip("192.0.2.1"), 128, 17, 53, ip("10.0.0.1")))
+    assertThat(lb.delAs(ip("192.0.2.1"), 128, 17, 53, ip("10.0.0.1"), false))
         .as("its ASes are stranded")
         .isEqualTo(LbPlugin.NO_SUCH_ENTRY);
     assertThat(addVip("192.0.2.3", 128, 17, 53, LbPlugin.GRE4))

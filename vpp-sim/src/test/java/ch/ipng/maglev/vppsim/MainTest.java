@@ -44,6 +44,9 @@ class MainTest {
             "--stats-addr=PATH",
             "default /run/vpp/stats.sock",
             "--control-addr=PATH",
+            "--forward=VIP:PORT[=ADDR:PORT]",
+            "--forward-loopback",
+            "--forward-as=AS=ADDR[:PORT]",
             "--traffic",
             "--version",
             "--help")
@@ -64,6 +67,17 @@ class MainTest {
         .isEqualTo(
             new Result(
                 1, "", "maglev-vppsim: Unknown option: '--bogus'\nTry 'maglev-vppsim --help'.\n"));
+  }
+
+  @Test
+  void badForwardFlag_exits1_namingIt() throws Exception {
+    assertThat(run("--forward", "192.0.2.1:80"))
+        .isEqualTo(
+            new Result(
+                1,
+                "",
+                "maglev-vppsim: --forward 192.0.2.1:80: 192.0.2.1 is not a loopback address"
+                    + " (expected: VIP:PORT=LISTEN-ADDRESS:PORT to listen elsewhere)\n"));
   }
 
   @Test
