@@ -1,5 +1,7 @@
 package ch.ipng.maglev.daemon.grpc;
 
+import java.util.regex.Pattern;
+
 /**
  * Bounds what an error message repeats of the client's input: a name of a megabyte must come back
  * as a short NOT_FOUND, not as a megabyte that clients then report as RESOURCE_EXHAUSTED.
@@ -10,6 +12,9 @@ final class Echo {
 
   /** Characters of a whole status description kept before "…". */
   static final int MAX_DESCRIPTION = 1024;
+
+  /** The end of a value {@link #of} has cut already. */
+  private static final Pattern CUT = Pattern.compile("… \\(\\d+ characters\\)$");
 
   private Echo() {}
 
@@ -32,7 +37,8 @@ final class Echo {
         sb.append(description, i, description.length());
         break;
       }
-      sb.append(description, i, open + 1).append(of(description.substring(open + 1, close)));
+      String quoted = description.substring(open + 1, close);
+      sb.append(description, i, open + 1).append(CUT.matcher(quoted).find() ? quoted : of(quoted));
       sb.append('"');
       i = close + 1;
     }
