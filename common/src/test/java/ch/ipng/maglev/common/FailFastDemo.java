@@ -47,12 +47,14 @@ public final class FailFastDemo {
     return recurse(n + 1) + 1;
   }
 
-  /** Held, so the heap really fills. */
-  static final List<long[]> HOG = new ArrayList<>();
+  static volatile int sink;
 
+  /** Fills the heap; what it holds is freed as the error unwinds its frame, as in a real OOM. */
   private static void fill() {
+    List<long[]> hog = new ArrayList<>();
     while (true) {
-      HOG.add(new long[1 << 16]);
+      hog.add(new long[1 << 16]);
+      sink = hog.size();
     }
   }
 }
