@@ -153,7 +153,7 @@ public final class Main {
                 d.reloader().reload();
               }
             });
-    if (previous == SignalHandler.SIG_IGN) {
+    if (SignalHandler.SIG_IGN.equals(previous)) {
       // the JVM honours an inherited "ignore" (nohup) and installs nothing: say so once
       logger
           .atWarn()

@@ -12,6 +12,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -64,7 +65,7 @@ class ListenerLimitsProcessTest {
 
   private static Socket connect(int port) throws IOException {
     Socket s = new Socket();
-    s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
     return s;
   }
 

@@ -33,7 +33,7 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
       refused.run();
       return;
     }
-    child.closeFuture().addListener(f -> open.decrementAndGet());
+    var unused = child.closeFuture().addListener(f -> open.decrementAndGet());
     ctx.fireChannelRead(msg);
   }
 

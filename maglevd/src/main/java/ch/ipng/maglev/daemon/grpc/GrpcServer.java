@@ -131,8 +131,8 @@ public final class GrpcServer implements AutoCloseable {
       Server s = b.build().start();
       return new GrpcServer(s, service, health, boss, workers);
     } catch (IOException | RuntimeException e) {
-      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      var unused = boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      unused = workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
   }

@@ -119,7 +119,7 @@ final class SafeParsing {
 
     private static String reason(Throwable e) {
       Throwable c = e;
-      while (c.getCause() != null && c.getCause() != c) {
+      for (int depth = 0; depth < 8 && c.getCause() != null; depth++) {
         c = c.getCause();
       }
       return Echo.of(String.valueOf(c.getMessage()));

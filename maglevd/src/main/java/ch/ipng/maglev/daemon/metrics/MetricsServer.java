@@ -102,7 +102,7 @@ public final class MetricsServer implements AutoCloseable {
                       if (open.incrementAndGet() > limits.maxConnections()) {
                         open.decrementAndGet();
                         refused.run();
-                        c.close();
+                        var unused = c.close();
                         return;
                       }
                       c.closeFuture().addListener(f -> open.decrementAndGet());
@@ -213,7 +213,7 @@ public final class MetricsServer implements AutoCloseable {
       if (timer != null) {
         timer.cancel(false);
       }
-      timer = c.eventLoop().schedule(() -> c.close(), nanos, TimeUnit.NANOSECONDS);
+      timer = c.eventLoop().schedule(() -> (Object) c.close(), nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
