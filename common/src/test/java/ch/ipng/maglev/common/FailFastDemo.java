@@ -21,11 +21,12 @@ public final class FailFastDemo {
       case "executor-oom" -> {
         // an executor keeps what its task throws in a future nobody reads: Tasks must not let it
         ScheduledExecutorService e = Executors.newSingleThreadScheduledExecutor();
-        e.scheduleWithFixedDelay(
-            Tasks.surviving(LoggerFactory.getLogger("demo"), "fill", FailFastDemo::fill),
-            0,
-            1,
-            TimeUnit.MILLISECONDS);
+        var unused =
+            e.scheduleWithFixedDelay(
+                Tasks.surviving(LoggerFactory.getLogger("demo"), "fill", FailFastDemo::fill),
+                0,
+                1,
+                TimeUnit.MILLISECONDS);
       }
       case "logged-oom" -> {
         // what a Netty event loop does with a task's throwable: log it and carry on
@@ -35,6 +36,17 @@ public final class FailFastDemo {
           LoggerFactory.getLogger("io.netty.util.concurrent.SingleThreadEventExecutor")
               .warn("A task raised an exception.", e);
         }
+      }
+      case "own-logged-stack-overflow" -> {
+        // our own code caught it and decided to go on (a reload of a deeply nested config)
+        try {
+          recurse(0);
+        } catch (StackOverflowError e) {
+          LoggerFactory.getLogger("ch.ipng.maglev.daemon.ConfigReloader")
+              .warn("config-reload-failed", e);
+        }
+        System.out.println("survived");
+        System.exit(0);
       }
       default -> throw new IllegalArgumentException(args[0]);
     }

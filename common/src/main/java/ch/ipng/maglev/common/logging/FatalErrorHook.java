@@ -9,9 +9,11 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Marker;
 
 /**
- * Ends the process ({@link FailFast#check}) when a record carries a {@link VirtualMachineError}:
- * libraries that catch every throwable on their own threads (Netty's event loops, grpc-java's
- * executors) log it and carry on, which would leave the daemon limping.
+ * Ends the process ({@link FailFast#check}) when a library's record carries a {@link
+ * VirtualMachineError}: libraries that catch every throwable on their own threads (Netty's event
+ * loops, grpc-java's executors) log it and carry on, which would leave the daemon limping. Records
+ * of the project's own loggers ({@code ch.ipng.maglev}) are left alone: code of ours that catches
+ * such an error and logs it (a config reload that overflowed its stack) has decided to survive it.
  */
 public final class FatalErrorHook extends TurboFilter {
   private FatalErrorHook() {}
@@ -31,6 +33,9 @@ public final class FatalErrorHook extends TurboFilter {
       @Nullable String format,
       Object @Nullable [] params,
       @Nullable Throwable t) {
+    if (logger.getName().startsWith("ch.ipng.maglev")) {
+      return FilterReply.NEUTRAL;
+    }
     if (t != null) {
       FailFast.check(t);
     } else if (params != null
