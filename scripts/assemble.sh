@@ -18,7 +18,11 @@ declare -A main=( [maglevd]=ch.ipng.maglev.daemon.Main [maglevc]=ch.ipng.maglev.
 # maglevd's heap: 10k backends live in well under 128 MB (docs/performance.md); more backends
 # than that want MAGLEV_JAVA_OPTS=-Xmx256m. Netty's chunks are kept at 4 MB (maxOrder 9), and its
 # leak detector, which records a stack trace for a sample of buffers, is off (the tests keep it).
-declare -A opts=( [maglevd]="-XX:+UseSerialGC -Xms32m -Xmx128m -Dio.netty.allocator.maxOrder=9 -Dio.netty.leakDetection.level=disabled" [maglevd-frontend]="-XX:+UseSerialGC -Xmx256m"
+# The daemons end on heap exhaustion rather than limp (a supervisor restarts them); the JVM's own
+# messages (that one included) go to stderr, so stdout stays JSON lines. Other fatal errors (stack
+# overflow, direct memory) are logged as "fatal-error" by FailFast and exit 70.
+fatal="-XX:+ExitOnOutOfMemoryError -XX:+DisplayVMOutputToStderr"
+declare -A opts=( [maglevd]="-XX:+UseSerialGC -Xms32m -Xmx128m $fatal -Dio.netty.allocator.maxOrder=9 -Dio.netty.leakDetection.level=disabled" [maglevd-frontend]="-XX:+UseSerialGC -Xmx256m $fatal"
                   [maglev-vppsim]="-XX:+UseSerialGC -Xmx256m"
                   [maglevc]="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Djdk.includeInExceptions=" [maglevt]="-XX:+UseSerialGC -Xmx128m -Dio.netty.allocator.maxOrder=9 -Dio.netty.leakDetection.level=disabled" )
 

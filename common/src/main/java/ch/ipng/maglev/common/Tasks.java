@@ -30,7 +30,10 @@ public final class Tasks {
 
   /**
    * Wraps {@code task} so that a {@link RuntimeException} it throws goes to {@code onFailure}
-   * instead of ending its schedule. An {@link Error} still ends it.
+   * instead of ending its schedule. An {@link Error} still ends it, and a {@link
+   * VirtualMachineError} (out of memory, stack overflow) ends the process through {@link
+   * FailFast#check} when a handler is installed: an executor would otherwise keep it in a future
+   * nobody reads, and the daemon would limp on without the loop.
    */
   public static Runnable surviving(Runnable task, Consumer<? super RuntimeException> onFailure) {
     requireNonNull(task, "task");
@@ -40,6 +43,9 @@ public final class Tasks {
         task.run();
       } catch (RuntimeException e) {
         onFailure.accept(e);
+      } catch (VirtualMachineError e) {
+        FailFast.check(e);
+        throw e;
       }
     };
   }

@@ -6,6 +6,7 @@ import ch.ipng.maglev.config.ConfigLoader;
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
+import ch.ipng.maglev.daemon.grpc.GrpcObserver;
 import ch.ipng.maglev.daemon.grpc.GrpcServer;
 import ch.ipng.maglev.daemon.grpc.MaglevService;
 import ch.ipng.maglev.daemon.health.Jitter;
@@ -35,7 +36,28 @@ final class Daemon implements AutoCloseable {
       InetSocketAddress grpcAddress,
       @Nullable InetSocketAddress metricsAddress,
       boolean reflection,
-      VppDataplane.@Nullable Settings vpp) {}
+      VppDataplane.@Nullable Settings vpp,
+      GrpcServer.Limits grpcLimits,
+      MaglevService.WatchSettings watch,
+      MetricsServer.Limits metricsLimits) {
+    /** The default limits. */
+    Settings(
+        Path configPath,
+        InetSocketAddress grpcAddress,
+        @Nullable InetSocketAddress metricsAddress,
+        boolean reflection,
+        VppDataplane.@Nullable Settings vpp) {
+      this(
+          configPath,
+          grpcAddress,
+          metricsAddress,
+          reflection,
+          vpp,
+          GrpcServer.Limits.DEFAULT,
+          MaglevService.WatchSettings.DEFAULT,
+          MetricsServer.Limits.DEFAULT);
+    }
+  }
 
   private final Checker checker;
   private final ConfigReloader reloader;
@@ -87,7 +109,12 @@ final class Daemon implements AutoCloseable {
     try {
       if (settings.metricsAddress() != null) {
         try {
-          metricsServer = MetricsServer.start(settings.metricsAddress(), metrics::scrape);
+          metricsServer =
+              MetricsServer.start(
+                  settings.metricsAddress(),
+                  metrics::scrape,
+                  settings.metricsLimits(),
+                  () -> metrics.connectionRefused("metrics"));
         } catch (InterruptedException e) {
           throw e;
         } catch (Exception e) { // Netty rethrows bind errors unchecked
@@ -95,12 +122,26 @@ final class Daemon implements AutoCloseable {
               "--metrics-addr " + describe(settings.metricsAddress()) + ": " + rootMessage(e), e);
         }
       }
+      GrpcObserver observer =
+          new GrpcObserver() {
+            @Override
+            public void connectionRefused() {
+              metrics.connectionRefused("grpc");
+            }
+
+            @Override
+            public void watchStreamRejected(String reason) {
+              metrics.watchStreamRejected(reason);
+            }
+          };
       try {
         grpc =
             GrpcServer.start(
                 settings.grpcAddress(),
-                MaglevService.of(checker, models, bus, reloader, vpp),
-                settings.reflection());
+                MaglevService.of(checker, models, bus, reloader, vpp, settings.watch(), observer),
+                settings.reflection(),
+                settings.grpcLimits(),
+                observer);
       } catch (IOException e) {
         throw new IOException(
             "--grpc-addr " + describe(settings.grpcAddress()) + ": " + rootMessage(e), e);

@@ -1,19 +1,26 @@
 package ch.ipng.maglev.daemon;
 
+import ch.ipng.maglev.common.FailFast;
 import ch.ipng.maglev.common.Launcher;
 import ch.ipng.maglev.common.Levels;
 import ch.ipng.maglev.common.ListenAddress;
 import ch.ipng.maglev.common.Version;
+import ch.ipng.maglev.common.logging.JulBridge;
 import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.ConfigException;
 import ch.ipng.maglev.config.ConfigLoader;
+import ch.ipng.maglev.config.GoDuration;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
+import ch.ipng.maglev.daemon.grpc.GrpcServer;
+import ch.ipng.maglev.daemon.grpc.MaglevService;
 import ch.ipng.maglev.daemon.log.LogFanout;
+import ch.ipng.maglev.daemon.metrics.MetricsServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,10 +28,12 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * maglevd's entry point. Exit codes: 0 success (also after SIGTERM/SIGINT), 1 usage or YAML error,
- * 2 semantic config error, 3 a listener could not start.
+ * 2 semantic config error, 3 a listener could not start, 70 ({@link FailFast#EXIT_STATUS}) a fatal
+ * JVM error (out of memory, stack overflow) in any thread.
  */
 public final class Main {
   static final int OK = 0;
@@ -35,6 +44,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Before anything starts a thread: a VirtualMachineError anywhere ends the process, and
+    // java.util.logging (grpc-java) writes JSON lines through logback like everything else.
+    FailFast.install();
+    JulBridge.install();
     System.exit(run(args, System.out, System.err));
   }
 
@@ -66,11 +79,23 @@ public final class Main {
 
     InetSocketAddress grpcAddress;
     InetSocketAddress metricsAddress;
+    GrpcServer.Limits grpcLimits;
+    MaglevService.WatchSettings watch;
+    MetricsServer.Limits metricsLimits;
     try {
       Levels.severity(logLevel);
       grpcAddress = ListenAddress.parse("--grpc-addr", o.grpcAddr);
       metricsAddress =
           o.metricsAddr.isEmpty() ? null : ListenAddress.parse("--metrics-addr", o.metricsAddr);
+      grpcLimits =
+          new GrpcServer.Limits(
+              o.grpcMaxConnections, duration("--grpc-idle-timeout", o.grpcIdleTimeout));
+      watch =
+          new MaglevService.WatchSettings(
+              o.watchStreamsMax, o.watchStreamsPerAddress, o.watchQueue);
+      metricsLimits =
+          new MetricsServer.Limits(
+              o.metricsMaxConnections, duration("--metrics-idle-timeout", o.metricsIdleTimeout));
     } catch (IllegalArgumentException e) {
       err.println("maglevd: " + e.getMessage());
       return PARSE_ERROR;
@@ -119,14 +144,26 @@ public final class Main {
     CountDownLatch stop = new CountDownLatch(1);
     @Nullable String[] stopSignal = {null};
     AtomicReference<@Nullable Daemon> running = new AtomicReference<>();
-    Signal.handle(
-        new Signal("HUP"),
-        s -> {
-          Daemon d = running.get();
-          if (d != null) {
-            d.reloader().reload();
-          }
-        });
+    SignalHandler previous =
+        Signal.handle(
+            new Signal("HUP"),
+            s -> {
+              Daemon d = running.get();
+              if (d != null) {
+                d.reloader().reload();
+              }
+            });
+    if (SignalHandler.SIG_IGN.equals(previous)) {
+      // the JVM honours an inherited "ignore" (nohup) and installs nothing: say so once
+      logger
+          .atWarn()
+          .setMessage("sighup-ignored")
+          .addKeyValue(
+              "detail",
+              "maglevd was started with SIGHUP ignored (nohup?): SIGHUP will not reload the"
+                  + " config; use the ReloadConfig RPC (maglevc reload config)")
+          .log();
+    }
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(
           new Signal(name),
@@ -140,7 +177,15 @@ public final class Main {
     try {
       daemon =
           Daemon.start(
-              new Daemon.Settings(configPath, grpcAddress, metricsAddress, o.reflection, vpp),
+              new Daemon.Settings(
+                  configPath,
+                  grpcAddress,
+                  metricsAddress,
+                  o.reflection,
+                  vpp,
+                  grpcLimits,
+                  watch,
+                  metricsLimits),
               config,
               bus);
     } catch (IOException | RuntimeException e) {
@@ -174,5 +219,13 @@ public final class Main {
     daemon.close();
     logger.atInfo().setMessage("stopped").log();
     return OK;
+  }
+
+  private static Duration duration(String flag, String text) {
+    try {
+      return GoDuration.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+    }
   }
 }

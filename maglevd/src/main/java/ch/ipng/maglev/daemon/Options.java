@@ -54,6 +54,69 @@ final class Options {
   String vppStatsAddr = "/run/vpp/stats.sock";
 
   @Option(
+      names = {"--grpc-max-connections", "-grpc-max-connections"},
+      paramLabel = "N",
+      defaultValue = "${env:MAGLEV_GRPC_MAX_CONNECTIONS:-1024}",
+      description =
+          "gRPC connections open at once; more are closed as accepted (env"
+              + " MAGLEV_GRPC_MAX_CONNECTIONS, default ${DEFAULT-VALUE}).")
+  int grpcMaxConnections = 1024;
+
+  @Option(
+      names = {"--grpc-idle-timeout", "-grpc-idle-timeout"},
+      paramLabel = "DURATION",
+      defaultValue = "${env:MAGLEV_GRPC_IDLE_TIMEOUT:-1m}",
+      description =
+          "Close a gRPC connection without calls for this long (env MAGLEV_GRPC_IDLE_TIMEOUT,"
+              + " default ${DEFAULT-VALUE}).")
+  String grpcIdleTimeout = "1m";
+
+  @Option(
+      names = {"--watch-streams-max", "-watch-streams-max"},
+      paramLabel = "N",
+      defaultValue = "${env:MAGLEV_WATCH_STREAMS_MAX:-256}",
+      description =
+          "WatchEvents streams open at once (env MAGLEV_WATCH_STREAMS_MAX, default"
+              + " ${DEFAULT-VALUE}).")
+  int watchStreamsMax = 256;
+
+  @Option(
+      names = {"--watch-streams-per-address", "-watch-streams-per-address"},
+      paramLabel = "N",
+      defaultValue = "${env:MAGLEV_WATCH_STREAMS_PER_ADDRESS:-16}",
+      description =
+          "WatchEvents streams open at once from one client address (env"
+              + " MAGLEV_WATCH_STREAMS_PER_ADDRESS, default ${DEFAULT-VALUE}).")
+  int watchStreamsPerAddress = 16;
+
+  @Option(
+      names = {"--watch-queue", "-watch-queue"},
+      paramLabel = "N",
+      defaultValue = "${env:MAGLEV_WATCH_QUEUE:-1024}",
+      description =
+          "Events queued for a WatchEvents client that does not read before it is dropped (env"
+              + " MAGLEV_WATCH_QUEUE, default ${DEFAULT-VALUE}).")
+  int watchQueue = 1024;
+
+  @Option(
+      names = {"--metrics-max-connections", "-metrics-max-connections"},
+      paramLabel = "N",
+      defaultValue = "${env:MAGLEV_METRICS_MAX_CONNECTIONS:-64}",
+      description =
+          "/metrics connections open at once (env MAGLEV_METRICS_MAX_CONNECTIONS, default"
+              + " ${DEFAULT-VALUE}).")
+  int metricsMaxConnections = 64;
+
+  @Option(
+      names = {"--metrics-idle-timeout", "-metrics-idle-timeout"},
+      paramLabel = "DURATION",
+      defaultValue = "${env:MAGLEV_METRICS_IDLE_TIMEOUT:-30s}",
+      description =
+          "Close a /metrics connection without a request for this long (env"
+              + " MAGLEV_METRICS_IDLE_TIMEOUT, default ${DEFAULT-VALUE}).")
+  String metricsIdleTimeout = "30s";
+
+  @Option(
       names = {"--check", "-check"},
       order = Launcher.AFTER_LOG_LEVEL,
       description = "Validate the config and exit: 0 valid, 1 YAML error, 2 semantic error.")

@@ -217,7 +217,7 @@ class GrpcApiTest {
                     .setWeight(-1)
                     .build()),
         Status.Code.INVALID_ARGUMENT,
-        "weight: 2147483647 (expected: 0-100)");
+        "weight: 4294967295 (expected: 0-100)");
     for (Runnable vpp :
         List.<Runnable>of(
             () -> stub.getVPPInfo(GetVPPInfoRequest.getDefaultInstance()),

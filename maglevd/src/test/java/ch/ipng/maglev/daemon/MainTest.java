@@ -25,8 +25,12 @@ class MainTest {
   private static final String USAGE =
       """
       Usage: maglevd [-h] [-check] [-version] [-reflection[=BOOL]] [-config=FILE]
-                     [-grpc-addr=ADDR] [-log-level=LEVEL] [-metrics-addr=ADDR]
-                     [-vpp-api-addr=PATH] [-vpp-stats-addr=PATH]
+                     [-grpc-addr=ADDR] [-grpc-idle-timeout=DURATION]
+                     [-grpc-max-connections=N] [-log-level=LEVEL]
+                     [-metrics-addr=ADDR] [-metrics-idle-timeout=DURATION]
+                     [-metrics-max-connections=N] [-vpp-api-addr=PATH]
+                     [-vpp-stats-addr=PATH] [-watch-queue=N] [-watch-streams-max=N]
+                     [-watch-streams-per-address=N]
       Health-checks backends and programs VPP's lb (Maglev) plugin.
             -config, --config=FILE
                                   Config file (env MAGLEV_CONFIG, default
@@ -43,6 +47,31 @@ class MainTest {
             -vpp-stats-addr, --vpp-stats-addr=PATH
                                   VPP stats socket (env MAGLEV_VPP_STATS_ADDR,
                                     default /run/vpp/stats.sock).
+            -grpc-max-connections, --grpc-max-connections=N
+                                  gRPC connections open at once; more are closed as
+                                    accepted (env MAGLEV_GRPC_MAX_CONNECTIONS,
+                                    default 1024).
+            -grpc-idle-timeout, --grpc-idle-timeout=DURATION
+                                  Close a gRPC connection without calls for this long
+                                    (env MAGLEV_GRPC_IDLE_TIMEOUT, default 1m).
+            -watch-streams-max, --watch-streams-max=N
+                                  WatchEvents streams open at once (env
+                                    MAGLEV_WATCH_STREAMS_MAX, default 256).
+            -watch-streams-per-address, --watch-streams-per-address=N
+                                  WatchEvents streams open at once from one client
+                                    address (env MAGLEV_WATCH_STREAMS_PER_ADDRESS,
+                                    default 16).
+            -watch-queue, --watch-queue=N
+                                  Events queued for a WatchEvents client that does
+                                    not read before it is dropped (env
+                                    MAGLEV_WATCH_QUEUE, default 1024).
+            -metrics-max-connections, --metrics-max-connections=N
+                                  /metrics connections open at once (env
+                                    MAGLEV_METRICS_MAX_CONNECTIONS, default 64).
+            -metrics-idle-timeout, --metrics-idle-timeout=DURATION
+                                  Close a /metrics connection without a request for
+                                    this long (env MAGLEV_METRICS_IDLE_TIMEOUT,
+                                    default 30s).
             -log-level, --log-level=LEVEL
                                   debug, info, warn or error (env MAGLEV_LOG_LEVEL,
                                     default info).
@@ -113,6 +142,19 @@ class MainTest {
         .isEqualTo(
             "maglevd: --grpc-addr: \"nonsense\" (expected: [host]:port, e.g. :9090 or"
                 + " 127.0.0.1:9090)\n");
+  }
+
+  @Test
+  void badLimits_exit1_namingTheFlagAndWhatIsExpected() {
+    assertThat(run("--grpc-idle-timeout=soon", "--config", "/nonexistent.yaml").err())
+        .startsWith("maglevd: --grpc-idle-timeout: ")
+        .contains("soon");
+    assertThat(run("--metrics-idle-timeout=0", "--config", "/nonexistent.yaml").err())
+        .isEqualTo("maglevd: --metrics-idle-timeout: PT0S (expected: > 0)\n");
+    assertThat(run("--watch-streams-per-address=0", "--config", "/nonexistent.yaml").err())
+        .isEqualTo("maglevd: --watch-streams-per-address: 0 (expected: >= 1)\n");
+    assertThat(run("--grpc-max-connections=-1", "--config", "/nonexistent.yaml").err())
+        .isEqualTo("maglevd: --grpc-max-connections: -1 (expected: >= 1)\n");
   }
 
   @Test

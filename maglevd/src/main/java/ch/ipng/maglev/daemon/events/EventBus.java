@@ -1,20 +1,22 @@
 package ch.ipng.maglev.daemon.events;
 
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Fans events out to subscribers. Publishing never blocks: each subscriber has a bounded queue, and
- * one that falls behind is dropped (its subscription says so) rather than slowing anyone.
+ * Fans events out to subscribers. Publishing never blocks: each subscriber has a bounded queue,
+ * allocated as it fills (an idle subscriber costs a few objects, not its bound), and one that falls
+ * behind is dropped (its subscription says so, and its queued events are released) rather than
+ * slowing anyone.
  */
 public final class EventBus {
   /** Events a subscriber may have queued before it is dropped. */
-  public static final int DEFAULT_CAPACITY = 4096;
+  public static final int DEFAULT_CAPACITY = 1024;
 
   private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
   private final List<java.util.function.Consumer<MaglevEvent>> listeners =
@@ -84,7 +86,7 @@ public final class EventBus {
       this.bus = bus;
       this.filter = filter;
       this.logSeverity = logSeverity;
-      this.queue = new ArrayBlockingQueue<>(capacity);
+      this.queue = new LinkedBlockingQueue<>(capacity);
     }
 
     /** Queues an event directly (for the initial synthetic events), subject to the same bound. */
@@ -95,6 +97,7 @@ public final class EventBus {
       if (!queue.offer(event)) {
         overflowed = true;
         bus.subscribers.remove(this);
+        queue.clear(); // nobody reads them any more: free them now, not when the stream ends
       }
     }
 
@@ -104,6 +107,11 @@ public final class EventBus {
         return null;
       }
       return queue.poll(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Events queued and not yet read (0 once dropped). */
+    public int queued() {
+      return queue.size();
     }
 
     /** True once the subscriber fell behind and was dropped. */
@@ -119,6 +127,7 @@ public final class EventBus {
     public void close() {
       closed = true;
       bus.subscribers.remove(this);
+      queue.clear();
     }
   }
 }

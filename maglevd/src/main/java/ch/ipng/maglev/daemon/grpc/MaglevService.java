@@ -1,6 +1,7 @@
 package ch.ipng.maglev.daemon.grpc;
 
 import ch.ipng.maglev.common.Levels;
+import ch.ipng.maglev.common.logging.RepeatLimit;
 import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.HealthCheck;
 import ch.ipng.maglev.daemon.checker.BackendStatus;
@@ -75,7 +76,33 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   private final ConfigCommands config;
   private final @Nullable VppDataplane vpp;
   private final int subscriberCapacity;
+  private final WatchLimits watchLimits;
+  private final GrpcObserver observer;
   private volatile boolean shuttingDown;
+
+  /**
+   * The bounds of WatchEvents.
+   *
+   * @param maxStreams streams open at once, from all clients
+   * @param maxStreamsPerAddress streams open at once from one client IP address
+   * @param queue events queued for one stream (allocated as they come) before it is dropped
+   */
+  public record WatchSettings(int maxStreams, int maxStreamsPerAddress, int queue) {
+    public static final WatchSettings DEFAULT =
+        new WatchSettings(256, 16, EventBus.DEFAULT_CAPACITY);
+
+    public WatchSettings {
+      check("--watch-streams-max", maxStreams);
+      check("--watch-streams-per-address", maxStreamsPerAddress);
+      check("--watch-queue", queue);
+    }
+
+    private static void check(String flag, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(flag + ": " + value + " (expected: >= 1)");
+      }
+    }
+  }
 
   private MaglevService(
       Checker checker,
@@ -83,13 +110,16 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       EventBus bus,
       ConfigCommands config,
       @Nullable VppDataplane vpp,
-      int subscriberCapacity) {
+      WatchSettings watch,
+      GrpcObserver observer) {
     this.checker = checker;
     this.models = models;
     this.bus = bus;
     this.config = config;
     this.vpp = vpp;
-    this.subscriberCapacity = subscriberCapacity;
+    this.subscriberCapacity = watch.queue();
+    this.watchLimits = new WatchLimits(watch.maxStreams(), watch.maxStreamsPerAddress());
+    this.observer = observer;
   }
 
   /**
@@ -101,7 +131,21 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       EventBus bus,
       ConfigCommands config,
       @Nullable VppDataplane vpp) {
-    return new MaglevService(checker, models, bus, config, vpp, EventBus.DEFAULT_CAPACITY);
+    return of(checker, models, bus, config, vpp, WatchSettings.DEFAULT, GrpcObserver.NONE);
+  }
+
+  /**
+   * @param vpp the dataplane, or null when VPP integration is disabled
+   */
+  public static MaglevService of(
+      Checker checker,
+      ModelSource models,
+      EventBus bus,
+      ConfigCommands config,
+      @Nullable VppDataplane vpp,
+      WatchSettings watch,
+      GrpcObserver observer) {
+    return new MaglevService(checker, models, bus, config, vpp, watch, observer);
   }
 
   /** For tests of slow subscribers: a small queue. */
@@ -111,7 +155,17 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       EventBus bus,
       ConfigCommands config,
       int subscriberCapacity) {
-    return new MaglevService(checker, models, bus, config, null, subscriberCapacity);
+    return new MaglevService(
+        checker,
+        models,
+        bus,
+        config,
+        null,
+        new WatchSettings(
+            WatchSettings.DEFAULT.maxStreams(),
+            WatchSettings.DEFAULT.maxStreamsPerAddress(),
+            subscriberCapacity),
+        GrpcObserver.NONE);
   }
 
   /** Ends every WatchEvents stream: maglevd is stopping. */
@@ -216,9 +270,16 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   @Override
   public void setFrontendPoolBackendWeight(SetWeightRequest req, StreamObserver<FrontendInfo> out) {
     try {
-      // uint32 on the wire: read it unsigned so 4294967295 is refused, not taken as -1.
-      int weight = (int) Math.min(Integer.toUnsignedLong(req.getWeight()), Integer.MAX_VALUE);
-      checker.setWeight(req.getFrontend(), req.getPool(), req.getBackend(), weight);
+      // uint32 on the wire: read it unsigned, so 2147483648 and up are refused as what they are
+      long weight = Integer.toUnsignedLong(req.getWeight());
+      if (weight > 100) {
+        out.onError(
+            Status.INVALID_ARGUMENT
+                .withDescription("weight: " + weight + " (expected: 0-100)")
+                .asRuntimeException());
+        return;
+      }
+      checker.setWeight(req.getFrontend(), req.getPool(), req.getBackend(), (int) weight);
       if (vpp != null && vpp.info().isPresent()) {
         // the VIP is synced at once; while VPP is away the next sync after reconnect applies it
         vpp.syncFrontendNow(req.getFrontend(), req.getFlush() ? req.getBackend() : null);
@@ -376,6 +437,21 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       return;
     }
     ServerCallStreamObserver<Event> out = (ServerCallStreamObserver<Event>) responseObserver;
+    String client = CallGuard.CLIENT.get();
+    var refusal = watchLimits.acquire(client);
+    if (refusal.isPresent()) {
+      observer.watchStreamRejected(refusal.get().reason().label);
+      logger
+          .atWarn()
+          .addMarker(RepeatLimit.CLIENT_ERROR)
+          .setMessage("watch-events-refused")
+          .addKeyValue("client", client)
+          .addKeyValue("reason", refusal.get().reason().label)
+          .log();
+      out.onError(
+          Status.RESOURCE_EXHAUSTED.withDescription(refusal.get().message()).asRuntimeException());
+      return;
+    }
     Predicate<MaglevEvent> filter =
         e ->
             switch (e) {
@@ -397,23 +473,36 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
           sub.close();
           ready.release();
         });
-    Thread.ofVirtual().name("watch-events").start(() -> drain(sub, out, ready));
+    try {
+      Thread.ofVirtual().name("watch-events").start(() -> drain(sub, out, ready, client));
+    } catch (RuntimeException | Error e) {
+      sub.close();
+      watchLimits.release(client);
+      throw e;
+    }
   }
 
   /** Sends queued events while the client keeps up; a full queue ends the stream. */
   private void drain(
-      EventBus.Subscription sub, ServerCallStreamObserver<Event> out, Semaphore ready) {
+      EventBus.Subscription sub,
+      ServerCallStreamObserver<Event> out,
+      Semaphore ready,
+      String client) {
     try {
       while (!sub.closed() && !shuttingDown) {
         if (sub.overflowed()) {
-          logger.warn(
-              "watch-events subscriber dropped: it fell {} events behind", subscriberCapacity);
+          observer.watchStreamRejected(WatchLimits.Reason.TOO_SLOW.label);
+          logger
+              .atWarn()
+              .addMarker(RepeatLimit.CLIENT_ERROR)
+              .setMessage("watch-events-dropped")
+              .addKeyValue("client", client)
+              .addKeyValue("reason", WatchLimits.Reason.TOO_SLOW.label)
+              .addKeyValue("queued", subscriberCapacity)
+              .log();
           out.onError(
               Status.RESOURCE_EXHAUSTED
-                  .withDescription(
-                      "event stream dropped: the client fell more than "
-                          + subscriberCapacity
-                          + " events behind")
+                  .withDescription("too slow: " + subscriberCapacity + " events not read")
                   .asRuntimeException());
           return;
         }
@@ -435,6 +524,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       // the call was cancelled under us: nothing left to tell the client
     } finally {
       sub.close();
+      watchLimits.release(client);
     }
   }
 
@@ -445,7 +535,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
   private static StatusRuntimeException notFound(String kind, String name) {
     return Status.NOT_FOUND
-        .withDescription(kind + " \"" + name + "\" not found")
+        .withDescription(kind + " \"" + Echo.of(name) + "\" not found")
         .asRuntimeException();
   }
 
@@ -456,6 +546,6 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
           case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
           case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
         };
-    return s.withDescription(e.getMessage()).asRuntimeException();
+    return s.withDescription(Echo.description(String.valueOf(e.getMessage()))).asRuntimeException();
   }
 }

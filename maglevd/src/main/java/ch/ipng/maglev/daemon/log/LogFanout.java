@@ -1,6 +1,8 @@
 package ch.ipng.maglev.daemon.log;
 
+import ch.ipng.maglev.common.logging.FatalErrorHook;
 import ch.ipng.maglev.common.logging.JsonLineEncoder;
+import ch.ipng.maglev.common.logging.RepeatLimit;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.qos.logback.classic.Level;
@@ -20,7 +22,9 @@ import org.slf4j.Marker;
 /**
  * Wires logging for the daemon: the console prints at --log-level, and every record a WatchEvents
  * subscriber asks for (at its own level, which may be lower) is fanned out to the event bus. A
- * turbo filter keeps records nobody wants from being built at all.
+ * turbo filter keeps records nobody wants from being built at all; before it, {@link
+ * FatalErrorHook} ends the process on a logged VirtualMachineError and {@link RepeatLimit} bounds
+ * repeated library and client-error lines.
  */
 public final class LogFanout {
   private LogFanout() {}
@@ -42,6 +46,9 @@ public final class LogFanout {
             });
     ctx.getLogger("ch.ipng.maglev").setLevel(Level.DEBUG);
     ctx.resetTurboFilterList();
+    // first: a library that logs a VirtualMachineError it caught ends the process (FailFast)
+    ctx.addTurboFilter(FatalErrorHook.create());
+    ctx.addTurboFilter(RepeatLimit.create());
     ctx.addTurboFilter(new Gate(bus, console));
     Appender appender = new Appender(bus);
     appender.setContext(ctx);

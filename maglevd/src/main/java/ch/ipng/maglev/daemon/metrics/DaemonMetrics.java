@@ -175,6 +175,32 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
   private final Map<String, Meter[]> vipMeters = new HashMap<>();
   private volatile Map<String, long[]> vipValues = Map.of();
 
+  /**
+   * A WatchEvents stream was refused (over a limit) or dropped (too slow).
+   *
+   * @param reason "limit-total", "limit-address" or "too-slow"
+   */
+  public void watchStreamRejected(String reason) {
+    Counter.builder("maglev.grpc.watch.streams.rejected")
+        .description("WatchEvents streams refused over a limit or dropped for not reading")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * A connection over a listener's limit was closed as it was accepted.
+   *
+   * @param listener "grpc" or "metrics"
+   */
+  public void connectionRefused(String listener) {
+    Counter.builder("maglev.connections.refused")
+        .description("Connections closed at once for being over the listener's limit")
+        .tag("listener", listener)
+        .register(registry)
+        .increment();
+  }
+
   /** One VPP API counter's labels. */
   private record ApiKey(String msg, String direction, boolean success) {}
 

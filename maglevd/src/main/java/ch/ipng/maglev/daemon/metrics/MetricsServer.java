@@ -1,8 +1,11 @@
 package ch.ipng.maglev.daemon.metrics;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -21,13 +24,47 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
-/** Serves GET /metrics (Prometheus text format) over HTTP/1.1 on one Netty event loop. */
+/**
+ * Serves GET /metrics (Prometheus text format) over HTTP/1.1 on one Netty event loop, within {@link
+ * Limits}: connections over the limit are closed as they are accepted (and counted), a connection
+ * without a request for the idle time is closed, and so is one whose request has not arrived
+ * complete within {@link #HEADER_TIMEOUT} of its first byte (or the idle time if shorter).
+ */
 public final class MetricsServer implements AutoCloseable {
+  /** The longest a request may take to arrive, from its first byte. */
+  public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The listener's bounds.
+   *
+   * @param maxConnections connections open at once
+   * @param idleTimeout a connection between requests for this long is closed
+   */
+  public record Limits(int maxConnections, Duration idleTimeout) {
+    public static final Limits DEFAULT = new Limits(64, Duration.ofSeconds(30));
+
+    public Limits {
+      requireNonNull(idleTimeout, "idleTimeout");
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException(
+            "--metrics-max-connections: " + maxConnections + " (expected: >= 1)");
+      }
+      if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "--metrics-idle-timeout: " + idleTimeout + " (expected: > 0)");
+      }
+    }
+  }
+
   private final EventLoopGroup group;
   private final Channel channel;
 
@@ -36,9 +73,22 @@ public final class MetricsServer implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** Binds and starts serving; {@code scrape} is called per request. */
+  /** Binds and starts serving with the default limits. */
   public static MetricsServer start(InetSocketAddress address, Supplier<String> scrape)
       throws InterruptedException {
+    return start(address, scrape, Limits.DEFAULT, () -> {});
+  }
+
+  /**
+   * Binds and starts serving; {@code scrape} is called per request, {@code refused} per connection
+   * closed for being over the limit.
+   */
+  public static MetricsServer start(
+      InetSocketAddress address, Supplier<String> scrape, Limits limits, Runnable refused)
+      throws InterruptedException {
+    AtomicInteger open = new AtomicInteger();
+    long idleNanos = limits.idleTimeout().toNanos();
+    long headerNanos = Math.min(HEADER_TIMEOUT.toNanos(), idleNanos);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       Channel ch =
@@ -49,7 +99,15 @@ public final class MetricsServer implements AutoCloseable {
                   new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
+                      if (open.incrementAndGet() > limits.maxConnections()) {
+                        open.decrementAndGet();
+                        refused.run();
+                        var unused = c.close();
+                        return;
+                      }
+                      c.closeFuture().addListener(f -> open.decrementAndGet());
                       c.pipeline()
+                          .addLast("deadline", new Deadline(idleNanos, headerNanos))
                           .addLast("http", new HttpServerCodec())
                           .addLast("aggregate", new HttpObjectAggregator(8192))
                           .addLast("metrics", new Handler(scrape));
@@ -84,6 +142,7 @@ public final class MetricsServer implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      ctx.pipeline().get(Deadline.class).requestRead();
       String path = req.uri().split("\\?", 2)[0];
       FullHttpResponse resp;
       if (!path.equals("/metrics")) {
@@ -100,6 +159,9 @@ public final class MetricsServer implements AutoCloseable {
       var f = ctx.writeAndFlush(resp);
       if (!keepAlive) {
         f.addListener(ChannelFutureListener.CLOSE);
+      } else {
+        Deadline d = ctx.pipeline().get(Deadline.class);
+        f.addListener(x -> d.idle(ctx.channel()));
       }
     }
 
@@ -116,6 +178,66 @@ public final class MetricsServer implements AutoCloseable {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       ctx.close();
+    }
+  }
+
+  /**
+   * One timer per connection: while waiting for a request, the idle timeout; from a request's first
+   * byte until it is read whole, the header timeout; either closes the connection. The metrics
+   * handler re-arms the idle timer after each response.
+   */
+  private static final class Deadline extends ChannelDuplexHandler {
+    private final long idleNanos;
+    private final long headerNanos;
+    private boolean reading;
+    private @Nullable ScheduledFuture<?> timer;
+
+    Deadline(long idleNanos, long headerNanos) {
+      this.idleNanos = idleNanos;
+      this.headerNanos = headerNanos;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      idle(ctx.channel());
+      ctx.fireChannelActive();
+    }
+
+    /** Waits for the next request (the idle timeout). */
+    void idle(Channel c) {
+      reading = false;
+      arm(c, idleNanos);
+    }
+
+    private void arm(Channel c, long nanos) {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      timer = c.eventLoop().schedule(() -> (Object) c.close(), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!reading) {
+        reading = true; // a request begins: it has the header timeout to arrive whole
+        arm(ctx.channel(), headerNanos);
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    /** A whole request arrived: no timer while it is answered. */
+    void requestRead() {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      ctx.fireChannelInactive();
     }
   }
 }

@@ -36,10 +36,20 @@ public final class DaemonProcess implements AutoCloseable {
    */
   public static DaemonProcess start(Path dir, List<String> prefix, String... args)
       throws IOException {
+    return start(dir, prefix, List.of(), args);
+  }
+
+  /**
+   * As {@link #start(Path, List, String...)}, with JVM options (e.g. a small heap: {@code
+   * -Xmx64m}).
+   */
+  public static DaemonProcess start(Path dir, List<String> prefix, List<String> jvm, String... args)
+      throws IOException {
     Path log = Files.createTempFile(dir, "maglevd", ".log");
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.addAll(jvm);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("ch.ipng.maglev.daemon.Main");
