@@ -1,15 +1,20 @@
 package ch.ipng.maglev.frontend;
 
+import ch.ipng.maglev.common.FailFast;
 import ch.ipng.maglev.common.Launcher;
 import ch.ipng.maglev.common.Levels;
 import ch.ipng.maglev.common.ListenAddress;
 import ch.ipng.maglev.common.Version;
+import ch.ipng.maglev.common.logging.FatalErrorHook;
+import ch.ipng.maglev.common.logging.JulBridge;
+import ch.ipng.maglev.common.logging.RepeatLimit;
 import ch.ipng.maglev.frontend.http.AdminGate;
 import ch.ipng.maglev.frontend.http.FrontendServer;
 import ch.ipng.maglev.frontend.http.HttpLimits;
 import ch.ipng.maglev.frontend.sse.SseBroker;
 import ch.ipng.maglev.frontend.upstream.Maglevds;
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -112,6 +117,13 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // As maglevd: a VirtualMachineError anywhere ends the process (systemd restarts it), and
+    // java.util.logging (grpc-java) writes JSON lines through logback, repeats limited.
+    FailFast.install();
+    JulBridge.install();
+    LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+    ctx.addTurboFilter(FatalErrorHook.create());
+    ctx.addTurboFilter(RepeatLimit.create());
     System.exit(run(args, System.out, System.err));
   }
 

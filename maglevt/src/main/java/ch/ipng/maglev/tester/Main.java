@@ -5,6 +5,7 @@ import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.ConfigError;
 import ch.ipng.maglev.config.ConfigException;
 import ch.ipng.maglev.config.ConfigLoader;
+import com.google.common.net.InetAddresses;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -236,6 +237,11 @@ public final class Main {
             .put("class", cls);
     if (s.status() > 0) {
       j.put("status", s.status());
+    }
+    if (s.source() != null) {
+      // the flow the load balancer hashed: with address and port above, a flow lookup's input
+      j.put("source_address", InetAddresses.toAddrString(s.source().getAddress()));
+      j.put("source_port", s.source().getPort());
     }
     if (s.header() != null) {
       j.put("header", s.header());

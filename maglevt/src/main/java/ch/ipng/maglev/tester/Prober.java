@@ -123,6 +123,10 @@ public final class Prober implements AutoCloseable {
     return (colon > 0 ? m.substring(0, colon) : m).toLowerCase(java.util.Locale.ROOT);
   }
 
+  private static java.net.@Nullable InetSocketAddress sourceOf(Channel ch) {
+    return ch.localAddress() instanceof java.net.InetSocketAddress a ? a : null;
+  }
+
   /** One probe. Every callback runs on {@code loop}. */
   private final class Attempt {
     final int index;
@@ -134,6 +138,7 @@ public final class Prober implements AutoCloseable {
     @Nullable ScheduledFuture<?> deadline;
     int status;
     @Nullable String headerValue;
+    java.net.@Nullable InetSocketAddress source;
     boolean reusable;
     boolean finished;
 
@@ -158,6 +163,7 @@ public final class Prober implements AutoCloseable {
       Channel reuse = settings.keepalive() ? idle.getAndSet(index, null) : null;
       if (reuse != null && reuse.isActive()) {
         channel = reuse;
+        source = sourceOf(reuse);
         reuse.pipeline().get(ResponseHandler.class).attempt = this;
         request(reuse);
         return;
@@ -199,6 +205,7 @@ public final class Prober implements AutoCloseable {
         ch.close();
         return;
       }
+      source = sourceOf(ch);
       ch.closeFuture()
           .addListener(
               f -> {
@@ -296,7 +303,8 @@ public final class Prober implements AutoCloseable {
         }
       }
       result.complete(
-          new Sample(index, wallMillis.getAsLong(), latency, outcome, code, header, detail));
+          new Sample(
+              index, wallMillis.getAsLong(), latency, outcome, code, header, detail, source));
     }
   }
 

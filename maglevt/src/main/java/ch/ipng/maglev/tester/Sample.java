@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param header the tallied header's value, {@link #NO_HEADER} when an HTTP response lacked it,
  *     null when there was no HTTP response
  * @param detail what happened, for the events panel
+ * @param source the probe connection's own address and port, null when it did not connect: with the
+ *     VIP's it is the flow a load balancer hashed, so a probe can be matched to its bucket
  */
 public record Sample(
     int target,
@@ -20,7 +22,20 @@ public record Sample(
     Outcome outcome,
     int status,
     @Nullable String header,
-    String detail) {
+    String detail,
+    java.net.@Nullable InetSocketAddress source) {
+
+  /** A sample without a connection's source (a test's, or a probe that did not connect). */
+  public Sample(
+      int target,
+      long atMillis,
+      long latencyNanos,
+      Outcome outcome,
+      int status,
+      @Nullable String header,
+      String detail) {
+    this(target, atMillis, latencyNanos, outcome, status, header, detail, null);
+  }
 
   /** The tally's bucket for a response without the header. */
   public static final String NO_HEADER = "(none)";

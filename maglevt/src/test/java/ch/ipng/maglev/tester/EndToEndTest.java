@@ -1,0 +1,219 @@
+package ch.ipng.maglev.tester;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.ipng.maglev.daemon.testing.DaemonProcess;
+import ch.ipng.maglev.proto.BackendRequest;
+import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.vpp.api.VppConnection;
+import ch.ipng.maglev.vpp.lb.LbClient;
+import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
+import ch.ipng.maglev.vpp.maglev.FlowHash;
+import ch.ipng.maglev.vpp.maglev.MaglevTable;
+import ch.ipng.maglev.vppsim.testing.NamedBackends;
+import ch.ipng.maglev.vppsim.testing.SimProcess;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * maglevt end to end: maglevd programs maglev-vppsim, which forwards the VIP's connections to three
+ * loopback backends that name themselves; maglevt probes the VIP with keep-alives off. Every probe
+ * lands on the backend VPP's flow hash and Maglev table give for its own source port, all three
+ * appear in the tally, and once a paused backend's weight is 0 in the simulator no probe reaches
+ * it.
+ */
+class EndToEndTest {
+  static final String[] NAMES = {"a", "b", "c"};
+
+  @TempDir Path dir;
+
+  static String config(NamedBackends backends, InetAddress vip) {
+    return """
+        maglev:
+          vpp:
+            lb:
+              ipv4-src-address: 192.0.2.254
+              ipv6-src-address: 2001:db8::254
+              sync-interval: 1h
+              startup-min-delay: 1s
+              startup-max-delay: 3s
+          healthchecks:
+            http:
+              type: http
+              port: %d
+              params: { path: /.well-known/ipng/healthz }
+              interval: 100ms
+              timeout: 500ms
+              rise: 1
+              fall: 1
+          backends:
+            a: { address: %s, healthcheck: http }
+            b: { address: %s, healthcheck: http }
+            c: { address: %s, healthcheck: http }
+          frontends:
+            web:
+              address: %s
+              protocol: tcp
+              port: %d
+              pools:
+                - name: main
+                  backends: { a: {}, b: {}, c: { weight: 50 } }
+        """
+        .formatted(
+            backends.port(),
+            backends.address(0).getHostAddress(),
+            backends.address(1).getHostAddress(),
+            backends.address(2).getHostAddress(),
+            vip.getHostAddress(),
+            backends.port());
+  }
+
+  /** Backend name to its weight in the simulator, for the active ASes. */
+  static Map<String, Integer> weights(LbClient lb, VipKey vip, NamedBackends backends) {
+    Map<String, Integer> out = new TreeMap<>();
+    for (LbClient.As as : VppConnection.await(lb.ass(vip))) {
+      for (int i = 0; i < NAMES.length; i++) {
+        if (as.active() && as.address().equals(backends.address(i))) {
+          out.put(NAMES[i], as.weight());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** maglevt's per-probe JSON lines over {@code seconds}, keep-alives off, as fast as it goes. */
+  static List<JsonObject> probe(Path config, String duration) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        Main.run(
+            new String[] {
+              "--config",
+              config.toString(),
+              "--interval",
+              "2ms",
+              "--timeout",
+              "2s",
+              "--duration",
+              duration,
+              "--json",
+              "--json-probes"
+            },
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            false);
+    assertThat(status).as("maglevt: %s", err.toString(StandardCharsets.UTF_8)).isZero();
+    List<JsonObject> probes = new ArrayList<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+      if (o.get("kind").getAsString().equals("probe")) {
+        probes.add(o);
+      }
+    }
+    return probes;
+  }
+
+  /** The backend VPP gives a new flow from {@code probe}'s source to the VIP. */
+  static String expected(
+      JsonObject probe, VipKey vip, NamedBackends backends, Map<String, Integer> w)
+      throws Exception {
+    List<MaglevTable.Server> servers = new ArrayList<>();
+    for (int i = 0; i < NAMES.length; i++) {
+      servers.add(
+          new MaglevTable.Server(i + 1, backends.address(i), w.getOrDefault(NAMES[i], 0), true));
+    }
+    int[] table = MaglevTable.compute(1024, servers);
+    int hash =
+        FlowHash.hash(
+            InetAddress.getByName(probe.get("source_address").getAsString()),
+            probe.get("source_port").getAsInt(),
+            vip.prefix(),
+            vip.port(),
+            FlowHash.TCP,
+            false);
+    return NAMES[table[FlowHash.bucket(hash, 1024)] - 1];
+  }
+
+  @Test
+  void everyProbeLandsWhereVppWouldPutIt_allThreeAreSeen_andAPausedBackendNoMore()
+      throws Exception {
+    try (NamedBackends backends = NamedBackends.start(NAMES)) {
+      InetAddress vipAddress = backends.sibling(100);
+      VipKey key = new VipKey(vipAddress, 32, 6, backends.port());
+      Path file = dir.resolve("maglev.yaml");
+      Files.writeString(file, config(backends, vipAddress));
+      try (SimProcess sim = SimProcess.start(dir, "--forward-loopback");
+          DaemonProcess d =
+              DaemonProcess.start(
+                  dir,
+                  List.of(),
+                  "--config",
+                  file.toString(),
+                  "--vpp-api-addr=" + sim.api(),
+                  "--vpp-stats-addr=" + sim.stats());
+          VppConnection vpp =
+              VppConnection.connect(
+                  sim.api(), "maglevt-e2e", Duration.ofSeconds(5), LbClient.REQUIRED)) {
+        LbClient lb = new LbClient(vpp);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> weights(lb, key, backends),
+                w -> w.equals(Map.of("a", 100, "b", 100, "c", 50)));
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> sim.log().contains("forwarding: VIP " + vipAddress.getHostAddress()));
+
+        Map<String, Integer> w = weights(lb, key, backends);
+        List<JsonObject> probes = probe(file, "3s");
+        assertThat(probes).hasSizeGreaterThan(100);
+        Map<String, Integer> seen = new TreeMap<>();
+        for (JsonObject p : probes) {
+          assertThat(p.get("class").getAsString()).as("%s", p).isEqualTo("ok");
+          String name = p.get("header").getAsString();
+          assertThat(name).as("%s", p).isEqualTo(expected(p, key, backends, w));
+          seen.merge(name, 1, Integer::sum);
+        }
+        assertThat(seen).as("the tally").containsOnlyKeys(NAMES);
+
+        ManagedChannel ch =
+            NettyChannelBuilder.forAddress("127.0.0.1", d.grpcPort()).usePlaintext().build();
+        try {
+          MaglevGrpc.newBlockingStub(ch)
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .pauseBackend(BackendRequest.newBuilder().setName("c").build());
+        } finally {
+          ch.shutdownNow();
+        }
+        // the transition's sync: c's weight is 0 in VPP, and from then on no new flow reaches it
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> weights(lb, key, backends), x -> x.getOrDefault("c", 0) == 0);
+        Map<String, Integer> after = weights(lb, key, backends);
+        List<JsonObject> later = probe(file, "2s");
+        assertThat(later).hasSizeGreaterThan(50);
+        for (JsonObject p : later) {
+          assertThat(p.get("header").getAsString()).as("%s", p).isIn("a", "b");
+          assertThat(p.get("header").getAsString()).isEqualTo(expected(p, key, backends, after));
+        }
+      }
+    }
+  }
+}
