@@ -186,7 +186,8 @@ class EndToEndTest {
         assertThat(probes).hasSizeGreaterThan(100);
         Map<String, Integer> seen = new TreeMap<>();
         for (JsonObject p : probes) {
-          assertThat(p.get("class").getAsString()).as("%s", p).isEqualTo("ok");
+          // a spike is a success that was slow (a loaded machine): still a good answer
+          assertThat(p.get("class").getAsString()).as("%s", p).isIn("ok", "spike");
           String name = p.get("header").getAsString();
           assertThat(name).as("%s", p).isEqualTo(expected(p, key, backends, w));
           seen.merge(name, 1, Integer::sum);
