@@ -8,7 +8,7 @@ set -euo pipefail
 build=$1
 source "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
-tmux=(tmux -L "maglevc-shell-$$") # a tmux server of its own
+tmux=(tmux -L "maglevc-shell-$$" -f /dev/null) # a tmux server of its own, no ~/.tmux.conf
 pids=()
 cleanup() {
   "${tmux[@]}" kill-server 2>/dev/null || true

@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/tests/lib.sh"
 out=$(mktemp)
 logs=$(mktemp -d)
-tmux=(tmux -L "maglev-make-run-$$") # a tmux server of its own
+tmux=(tmux -L "maglev-make-run-$$" -f /dev/null) # a tmux server of its own, no ~/.tmux.conf
 declare -A start # name -> start time of each process the demo started, by its pid file
 left() { # the names of those still running
   local name

@@ -13,7 +13,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,9 +34,12 @@ class ConfigLimitsTest {
     throw new AssertionError("expected " + file + " to be refused");
   }
 
-  /** A real 50 MB value (in a 50 MB file): refused by its size, before it is read. */
+  /**
+   * A real 50 MB value (in a 50 MB file): refused by its size, before it is read (the message is
+   * the size check's; the timeout catches a loader that reads and parses it all).
+   */
   @Test
-  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void fiftyMegabyteValue_isRefusedBySizeWithoutReading() throws IOException {
     Path file = dir.resolve("big.yaml");
     try (OutputStream out = Files.newOutputStream(file)) {
@@ -49,9 +51,7 @@ class ConfigLimitsTest {
       }
       out.write('\n');
     }
-    long t0 = System.nanoTime();
     ConfigException e = refused(file);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
     assertThat(e.kind()).isEqualTo(Kind.PARSE);
     assertThat(e.getMessage())
         .isEqualTo(
@@ -63,18 +63,17 @@ class ConfigLimitsTest {
   }
 
   /**
-   * Just under the size limit, one value fills the file: it parses in well under two seconds (the
-   * YAML reader's default buffer made this quadratic: 20 s).
+   * Just under the size limit, one value fills the file: it parses in about a second (the YAML
+   * reader's default buffer made this quadratic: 20 s, which the timeout catches; a generous bound,
+   * not a measurement, so a loaded machine does not fail it).
    */
   @Test
-  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  @Timeout(value = 15, unit = TimeUnit.SECONDS)
   void valueJustUnderTheLimit_parsesAndItsEchoIsShortened() throws IOException {
     Path file = dir.resolve("almost.yaml");
     String head = "maglev:\n  healthchecks:\n    h:\n      type: ";
     Files.writeString(file, head + "y".repeat((int) ConfigLoader.MAX_FILE_BYTES - 100) + "\n");
-    long t0 = System.nanoTime();
     ConfigException e = refused(file);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
     assertThat(e.getMessage())
         .startsWith("maglev.healthchecks.h.type: unknown type \"yyyy")
         .contains("… (4194204 characters)")
@@ -83,7 +82,7 @@ class ConfigLimitsTest {
 
   /** {@code [} × 100,000 overflowed the composer's stack; it is now a parse error with a line. */
   @Test
-  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void deepNesting_isAParseErrorNotAStackOverflow() throws IOException {
     Path file = dir.resolve("deep.yaml");
     Files.writeString(file, "maglev: " + "[".repeat(100_000) + "\n");
@@ -115,14 +114,15 @@ class ConfigLimitsTest {
   /** A real FIFO with no writer: the old loader blocked in open() until one came. */
   @Test
   @EnabledOnOs(OS.LINUX)
-  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void fifo_isRefusedAtOnce() throws Exception {
     Path fifo = dir.resolve("maglev.yaml");
     Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
     assertThat(p.waitFor()).isZero();
     CompletableFuture<ConfigException> f = CompletableFuture.supplyAsync(() -> refused(fifo));
     try {
-      ConfigException e = f.get(5, TimeUnit.SECONDS);
+      // a generous bound, inside the test's timeout, so that the old code's open() is unblocked
+      ConfigException e = f.get(20, TimeUnit.SECONDS);
       assertThat(e.getMessage())
           .isEqualTo(
               "cannot read " + fifo + ": not a regular file (it is a FIFO, socket or device)");

@@ -79,9 +79,9 @@ class HostileConfigTest {
           assertThat(deep.getParseError()).startsWith("nested deeper than 64 levels");
 
           writeFiftyMegabyteValue(file);
-          long t0 = System.nanoTime();
+          // refused by its size, unread: the message is the size check's (the call's deadline and
+          // the test's timeout catch a loader that reads and parses it all)
           ReloadConfigResponse huge = stub.reloadConfig(ReloadConfigRequest.getDefaultInstance());
-          assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2_000);
           assertThat(huge.getOk()).isFalse();
           assertThat(huge.getParseError())
               .isEqualTo(

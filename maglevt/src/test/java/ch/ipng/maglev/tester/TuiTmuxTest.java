@@ -34,7 +34,9 @@ class TuiTmuxTest {
   void start() throws Exception {
     Assumptions.assumeTrue(
         run("tmux", "-V").startsWith("tmux"), "tmux is not installed (make install-deps)");
-    tmux.addAll(List.of("tmux", "-L", "maglevt-tui-" + ProcessHandle.current().pid()));
+    // a server of its own, without the user's ~/.tmux.conf (status line, sizes, keys)
+    tmux.addAll(
+        List.of("tmux", "-L", "maglevt-tui-" + ProcessHandle.current().pid(), "-f", "/dev/null"));
     nginx0 = new TestServer("127.0.0.1", "nginx0");
     nginx1 = new TestServer("127.0.0.1", "nginx1");
     Path cfg = dir.resolve("maglev.yaml");

@@ -90,6 +90,9 @@ public final class RepeatLimit extends TurboFilter {
     if (!clientError && log.getName().startsWith("ch.ipng.maglev")) {
       return FilterReply.NEUTRAL;
     }
+    if (!level.isGreaterOrEqual(log.getEffectiveLevel())) {
+      return FilterReply.NEUTRAL; // dropped by its level anyway: not a kind to remember
+    }
     return admit(kind(log.getName(), level, format, t), log.getName(), format)
         ? FilterReply.NEUTRAL
         : FilterReply.DENY;
@@ -104,12 +107,22 @@ public final class RepeatLimit extends TurboFilter {
     return logger + "|" + level + "|" + what;
   }
 
+  private boolean expiredQuiet(Kind k, long now) {
+    synchronized (k) {
+      return now - k.start >= windowNanos && k.suppressed == 0;
+    }
+  }
+
   /** Whether a record of {@code key} may print now. */
   @VisibleForTesting
   boolean admit(String key, String loggerName, String format) {
     long now = nanoTime.getAsLong();
     Kind k = kinds.get(key);
     if (k == null) {
+      if (kinds.size() >= MAX_KINDS) {
+        // forget kinds whose window is over with nothing suppressed, then share a budget
+        kinds.values().removeIf(old -> expiredQuiet(old, now));
+      }
       if (kinds.size() >= MAX_KINDS) {
         key = OTHER;
       }

@@ -81,4 +81,23 @@ class RepeatLimitTest {
     assertThat(RepeatLimit.kind("l", Level.WARN, "m", new IllegalStateException()))
         .isEqualTo("l|WARN|java.lang.IllegalStateException");
   }
+
+  @Test
+  void quietKindsAreForgottenOnceTheirWindowIsOver_andDisabledLevelsAreNoKinds() {
+    Logger netty = ctx.getLogger("io.netty.Forget");
+    netty.setLevel(Level.INFO);
+    for (int i = 0; i < 5_000; i++) {
+      netty.debug("below the level " + i); // never a record: no kind, no budget used
+    }
+    for (int i = 0; i < RepeatLimit.MAX_KINDS; i++) {
+      netty.warn("kind " + i);
+    }
+    assertThat(seen.list).hasSize(RepeatLimit.MAX_KINDS);
+    nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+    // the table was full, but every kind in it is over its window with nothing held back
+    for (int i = 0; i < 10; i++) {
+      netty.warn("a new kind " + i);
+    }
+    assertThat(seen.list).hasSize(RepeatLimit.MAX_KINDS + 10);
+  }
 }

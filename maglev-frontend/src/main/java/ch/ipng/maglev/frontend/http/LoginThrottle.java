@@ -12,10 +12,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Failed admin logins per client address, and how long that address must wait before its next try:
- * the first {@link #FREE_FAILURES} failures cost nothing, then each one doubles the wait from
- * {@link #FIRST_DELAY} up to {@link #MAX_DELAY}. A success clears the address; so does {@link
- * #FORGET_AFTER} without a failure. At most {@link #MAX_ADDRESSES} addresses are remembered (the
- * one whose last failure is oldest makes room). Thread-safe.
+ * the first four failures in a row cost nothing, the {@link #FREE_FAILURES}th (fifth) makes it wait
+ * {@link #FIRST_DELAY}, and each further one doubles the wait up to {@link #MAX_DELAY}. A success
+ * clears the address; so does {@link #FORGET_AFTER} without a failure. At most {@link
+ * #MAX_ADDRESSES} addresses are remembered (the one whose last failure is oldest makes room).
+ * Thread-safe.
  */
 final class LoginThrottle {
   static final int FREE_FAILURES = 5;
@@ -48,7 +49,8 @@ final class LoginThrottle {
   }
 
   /** How long {@code address} must still wait, or empty when it may try now. */
-  synchronized Optional<Duration> retryAfter(InetAddress address) {
+  synchronized Optional<Duration> retryAfter(InetAddress client) {
+    InetAddress address = keyOf(client);
     Failures f = current(address);
     if (f == null) {
       return Optional.empty();
@@ -58,7 +60,8 @@ final class LoginThrottle {
   }
 
   /** Counts a failure of {@code address}; returns its failures in a row. */
-  synchronized int failed(InetAddress address) {
+  synchronized int failed(InetAddress client) {
+    InetAddress address = keyOf(client);
     Failures f = current(address);
     int count = f == null ? 1 : f.count() + 1;
     byAddress.remove(address);
@@ -72,8 +75,26 @@ final class LoginThrottle {
   }
 
   /** {@code address} logged in: its failures are forgotten. */
-  synchronized void succeeded(InetAddress address) {
+  synchronized void succeeded(InetAddress client) {
+    InetAddress address = keyOf(client);
     byAddress.remove(address);
+  }
+
+  /**
+   * What failures are counted by: the address itself for IPv4, its /64 for IPv6, where one client
+   * commonly holds a whole /64 and could otherwise try a fresh address each time.
+   */
+  static InetAddress keyOf(InetAddress client) {
+    if (!(client instanceof java.net.Inet6Address)) {
+      return client;
+    }
+    byte[] b = client.getAddress();
+    java.util.Arrays.fill(b, 8, 16, (byte) 0);
+    try {
+      return InetAddress.getByAddress(b);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError("16 bytes are an IPv6 address", e);
+    }
   }
 
   synchronized int addresses() {

@@ -1,5 +1,6 @@
 package ch.ipng.maglev.frontend.http;
 
+import ch.ipng.maglev.common.FailFast;
 import ch.ipng.maglev.frontend.sse.SseBroker;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -69,6 +70,11 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (stream != null) {
       return; // nothing more is read on an event stream
+    }
+    if (!ctx.channel().isWritable()) {
+      // requests pipelined faster than the answers are read: each would queue another answer
+      var unused = ctx.close();
+      return;
     }
     timeouts.requestReceived();
     if (req.decoderResult().isFailure()) {
@@ -261,12 +267,15 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (stream != null && ctx.channel().isWritable()) {
       stream.writable();
+    } else if (stream == null && ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(true); // the answers drained: read the next request
     }
     ctx.fireChannelWritabilityChanged();
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    FailFast.check(cause); // an Error thrown in a handler ends the process, as anywhere else
     if (!(cause instanceof IOException) && !(cause instanceof PrematureChannelClosureException)) {
       // a client that goes away, even mid-request, is routine; anything else is a bug here
       unexpected.incrementAndGet();
@@ -295,6 +304,8 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     timeouts.responseSent();
     if (!keepAlive) {
       f.addListener(ChannelFutureListener.CLOSE);
+    } else if (!ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(false); // no next request until this answer drains
     }
   }
 

@@ -61,13 +61,11 @@ class ConnectionLimitsTest {
     try (Socket silent = RawHttp.connect(server.address());
         Socket keptAlive = RawHttp.connect(server.address())) {
       write(keptAlive, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-      long start = System.nanoTime();
-      // both are closed by the server: reading ends (a read timeout of 10 s fails)
+      // both are closed by the server: reading ends (a read timeout of 10 s fails a hang)
       assertThat(RawHttp.readToEnd(silent)).isEmpty();
       String answered = RawHttp.readToEnd(keptAlive);
       assertThat(RawHttp.status(answered)).isEqualTo(200);
       assertThat(answered).endsWith("ok\n");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
     await().until(() -> server.openConnections() == 0);
   }
@@ -90,13 +88,12 @@ class ConnectionLimitsTest {
           20,
           20,
           TimeUnit.MILLISECONDS);
-      long start = System.nanoTime();
+      // answered and closed by the server (a read timeout of 10 s fails a hang)
       String r = RawHttp.readToEnd(slow);
       assertThat(RawHttp.status(r)).isEqualTo(408);
       assertThat(r)
           .contains("Connection: close")
           .endsWith("{\"error\":\"the request did not arrive in full within 300 ms\"}");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     } finally {
       drip.shutdownNow();
     }
@@ -115,7 +112,7 @@ class ConnectionLimitsTest {
       // many idle timeouts later, the stream is still there and delivers
       await()
           .during(Duration.ofMillis(1200))
-          .atMost(Duration.ofSeconds(5))
+          .atMost(Duration.ofSeconds(30))
           .until(() -> broker.clientCount() == 1);
       broker.publish("log", "{\"n\":1}");
       await().until(() -> c.events.size() == 1);
@@ -150,5 +147,89 @@ class ConnectionLimitsTest {
         s.close();
       }
     }
+  }
+
+  @Test
+  void aClientThatPipelinesAndNeverReads_isNoLongerRead_soItsAnswersCannotPileUp()
+      throws Exception {
+    java.util.concurrent.atomic.AtomicInteger answered =
+        new java.util.concurrent.atomic.AtomicInteger();
+    String state = "[" + "{\"maglevd\":\"lb0\"},".repeat(200) + "{}]"; // ~4 KB, as a real one
+    Api counting =
+        new Api() {
+          @Override
+          public String versionJson() {
+            return FrontendServerTest.API.versionJson();
+          }
+
+          @Override
+          public String maglevdsJson() {
+            return "[]";
+          }
+
+          @Override
+          public String stateJson() {
+            answered.incrementAndGet();
+            return state;
+          }
+
+          @Override
+          public Optional<String> stateJson(String maglevd) {
+            return Optional.empty();
+          }
+
+          @Override
+          public List<String> names() {
+            return List.of();
+          }
+        };
+    server =
+        FrontendServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            counting,
+            broker,
+            Optional.empty(),
+            (a, u, r) -> {
+              throw new AssertionError("no admin here");
+            },
+            HttpLimits.DEFAULTS);
+    int requests = 20_000;
+    java.util.concurrent.atomic.AtomicBoolean allWritten =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try (Socket greedy = new Socket()) {
+      greedy.setReceiveBufferSize(4096);
+      greedy.connect(server.address(), 5000);
+      Thread writer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    byte[] request =
+                        "GET /view/api/state HTTP/1.1\r\nHost: x\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII);
+                    try {
+                      OutputStream out = greedy.getOutputStream();
+                      for (int i = 0; i < requests; i++) {
+                        out.write(request); // none of the answers is ever read
+                      }
+                      out.flush();
+                    } catch (Exception e) {
+                      // closed: the server cut it, or the test ended
+                    }
+                  });
+      await().atMost(Duration.ofSeconds(30)).until(() -> answered.get() > 0);
+      // The server stops reading once its answers back up: the requests wait in the kernel's
+      // buffers (or the client's writes stall) and far fewer answers than requests are ever
+      // made (before: all 20,000, 80 MB held). Measured: some 770.
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> answered.get() < requests / 10);
+      greedy.close();
+      writer.join(10_000);
+    }
+    String ok =
+        RawHttp.exchange(
+            server.address(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(RawHttp.status(ok)).isEqualTo(200);
   }
 }

@@ -100,4 +100,16 @@ class LoginThrottleTest {
     assertThat(throttle.failed(address(LoginThrottle.MAX_ADDRESSES + 499))).isEqualTo(2);
     assertThat(Optional.of(throttle.addresses())).hasValue(LoginThrottle.MAX_ADDRESSES);
   }
+
+  @Test
+  void ipv6ClientsAreCountedByTheirSlash64_ipv4ByTheirAddress() throws Exception {
+    for (int i = 1; i <= 6; i++) {
+      // a client rotating addresses inside its /64 does not get fresh free tries
+      assertThat(throttle.failed(InetAddress.getByName("2001:db8:1:2::" + i))).isEqualTo(i);
+    }
+    assertThat(throttle.retryAfter(InetAddress.getByName("2001:db8:1:2:ffff::1"))).isPresent();
+    assertThat(throttle.retryAfter(InetAddress.getByName("2001:db8:1:3::1"))).isEmpty();
+    assertThat(throttle.failed(address(1))).isEqualTo(1);
+    assertThat(throttle.failed(address(2))).isEqualTo(1);
+  }
 }

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The small gRPC client against grpc-java's own Netty server on loopback. */
 class GrpcChannelTest {
@@ -210,12 +211,12 @@ class GrpcChannelTest {
   }
 
   @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS) // a call the deadline did not end would hang
   void deadline_endsTheCallAndTheConnection() throws Exception {
     try (GrpcChannel ch = connect()) {
       // A first call warms the server, so on a slow machine the slow call reaches its handler
       // well within its 300 ms (cold, the server's first dispatch could take longer).
       client(ch, Duration.ofSeconds(5)).pauseBackend(BackendRequest.getDefaultInstance());
-      long start = System.nanoTime();
       assertThatThrownBy(
               () ->
                   client(ch, Duration.ofMillis(300))
@@ -223,7 +224,6 @@ class GrpcChannelTest {
           .isInstanceOfSatisfying(
               RpcException.class,
               e -> assertThat(e.code()).isEqualTo(RpcException.Code.DEADLINE_EXCEEDED));
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
       assertThat(slowCallArrived.await(5, TimeUnit.SECONDS)).isTrue();
       assertThat(ch.usable()).isFalse();
       assertThatThrownBy(

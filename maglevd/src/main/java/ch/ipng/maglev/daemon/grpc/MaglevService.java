@@ -452,31 +452,38 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
           Status.RESOURCE_EXHAUSTED.withDescription(refusal.get().message()).asRuntimeException());
       return;
     }
-    Predicate<MaglevEvent> filter =
-        e ->
-            switch (e) {
-              case MaglevEvent.BackendTransition t -> req.getBackend();
-              case MaglevEvent.FrontendTransition t -> req.getFrontend();
-              case MaglevEvent.LogRecord r -> req.getLog() && r.severity() >= minSeverity;
-            };
-    EventBus.Subscription sub = bus.subscribe(filter, minSeverity, subscriberCapacity);
-    if (req.getFrontend()) {
-      Instant now = Instant.now();
-      for (Map.Entry<String, FrontendState> f : models.current().frontendStates().entrySet()) {
-        sub.offer(new MaglevEvent.FrontendTransition(now, f.getKey(), f.getValue(), f.getValue()));
-      }
-    }
-    Semaphore ready = new Semaphore(0);
-    out.setOnReadyHandler(ready::release);
-    out.setOnCancelHandler(
-        () -> {
-          sub.close();
-          ready.release();
-        });
+    // From here on the slot is ours until drain() ends: anything that fails before then
+    // (subscribing, the snapshot, starting the thread) gives it back.
+    EventBus.@Nullable Subscription sub = null;
     try {
-      Thread.ofVirtual().name("watch-events").start(() -> drain(sub, out, ready, client));
+      Predicate<MaglevEvent> filter =
+          e ->
+              switch (e) {
+                case MaglevEvent.BackendTransition t -> req.getBackend();
+                case MaglevEvent.FrontendTransition t -> req.getFrontend();
+                case MaglevEvent.LogRecord r -> req.getLog() && r.severity() >= minSeverity;
+              };
+      sub = bus.subscribe(filter, minSeverity, subscriberCapacity);
+      EventBus.Subscription started = sub;
+      if (req.getFrontend()) {
+        Instant now = Instant.now();
+        for (Map.Entry<String, FrontendState> f : models.current().frontendStates().entrySet()) {
+          started.offer(
+              new MaglevEvent.FrontendTransition(now, f.getKey(), f.getValue(), f.getValue()));
+        }
+      }
+      Semaphore ready = new Semaphore(0);
+      out.setOnReadyHandler(ready::release);
+      out.setOnCancelHandler(
+          () -> {
+            started.close();
+            ready.release();
+          });
+      Thread.ofVirtual().name("watch-events").start(() -> drain(started, out, ready, client));
     } catch (RuntimeException | Error e) {
-      sub.close();
+      if (sub != null) {
+        sub.close();
+      }
       watchLimits.release(client);
       throw e;
     }

@@ -2,6 +2,7 @@ package ch.ipng.maglev.daemon.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import ch.ipng.maglev.common.FailFast;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -142,10 +143,18 @@ public final class MetricsServer implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      if (!ctx.channel().isWritable()) {
+        // requests pipelined faster than the answers are read: each would queue a whole scrape
+        var unused = ctx.close();
+        return;
+      }
       ctx.pipeline().get(Deadline.class).requestRead();
       String path = req.uri().split("\\?", 2)[0];
       FullHttpResponse resp;
-      if (!path.equals("/metrics")) {
+      if (req.decoderResult().isFailure()) {
+        resp = text(HttpResponseStatus.BAD_REQUEST, "malformed request\n", "text/plain");
+        HttpUtil.setKeepAlive(req, false);
+      } else if (!path.equals("/metrics")) {
         resp =
             text(
                 HttpResponseStatus.NOT_FOUND, "not found; metrics are at /metrics\n", "text/plain");
@@ -160,9 +169,22 @@ public final class MetricsServer implements AutoCloseable {
       if (!keepAlive) {
         f.addListener(ChannelFutureListener.CLOSE);
       } else {
-        Deadline d = ctx.pipeline().get(Deadline.class);
-        f.addListener(x -> d.idle(ctx.channel()));
+        // the idle timer runs from the answer's writing, not its delivery: a client that never
+        // reads is closed after the idle timeout too; and no more requests are read until this
+        // answer has drained
+        ctx.pipeline().get(Deadline.class).idle(ctx.channel());
+        if (!ctx.channel().isWritable()) {
+          ctx.channel().config().setAutoRead(false);
+        }
       }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable()) {
+        ctx.channel().config().setAutoRead(true);
+      }
+      ctx.fireChannelWritabilityChanged();
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String body, String type) {
@@ -177,6 +199,7 @@ public final class MetricsServer implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      FailFast.check(cause); // an Error thrown in a handler ends the process, as anywhere else
       ctx.close();
     }
   }
