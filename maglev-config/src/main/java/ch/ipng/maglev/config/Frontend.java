@@ -8,6 +8,9 @@ import java.util.Map;
  * {@code maglev.frontends.<name>}: a VIP and its priority-ordered pools.
  *
  * @param port destination port, 0 for all ports
+ * @param onAllDown what happens to the weights when no backend is up
+ * @param minHealthy the percentage (0-100, 0 = off) of the active pool's health-checked backends
+ *     that must be up; below it the pool is in panic and all of them carry traffic
  */
 public record Frontend(
     String name,
@@ -17,6 +20,8 @@ public record Frontend(
     int port,
     boolean srcIpSticky,
     boolean flushOnDown,
+    OnAllDown onAllDown,
+    int minHealthy,
     List<Pool> pools) {
 
   public Frontend {

@@ -19,7 +19,15 @@ import org.jspecify.annotations.Nullable;
 final class FrontendDecoder {
   static final Set<String> KEYS =
       Fields.keys(
-          "description", "address", "protocol", "port", "src-ip-sticky", "flush-on-down", "pools");
+          "description",
+          "address",
+          "protocol",
+          "port",
+          "src-ip-sticky",
+          "flush-on-down",
+          "on-all-down",
+          "min-healthy",
+          "pools");
 
   /** A decoded frontend with its config node and those of its backend references. */
   private record Decoded(Frontend frontend, Entry node, Map<String, Entry> refs) {
@@ -87,6 +95,9 @@ final class FrontendDecoder {
     String description = f.optionalString(m.get("description"));
     boolean sticky = f.flag(m.get("src-ip-sticky"), false);
     boolean flushOnDown = f.flag(m.get("flush-on-down"), true);
+    OnAllDown onAllDown = onAllDown(m.get("on-all-down"));
+    Entry minEntry = m.get("min-healthy");
+    Long min = minEntry == null ? null : f.inRange(minEntry, 0, 100, "min-healthy ");
     PoolsDecoder.Pools pools = new PoolsDecoder(f, backendNames).decode(e, m.get("pools"));
     backendAddresses(pools.refs(), backends);
     if (address == null) {
@@ -101,6 +112,8 @@ final class FrontendDecoder {
             port,
             sticky,
             flushOnDown,
+            onAllDown,
+            min == null ? 0 : min.intValue(),
             pools.pools());
     return new Decoded(frontend, e, pools.refs());
   }
@@ -121,6 +134,23 @@ final class FrontendDecoder {
                 + Text.shorten(p)
                 + "\" (expected: tcp or udp, or omit it for all protocols)");
         yield Protocol.ANY;
+      }
+    };
+  }
+
+  /** drain (the default) or keep-last. */
+  private OnAllDown onAllDown(@Nullable Entry e) {
+    String v = e == null ? null : f.string(e);
+    if (v == null) {
+      return OnAllDown.DRAIN;
+    }
+    return switch (v) {
+      case "drain" -> OnAllDown.DRAIN;
+      case "keep-last" -> OnAllDown.KEEP_LAST;
+      default -> {
+        f.semantic(
+            e, "unknown on-all-down \"" + Text.shorten(v) + "\" (expected: drain or keep-last)");
+        yield OnAllDown.DRAIN;
       }
     };
   }

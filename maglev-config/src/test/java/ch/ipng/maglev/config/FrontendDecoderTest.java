@@ -111,4 +111,72 @@ class FrontendDecoderTest {
         .containsExactly(
             "maglev.frontends.f.pools: expected a list, got a mapping (line 10, column 14)");
   }
+
+  @Test
+  void allDownPolicy_defaultsToDrainWithoutPanic() throws Exception {
+    Frontend f =
+        config(frontend("address: 198.51.100.1\npools: [ { name: p, backends: { a: {} } } ]\n"))
+            .frontends()
+            .get("f");
+    assertThat(f.onAllDown()).isEqualTo(OnAllDown.DRAIN);
+    assertThat(f.minHealthy()).isZero();
+  }
+
+  @Test
+  void allDownPolicy_isRead() throws Exception {
+    Frontend f =
+        config(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    on-all-down: keep-last
+                    min-healthy: 50
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """))
+            .frontends()
+            .get("f");
+    assertThat(f.onAllDown()).isEqualTo(OnAllDown.KEEP_LAST);
+    assertThat(f.onAllDown().label()).isEqualTo("keep-last");
+    assertThat(f.minHealthy()).isEqualTo(50);
+  }
+
+  @Test
+  void allDownPolicy_badValuesAreRefusedNamingKeyLineAndColumn() {
+    assertThat(
+            errors(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    on-all-down: freeze
+                    min-healthy: 101
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """)))
+        .containsExactly(
+            "maglev.frontends.f.on-all-down: unknown on-all-down \"freeze\" (expected: drain or"
+                + " keep-last) (line 10, column 20)",
+            "maglev.frontends.f.min-healthy: min-healthy 101 (expected: 0-100) (line 11, column"
+                + " 20)");
+    assertThat(
+            errors(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    on-all-down: [ drain ]
+                    min-healthy: 50%
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """)))
+        .hasSize(2)
+        .allSatisfy(e -> assertThat(e).containsAnyOf("on-all-down", "min-healthy"));
+    assertThat(
+            errors(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    min-healthy: -1
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """)))
+        .containsExactly(
+            "maglev.frontends.f.min-healthy: min-healthy -1 (expected: 0-100) (line 10, column"
+                + " 20)");
+  }
 }

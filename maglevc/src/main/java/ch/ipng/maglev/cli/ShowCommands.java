@@ -21,6 +21,7 @@ import ch.ipng.maglev.proto.PoolBackendInfo;
 import ch.ipng.maglev.proto.PoolInfo;
 import ch.ipng.maglev.proto.ProbeResultInfo;
 import ch.ipng.maglev.proto.TransitionInfo;
+import ch.ipng.maglev.proto.WeightReason;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,6 +105,10 @@ final class ShowCommands {
     fields.add(new String[] {"state", f.getState()});
     fields.add(new String[] {"src-ip-sticky", Boolean.toString(f.getSrcIpSticky())});
     fields.add(new String[] {"flush-on-down", Boolean.toString(f.getFlushOnDown())});
+    fields.add(new String[] {"on-all-down", f.getOnAllDown().isEmpty() ? "-" : f.getOnAllDown()});
+    fields.add(
+        new String[] {"min-healthy", f.getMinHealthy() == 0 ? "off" : f.getMinHealthy() + "%"});
+    fields.add(new String[] {"mode", f.getMode().isEmpty() ? "-" : f.getMode()});
     if (!f.getDescription().isEmpty()) {
       fields.add(new String[] {"description", f.getDescription()});
     }
@@ -124,11 +129,23 @@ final class ShowCommands {
                 b.getState(),
                 Integer.toString(b.getWeight()),
                 Integer.toString(b.getEffectiveWeight()),
+                reason(b.getReason()),
                 b.getFlush() ? "yes" : "no"));
       }
     }
     out().line("");
-    out().table(List.of("POOL", "BACKEND", "STATE", "WEIGHT", "EFFECTIVE", "FLUSH"), rows);
+    out().table(List.of("POOL", "BACKEND", "STATE", "WEIGHT", "EFFECTIVE", "WHY", "FLUSH"), rows);
+  }
+
+  /** A weight reason as the user guide spells it: "configured", "kept-last"... */
+  static String reason(WeightReason r) {
+    if (r == WeightReason.WEIGHT_REASON_UNSPECIFIED || r == WeightReason.UNRECOGNIZED) {
+      return "-";
+    }
+    return r.name()
+        .substring("WEIGHT_REASON_".length())
+        .toLowerCase(java.util.Locale.ROOT)
+        .replace('_', '-');
   }
 
   private void showBackends(Invocation inv) throws Exception {

@@ -63,8 +63,12 @@ class OneShotTest {
 
     Result f = run("show", "frontend", "web");
     assertThat(f.out()).contains("src-ip-sticky", "flush-on-down  true", "active-pool");
-    assertThat(f.out()).containsPattern("primary \\*\\s+nginx0-ams\\s+up\\s+100\\s+100\\s+no");
-    assertThat(f.out()).containsPattern("fallback\\s+spare\\s+disabled\\s+100\\s+0\\s+yes");
+    assertThat(f.out())
+        .contains("on-all-down    drain", "min-healthy    off", "mode           normal");
+    assertThat(f.out())
+        .containsPattern("primary \\*\\s+nginx0-ams\\s+up\\s+100\\s+100\\s+configured\\s+no");
+    assertThat(f.out())
+        .containsPattern("fallback\\s+spare\\s+disabled\\s+100\\s+0\\s+disabled\\s+yes");
 
     Result bs = run("show", "backends");
     assertThat(bs.out()).containsPattern("nginx0-ams\\s+127.0.0.1\\s+up\\s+http");

@@ -31,6 +31,7 @@ import ch.ipng.maglev.proto.VPPLBVIPCounters;
 import com.google.common.net.InetAddresses;
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Converts maglevd's model to the proto messages of the API. */
 final class Protos {
@@ -52,7 +53,10 @@ final class Protos {
             .setSrcIpSticky(f.srcIpSticky())
             .setFlushOnDown(f.flushOnDown())
             .setState(s.view().state().label())
-            .setActivePool(s.view().activePool());
+            .setActivePool(s.view().activePool())
+            .setOnAllDown(f.onAllDown().label())
+            .setMinHealthy(f.minHealthy())
+            .setMode(s.view().mode().label());
     for (int i = 0; i < f.pools().size(); i++) {
       PoolInfo.Builder p = PoolInfo.newBuilder().setName(f.pools().get(i).name());
       for (Map.Entry<String, Integer> e : s.weights().get(i).entrySet()) {
@@ -63,11 +67,20 @@ final class Protos {
                 .setWeight(e.getValue())
                 .setEffectiveWeight(w.weight())
                 .setFlush(w.flush())
-                .setState(s.states().get(e.getKey()).label()));
+                .setState(s.states().get(e.getKey()).label())
+                .setReason(reason(s.view().reasons().get(i).get(e.getKey()))));
       }
       b.addPools(p);
     }
     return b.build();
+  }
+
+  /** The proto spelling of a reason: one vocabulary, the names match. */
+  static ch.ipng.maglev.proto.WeightReason reason(
+      ch.ipng.maglev.daemon.health.@Nullable WeightReason r) {
+    return r == null
+        ? ch.ipng.maglev.proto.WeightReason.WEIGHT_REASON_UNSPECIFIED
+        : ch.ipng.maglev.proto.WeightReason.valueOf("WEIGHT_REASON_" + r.name());
   }
 
   static BackendInfo backend(BackendStatus s, Config config) {

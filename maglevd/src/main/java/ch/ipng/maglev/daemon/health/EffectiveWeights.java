@@ -1,9 +1,11 @@
 package ch.ipng.maglev.daemon.health;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -29,20 +31,82 @@ public final class EffectiveWeights {
   public record Weight(int weight, boolean flush) {}
 
   /**
-   * The result for one frontend.
+   * A frontend's all-down policy.
    *
-   * @param activePool index of the first pool with a usable backend, or -1 (fail-closed: then
-   *     nothing carries weight)
-   * @param pools per pool, backend name to effective weight, in the order given
+   * @param minHealthy percentage (0-100, 0 = off) of a pool's counted backends that must be up for
+   *     the pool to be healthy enough; below it, with no healthier pool, the pool panics
+   * @param keepLast on-all-down keep-last: with nothing up, the last serving entries keep weight
    */
-  public record View(int activePool, FrontendState state, List<Map<String, Weight>> pools) {
-    public View {
-      pools = List.copyOf(pools);
+  public record Policy(int minHealthy, boolean keepLast) {
+    /** The original's behaviour: no panic, drain when all are down. */
+    public static final Policy DEFAULT = new Policy(0, false);
+  }
+
+  /** How a frontend's weights came about. */
+  public enum Mode {
+    /** Up backends of the active pool carry weight, or nothing does. */
+    NORMAL,
+    /** No pool is healthy enough: every counted backend of the active pool carries weight. */
+    PANIC,
+    /** Nothing is up: the last serving entries keep their weight. */
+    KEPT_LAST;
+
+    /** "normal", "panic" or "kept-last". */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** One pool entry: a backend in the pool at an index. */
+  public record Entry(int pool, String backend) {}
+
+  /**
+   * What keep-last remembers from one computation for the next.
+   *
+   * @param serving the entries that carried weight the last time a backend was up, less those never
+   *     up and those the operator has paused, disabled or removed since: what keep-last keeps
+   * @param everUp the backends seen up since memory began (an operator pause, disable or removal
+   *     forgets one)
+   */
+  public record Memory(Set<Entry> serving, Set<String> everUp) {
+    public static final Memory NONE = new Memory(Set.of(), Set.of());
+
+    public Memory {
+      serving = Set.copyOf(serving);
+      everUp = Set.copyOf(everUp);
     }
   }
 
   /**
-   * Computes the effective weights of one frontend.
+   * The result for one frontend.
+   *
+   * @param activePool index of the pool that carries traffic (the first healthy enough, or the one
+   *     in panic), or -1: then nothing carries weight, unless kept
+   * @param pools per pool, backend name to effective weight, in the order given
+   * @param reasons per pool, backend name to why its weight is what it is
+   * @param mode normal, panic or kept-last
+   * @param memory what the next computation is given: the entries keep-last would keep
+   */
+  public record View(
+      int activePool,
+      FrontendState state,
+      List<Map<String, Weight>> pools,
+      List<Map<String, WeightReason>> reasons,
+      Mode mode,
+      Memory memory) {
+    public View {
+      pools = List.copyOf(pools);
+      reasons = List.copyOf(reasons);
+    }
+
+    /** A view without panic or memory (the original's rules). */
+    public View(int activePool, FrontendState state, List<Map<String, Weight>> pools) {
+      this(activePool, state, pools, List.of(), Mode.NORMAL, Memory.NONE);
+    }
+  }
+
+  /**
+   * Computes the effective weights of one frontend with the default policy and no memory.
    *
    * @param pools per pool in priority order, backend name to configured (or runtime) weight 0–100
    * @param states the state of each backend
@@ -52,30 +116,165 @@ public final class EffectiveWeights {
       List<Map<String, Integer>> pools,
       Function<String, BackendState> states,
       boolean flushOnDown) {
+    return compute(pools, states, flushOnDown, Policy.DEFAULT, Memory.NONE);
+  }
+
+  /**
+   * Computes the effective weights of one frontend (docs/config-guide.md states the rules).
+   *
+   * @param pools per pool in priority order, backend name to configured (or runtime) weight 0–100
+   * @param states the state of each backend
+   * @param flushOnDown the frontend's flush-on-down
+   * @param policy min-healthy and on-all-down
+   * @param memory the previous view's {@link View#memory()} ({@link Memory#NONE} for none)
+   */
+  public static View compute(
+      List<Map<String, Integer>> pools,
+      Function<String, BackendState> states,
+      boolean flushOnDown,
+      Policy policy,
+      Memory memory) {
     int active = -1;
+    int firstWithUp = -1;
     for (int i = 0; i < pools.size() && active < 0; i++) {
+      int up = 0;
+      int counted = 0;
       for (Map.Entry<String, Integer> b : pools.get(i).entrySet()) {
-        if (b.getValue() > 0 && states.apply(b.getKey()) == BackendState.UP) {
+        if (b.getValue() <= 0) {
+          continue;
+        }
+        BackendState s = states.apply(b.getKey());
+        if (s == BackendState.UP) {
+          up++;
+          counted++;
+        } else if (s == BackendState.DOWN) {
+          counted++;
+        }
+      }
+      if (up > 0) {
+        if (firstWithUp < 0) {
+          firstWithUp = i;
+        }
+        if (healthyEnough(up, counted, policy.minHealthy())) {
           active = i;
-          break;
         }
       }
     }
+    Mode mode = Mode.NORMAL;
+    Set<String> everUp = new HashSet<>();
+    for (String b : memory.everUp()) {
+      BackendState s = states.apply(b); // null: no longer in this frontend
+      if (s != null && !operatorOut(s)) {
+        everUp.add(b);
+      }
+    }
+    Set<Entry> serving;
+    if (active < 0 && firstWithUp >= 0) {
+      active = firstWithUp;
+      mode = Mode.PANIC;
+    }
+    if (active < 0) {
+      serving = stillKept(pools, states, memory.serving());
+      if (policy.keepLast() && anyWeight(pools, serving)) {
+        mode = Mode.KEPT_LAST;
+      }
+    } else {
+      serving = new HashSet<>();
+    }
     List<Map<String, Weight>> out = new ArrayList<>();
+    List<Map<String, WeightReason>> why = new ArrayList<>();
     boolean anyWeight = false;
     boolean allUnknown = true;
     for (int i = 0; i < pools.size(); i++) {
       Map<String, Weight> pool = new LinkedHashMap<>();
+      Map<String, WeightReason> reasons = new LinkedHashMap<>();
       for (Map.Entry<String, Integer> b : pools.get(i).entrySet()) {
         BackendState s = states.apply(b.getKey());
-        Weight w = weight(s, i == active, b.getValue(), flushOnDown);
+        int configured = b.getValue();
+        Weight w;
+        WeightReason r;
+        if (mode == Mode.PANIC
+            && i == active
+            && configured > 0
+            && (s == BackendState.UP || s == BackendState.DOWN)) {
+          w = up(configured);
+          r = WeightReason.PANIC;
+        } else if (mode == Mode.KEPT_LAST
+            && configured > 0
+            && serving.contains(new Entry(i, b.getKey()))) {
+          w = up(configured);
+          r = WeightReason.KEPT_LAST;
+        } else {
+          w = weight(s, i == active, configured, flushOnDown);
+          r = reason(s, i == active);
+        }
+        if (s == BackendState.UP) {
+          everUp.add(b.getKey());
+        }
+        if (active >= 0 && w.weight() > 0 && everUp.contains(b.getKey())) {
+          serving.add(new Entry(i, b.getKey()));
+        }
         anyWeight |= w.weight() > 0;
         allUnknown &= s == BackendState.UNKNOWN;
         pool.put(b.getKey(), w);
+        reasons.put(b.getKey(), r);
       }
       out.add(pool);
+      why.add(reasons);
     }
-    return new View(active, state(anyWeight, allUnknown), out);
+    return new View(
+        active, state(anyWeight, allUnknown), out, why, mode, new Memory(serving, everUp));
+  }
+
+  /** Whether {@code up} of {@code counted} backends meet min-healthy percent (0 = off). */
+  public static boolean healthyEnough(int up, int counted, int minHealthy) {
+    return up > 0 && (long) up * 100 >= (long) minHealthy * counted;
+  }
+
+  /**
+   * The remembered entries that may still be kept: those whose pool and backend still exist and
+   * whose backend the operator has not paused, disabled or removed.
+   */
+  private static Set<Entry> stillKept(
+      List<Map<String, Integer>> pools,
+      Function<String, BackendState> states,
+      Set<Entry> lastServing) {
+    Set<Entry> out = new HashSet<>();
+    for (Entry e : lastServing) {
+      if (e.pool() < pools.size() && pools.get(e.pool()).containsKey(e.backend())) {
+        if (!operatorOut(states.apply(e.backend()))) {
+          out.add(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Paused, disabled or removed: the operator (or the config) took it out, memory forgets it. */
+  private static boolean operatorOut(BackendState s) {
+    return s == BackendState.PAUSED || s == BackendState.DISABLED || s == BackendState.REMOVED;
+  }
+
+  private static boolean anyWeight(List<Map<String, Integer>> pools, Set<Entry> entries) {
+    for (Entry e : entries) {
+      Integer w = pools.get(e.pool()).get(e.backend());
+      if (w != null && w > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Why an entry has the weight {@link #weight} gives it (no panic, nothing kept). */
+  public static WeightReason reason(BackendState state, boolean inActivePool) {
+    return switch (state) {
+      case UP -> inActivePool ? WeightReason.CONFIGURED : WeightReason.STANDBY;
+      case DOWN -> WeightReason.DOWN;
+      case UNKNOWN -> WeightReason.UNKNOWN;
+      case PAUSED -> WeightReason.PAUSED;
+      case DISABLED -> WeightReason.DISABLED;
+      case REMOVED -> WeightReason.REMOVED;
+    };
   }
 
   /**

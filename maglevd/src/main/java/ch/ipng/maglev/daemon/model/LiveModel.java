@@ -3,17 +3,20 @@ package ch.ipng.maglev.daemon.model;
 import ch.ipng.maglev.config.BackendIndex;
 import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.Frontend;
+import ch.ipng.maglev.config.OnAllDown;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -47,14 +50,15 @@ public final class LiveModel {
 
   /** The first model of a config; a backend not in {@code states} is unknown. */
   public static LiveModel of(Config config, Map<String, BackendState> states) {
-    return build(1, config, states, Map.of());
+    return build(1, config, states, Map.of(), null);
   }
 
   private static LiveModel build(
       long version,
       Config config,
       Map<String, BackendState> states,
-      Map<WeightKey, Integer> overrides) {
+      Map<WeightKey, Integer> overrides,
+      @Nullable LiveModel previous) {
     Map<String, BackendState> all = new HashMap<>();
     for (String b : config.backends().keySet()) {
       all.put(b, states.getOrDefault(b, BackendState.UNKNOWN));
@@ -62,7 +66,9 @@ public final class LiveModel {
     ShardedMap<String, BackendState> s = ShardedMap.of(all);
     Map<String, Slot> fs = new HashMap<>();
     for (Frontend f : config.frontends().values()) {
-      fs.put(f.name(), new Slot(f));
+      fs.put(
+          f.name(),
+          new Slot(f, previous == null ? EffectiveWeights.Memory.NONE : previous.memoryFor(f)));
     }
     return new LiveModel(
         version, config, BackendIndex.of(config), s, Map.copyOf(overrides), ShardedMap.of(fs));
@@ -73,8 +79,43 @@ public final class LiveModel {
     return s == null ? BackendState.REMOVED : s;
   }
 
+  /**
+   * What keep-last remembers for {@code f} (a frontend of the next model) from this model: the last
+   * serving entries of its frontend of that name, by pool name, when {@code f} keeps them.
+   */
+  private EffectiveWeights.Memory memoryFor(Frontend f) {
+    Slot old = frontends.get(f.name());
+    if (f.onAllDown() != OnAllDown.KEEP_LAST || old == null) {
+      return EffectiveWeights.Memory.NONE;
+    }
+    EffectiveWeights.Memory last = statusOf(old).view().memory();
+    if (old.frontend.pools().equals(f.pools()) || last.serving().isEmpty()) {
+      return last;
+    }
+    Set<EffectiveWeights.Entry> out = new HashSet<>();
+    for (EffectiveWeights.Entry e : last.serving()) {
+      String pool = old.frontend.pools().get(e.pool()).name();
+      for (int i = 0; i < f.pools().size(); i++) {
+        Frontend.Pool p = f.pools().get(i);
+        if (p.name().equals(pool) && p.backends().containsKey(e.backend())) {
+          out.add(new EffectiveWeights.Entry(i, e.backend()));
+        }
+      }
+    }
+    return new EffectiveWeights.Memory(out, last.everUp());
+  }
+
+  private static EffectiveWeights.Policy policy(Frontend f) {
+    return f.minHealthy() == 0 && f.onAllDown() == OnAllDown.DRAIN
+        ? EffectiveWeights.Policy.DEFAULT
+        : new EffectiveWeights.Policy(f.minHealthy(), f.onAllDown() == OnAllDown.KEEP_LAST);
+  }
+
   private static FrontendStatus status(
-      Frontend f, Map<WeightKey, Integer> overrides, Function<String, BackendState> state) {
+      Frontend f,
+      Map<WeightKey, Integer> overrides,
+      Function<String, BackendState> state,
+      EffectiveWeights.Memory memory) {
     List<Map<String, Integer>> weights = new ArrayList<>();
     Map<String, BackendState> states = new LinkedHashMap<>();
     for (Frontend.Pool pool : f.pools()) {
@@ -93,7 +134,8 @@ public final class LiveModel {
       }
       weights.add(java.util.Collections.unmodifiableMap(w));
     }
-    EffectiveWeights.View view = EffectiveWeights.compute(weights, states::get, f.flushOnDown());
+    EffectiveWeights.View view =
+        EffectiveWeights.compute(weights, states::get, f.flushOnDown(), policy(f), memory);
     return new FrontendStatus(f, weights, states, view);
   }
 
@@ -112,7 +154,7 @@ public final class LiveModel {
             kept.put(k, w);
           }
         });
-    return build(version + 1, next, nextStates, kept);
+    return build(version + 1, next, nextStates, kept, this);
   }
 
   /** The model after one backend changed state: only the frontends that use it change. */
@@ -200,7 +242,7 @@ public final class LiveModel {
   private ShardedMap<String, Slot> freshSlots(Collection<Frontend> which) {
     Map<String, Slot> changed = new HashMap<>();
     for (Frontend f : which) {
-      changed.put(f.name(), new Slot(f));
+      changed.put(f.name(), new Slot(f, memoryFor(f)));
     }
     return frontends.withAll(changed);
   }
@@ -209,21 +251,26 @@ public final class LiveModel {
    * One frontend's status in this model, computed when first asked (by the dataplane, gRPC or the
    * checker's frontend transitions, whichever comes first) and kept. A model is published without
    * computing the statuses a change touches, so a burst of transitions reaches the dataplane at
-   * once; two threads asking together compute the same value, and either may keep it.
+   * once; two threads asking together compute the same value, and either may keep it. A keep-last
+   * frontend's slot holds what the previous model's status remembered (its last serving entries),
+   * so its status stays a function of this model alone; that previous status is computed when the
+   * slot is made, so no chain of models is kept.
    */
   private static final class Slot {
     final Frontend frontend;
+    final EffectiveWeights.Memory memory;
     volatile @Nullable FrontendStatus status;
 
-    Slot(Frontend frontend) {
+    Slot(Frontend frontend, EffectiveWeights.Memory memory) {
       this.frontend = frontend;
+      this.memory = memory;
     }
   }
 
   private FrontendStatus statusOf(Slot slot) {
     FrontendStatus st = slot.status;
     if (st == null) {
-      st = status(slot.frontend, overrides, b -> stateIn(states, b));
+      st = status(slot.frontend, overrides, b -> stateIn(states, b), slot.memory);
       slot.status = st;
     }
     return st;
@@ -295,6 +342,9 @@ public final class LiveModel {
       return known.view().state();
     }
     Frontend f = slot.frontend;
+    if (f.onAllDown() == OnAllDown.KEEP_LAST) {
+      return statusOf(slot).view().state(); // kept weights make it up: that takes the memory
+    }
     boolean usable = false;
     boolean allUnknown = true;
     for (Frontend.Pool pool : f.pools()) {
