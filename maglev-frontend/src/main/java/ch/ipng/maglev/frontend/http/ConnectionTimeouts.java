@@ -37,7 +37,10 @@ final class ConnectionTimeouts extends ChannelInboundHandlerAdapter {
   private @Nullable ScheduledFuture<?> timer;
   private long timerAt;
 
-  ConnectionTimeouts(HttpLimits limits) {
+  private final java.util.concurrent.atomic.AtomicLong timedOut;
+
+  ConnectionTimeouts(HttpLimits limits, java.util.concurrent.atomic.AtomicLong timedOut) {
+    this.timedOut = timedOut;
     this.idleNanos = limits.idleTimeout().toNanos();
     this.headerNanos = limits.headerTimeout().toNanos();
     this.headerTimeout = limits.headerTimeout();
@@ -146,6 +149,7 @@ final class ConnectionTimeouts extends ChannelInboundHandlerAdapter {
               + body.length()
               + "\r\n\r\n";
       state = State.BUSY;
+      timedOut.incrementAndGet();
       c.writeAndFlush(Unpooled.copiedBuffer(head + body, StandardCharsets.US_ASCII))
           .addListener(ChannelFutureListener.CLOSE);
     } else {

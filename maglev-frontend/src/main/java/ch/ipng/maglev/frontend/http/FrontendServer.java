@@ -15,8 +15,6 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The dashboard's HTTP server: setup and teardown only; {@link Router} answers. Every connection is
@@ -94,17 +92,17 @@ public final class FrontendServer implements AutoCloseable {
 
   /** Connections open now, refused ones included until they are closed. */
   public int openConnections() {
-    return initializer.open.get();
+    return initializer.counters.open.get();
   }
 
   /** Connections refused for being over the limit, since the start. */
   public long refusedConnections() {
-    return initializer.refused.get();
+    return initializer.counters.refusedConnections.get();
   }
 
   /** Exceptions a connection's handlers did not expect (not I/O errors), since the start. */
   public long unexpectedErrors() {
-    return initializer.unexpected.get();
+    return initializer.counters.unexpectedErrors.get();
   }
 
   /** How many of the page's files the server keeps in memory. */
@@ -128,9 +126,7 @@ public final class FrontendServer implements AutoCloseable {
     private final AdminApi admin;
     private final HttpLimits limits;
     private final StaticFiles files = new StaticFiles("web/");
-    private final AtomicInteger open = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong unexpected = new AtomicLong();
+    private final HttpCounters counters = new HttpCounters();
 
     Initializer(
         Api api, SseBroker broker, Optional<AdminGate> gate, AdminApi admin, HttpLimits limits) {
@@ -143,9 +139,12 @@ public final class FrontendServer implements AutoCloseable {
 
     @Override
     protected void initChannel(Channel c) {
-      ConnectionTimeouts timeouts = new ConnectionTimeouts(limits);
+      ConnectionTimeouts timeouts = new ConnectionTimeouts(limits, counters.requestTimeouts);
       c.pipeline()
-          .addLast("limit", new ConnectionLimit(limits.maxConnections(), open, refused))
+          .addLast(
+              "limit",
+              new ConnectionLimit(
+                  limits.maxConnections(), counters.open, counters.refusedConnections))
           .addLast("timeouts", timeouts)
           .addLast(
               "http",
@@ -153,7 +152,7 @@ public final class FrontendServer implements AutoCloseable {
                   new RequestDecoder(limits), new HttpResponseEncoder()))
           .addLast("aggregate", new HttpObjectAggregator(HttpLimits.MAX_BODY))
           .addLast(
-              "router", new Router(api, broker, gate, admin, files, timeouts, limits, unexpected));
+              "router", new Router(api, broker, gate, admin, files, timeouts, limits, counters));
     }
   }
 }

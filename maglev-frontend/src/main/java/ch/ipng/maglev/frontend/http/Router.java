@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +43,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final StaticFiles files;
   private final ConnectionTimeouts timeouts;
   private final HttpLimits limits;
-  private final AtomicLong unexpected;
+  private final HttpCounters counters;
   private @Nullable SseStream stream;
 
   Router(
@@ -55,7 +54,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       StaticFiles files,
       ConnectionTimeouts timeouts,
       HttpLimits limits,
-      AtomicLong unexpected) {
+      HttpCounters counters) {
     this.api = api;
     this.broker = broker;
     this.gate = gate;
@@ -63,7 +62,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     this.files = files;
     this.timeouts = timeouts;
     this.limits = limits;
-    this.unexpected = unexpected;
+    this.counters = counters;
   }
 
   @Override
@@ -73,6 +72,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     if (!ctx.channel().isWritable()) {
       // requests pipelined faster than the answers are read: each would queue another answer
+      counters.backedUpClients.incrementAndGet();
       var unused = ctx.close();
       return;
     }
@@ -98,6 +98,14 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     switch (path) {
       case "/" -> reply(ctx, req, redirect("/view/"));
       case "/healthz" -> reply(ctx, req, body(HttpResponseStatus.OK, "ok\n", "text/plain"));
+      case "/metrics" ->
+          reply(
+              ctx,
+              req,
+              body(
+                  HttpResponseStatus.OK,
+                  counters.exposition(broker.clientCount()),
+                  "text/plain; version=0.0.4"));
       case "/view" -> reply(ctx, req, redirect("/view/"));
       case "/view/" -> reply(ctx, req, file(files.index(), path));
       case "/favicon.ico" -> reply(ctx, req, file(files.favicon(), path));
@@ -141,6 +149,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
    * Transfer-Encoding); the connection is closed, as what follows cannot be trusted.
    */
   private void malformed(ChannelHandlerContext ctx, Throwable cause) {
+    counters.malformedRequests.incrementAndGet();
     FullHttpResponse r;
     if (cause instanceof TooLongHttpLineException) {
       r =
@@ -177,6 +186,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     AdminGate.Login login = gate.get().login(req, clientAddress(ctx));
     if (login instanceof AdminGate.Login.Throttled t) {
+      counters.throttledLogins.incrementAndGet();
       long seconds = Math.max(1, (t.retryAfter().toMillis() + 999) / 1000);
       FullHttpResponse r =
           error(
@@ -187,6 +197,9 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     if (!(login instanceof AdminGate.Login.Allowed allowed)) {
+      if (login instanceof AdminGate.Login.Refused) {
+        counters.failedLogins.incrementAndGet(); // a browser's first, bare request is no failure
+      }
       FullHttpResponse r = error(HttpResponseStatus.UNAUTHORIZED, "authentication required");
       r.headers()
           .set(
@@ -278,7 +291,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     FailFast.check(cause); // an Error thrown in a handler ends the process, as anywhere else
     if (!(cause instanceof IOException) && !(cause instanceof PrematureChannelClosureException)) {
       // a client that goes away, even mid-request, is routine; anything else is a bug here
-      unexpected.incrementAndGet();
+      counters.unexpectedErrors.incrementAndGet();
       logger
           .atWarn()
           .setMessage("http-error")

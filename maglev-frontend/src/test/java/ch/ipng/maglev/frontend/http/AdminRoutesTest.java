@@ -279,6 +279,10 @@ class AdminRoutesTest {
         .containsEntry("retry_after_ms", "1000");
     assertThat(kv(failures.get(5))).containsEntry("user", "root").containsEntry("failures", "6");
     assertThat(kv(failures.get(6))).containsEntry("failures", "1");
+    // and counted for Prometheus: seven failures, two answers 429
+    assertThat(send("GET", "/metrics", "", Map.of()).body())
+        .contains("maglev_frontend_admin_logins_failed_total 7\n")
+        .contains("maglev_frontend_admin_logins_throttled_total 2\n");
   }
 
   private static Map<String, String> kv(ILoggingEvent e) {
