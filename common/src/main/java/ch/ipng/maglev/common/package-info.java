@@ -1,6 +1,7 @@
 /**
  * What every maglev program shares: its build version, the launcher's shared flags, listen
- * addresses, log levels and a wrapper that keeps periodic tasks alive.
+ * addresses, log levels, Go durations, input cut short for messages and a wrapper that keeps
+ * periodic tasks alive.
  */
 @NullMarked
 package ch.ipng.maglev.common;

@@ -9,13 +9,6 @@ final class Text {
 
   /** {@code s} itself, or its first {@link #MAX_ECHO} characters and "…" with its length. */
   static String shorten(String s) {
-    if (s.length() <= MAX_ECHO) {
-      return s;
-    }
-    int end = MAX_ECHO;
-    if (Character.isHighSurrogate(s.charAt(end - 1))) {
-      end--;
-    }
-    return s.substring(0, end) + "… (" + s.length() + " characters)";
+    return ch.ipng.maglev.common.Text.cut(s, MAX_ECHO);
   }
 }

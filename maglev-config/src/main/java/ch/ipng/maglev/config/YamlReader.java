@@ -1,5 +1,6 @@
 package ch.ipng.maglev.config;
 
+import ch.ipng.maglev.common.GoDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

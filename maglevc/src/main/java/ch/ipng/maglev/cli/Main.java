@@ -3,6 +3,7 @@ package ch.ipng.maglev.cli;
 import ch.ipng.maglev.cli.rpc.RpcException;
 import ch.ipng.maglev.cli.tree.Node;
 import ch.ipng.maglev.cli.tree.Resolver;
+import ch.ipng.maglev.common.GoDuration;
 import ch.ipng.maglev.common.Version;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -101,27 +102,19 @@ public final class Main {
     return new Options(server, timeout, useColor && env.get("NO_COLOR") == null, json, words, mode);
   }
 
-  /** A positive duration: a whole number and ms, s or m, e.g. 500ms or 30s. */
+  /** A positive duration in Go's form, e.g. 500ms, 30s or 1m30s. */
   static Duration parseTimeout(String v) {
-    java.util.regex.Matcher m = TIMEOUT.matcher(v);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      Duration d =
-          switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            default -> Duration.ofMinutes(n);
-          };
-      if (!d.isZero()) {
+    try {
+      Duration d = GoDuration.parse(v);
+      if (d.isPositive()) {
         return d;
       }
+    } catch (IllegalArgumentException e) {
+      // explained below, naming the flag
     }
     throw new IllegalArgumentException(
         "--timeout=" + v + " (expected: a positive duration such as 500ms, 30s or 2m)");
   }
-
-  private static final java.util.regex.Pattern TIMEOUT =
-      java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)");
 
   private static boolean parseBool(String flag, String v) {
     return switch (v.toLowerCase(Locale.ROOT)) {

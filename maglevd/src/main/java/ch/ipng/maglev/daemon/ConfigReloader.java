@@ -1,5 +1,6 @@
 package ch.ipng.maglev.daemon;
 
+import ch.ipng.maglev.common.Text;
 import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.ConfigException;
 import ch.ipng.maglev.config.ConfigLoader;
@@ -112,7 +113,7 @@ final class ConfigReloader implements ConfigCommands {
         message == null || message.isBlank()
             ? e.getClass().getSimpleName()
             : e.getClass().getSimpleName() + ": " + message.strip().lines().findFirst().orElse("");
-    return text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON) + "…";
+    return Text.cut(text, MAX_REASON);
   }
 
   private static Outcome outcome(ConfigException e) {

@@ -1,6 +1,7 @@
 package ch.ipng.maglev.daemon;
 
 import ch.ipng.maglev.common.FailFast;
+import ch.ipng.maglev.common.GoDuration;
 import ch.ipng.maglev.common.Launcher;
 import ch.ipng.maglev.common.Levels;
 import ch.ipng.maglev.common.ListenAddress;
@@ -9,7 +10,6 @@ import ch.ipng.maglev.common.logging.JulBridge;
 import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.ConfigException;
 import ch.ipng.maglev.config.ConfigLoader;
-import ch.ipng.maglev.config.GoDuration;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.grpc.GrpcServer;

@@ -174,7 +174,13 @@ class HostileConfigTest {
   void reason_isOneShortLine() {
     assertThat(ConfigReloader.reason(new StackOverflowError())).isEqualTo("StackOverflowError");
     assertThat(ConfigReloader.reason(new IllegalArgumentException("x".repeat(10_000))))
-        .hasSize(ConfigReloader.MAX_REASON + 1)
-        .endsWith("…");
+        .isEqualTo(
+            ("IllegalArgumentException: " + "x".repeat(10_000))
+                    .substring(0, ConfigReloader.MAX_REASON)
+                + "… (10026 characters)");
+    assertThat(ConfigReloader.reason(new IllegalStateException("y".repeat(273) + "😀")))
+        .isEqualTo("IllegalStateException: " + "y".repeat(273) + "😀");
+    assertThat(ConfigReloader.reason(new IllegalStateException("y".repeat(276) + "😀")))
+        .isEqualTo("IllegalStateException: " + "y".repeat(276) + "… (301 characters)");
   }
 }

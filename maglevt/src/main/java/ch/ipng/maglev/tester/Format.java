@@ -33,6 +33,6 @@ final class Format {
 
   /** Go's style: "100ms", "2s", "1m30s". */
   static String duration(Duration d) {
-    return ch.ipng.maglev.config.GoDuration.format(d);
+    return ch.ipng.maglev.common.GoDuration.format(d);
   }
 }

@@ -1,6 +1,6 @@
 package ch.ipng.maglev.tester;
 
-import ch.ipng.maglev.config.GoDuration;
+import ch.ipng.maglev.common.GoDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package ch.ipng.maglev.frontend.http;
 
+import ch.ipng.maglev.common.Text;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.InetAddress;
@@ -143,10 +144,10 @@ public final class AdminGate {
     return decode(authorization).map(d -> d.indexOf(':') < 0 ? "" : d.split(":", 2)[0]).orElse("");
   }
 
-  /** At most {@link #LOGGED_USER_MAX} characters, control characters shown as '?'. */
+  /** At most {@link #LOGGED_USER_MAX} characters and its length, control characters as '?'. */
   static String loggable(String s) {
-    String cut = s.length() <= LOGGED_USER_MAX ? s : s.substring(0, LOGGED_USER_MAX) + "…";
-    return cut.codePoints()
+    return Text.cut(s, LOGGED_USER_MAX)
+        .codePoints()
         .map(c -> Character.isISOControl(c) ? '?' : c)
         .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
         .toString();

@@ -1,6 +1,7 @@
 package ch.ipng.maglev.frontend.http;
 
 import ch.ipng.maglev.common.FailFast;
+import ch.ipng.maglev.common.Text;
 import ch.ipng.maglev.frontend.sse.SseBroker;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -173,9 +174,9 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     send(ctx, r, false);
   }
 
-  /** A client's input in a message: at most {@link #ECHO_MAX} characters. */
+  /** A client's input in a message: at most {@link #ECHO_MAX} characters, then its length. */
   static String echo(String s) {
-    return s.length() <= ECHO_MAX ? s : s.substring(0, ECHO_MAX) + "…";
+    return Text.cut(s, ECHO_MAX);
   }
 
   /** /admin/: hidden unless configured, then basic auth, then POST actions only. */

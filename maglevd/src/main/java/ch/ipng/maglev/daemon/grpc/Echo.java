@@ -1,5 +1,6 @@
 package ch.ipng.maglev.daemon.grpc;
 
+import ch.ipng.maglev.common.Text;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +21,7 @@ final class Echo {
 
   /** {@code value}, or its first {@value #MAX_ECHO} characters, "…" and its length. */
   static String of(String value) {
-    return cut(value, MAX_ECHO);
+    return Text.cut(value, MAX_ECHO);
   }
 
   /** {@code description} with every quoted value cut as {@link #of}, then the whole bounded. */
@@ -42,14 +43,6 @@ final class Echo {
       sb.append('"');
       i = close + 1;
     }
-    return cut(sb.toString(), MAX_DESCRIPTION);
-  }
-
-  private static String cut(String s, int max) {
-    if (s.length() <= max) {
-      return s;
-    }
-    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
-    return s.substring(0, end) + "… (" + s.length() + " characters)";
+    return Text.cut(sb.toString(), MAX_DESCRIPTION);
   }
 }

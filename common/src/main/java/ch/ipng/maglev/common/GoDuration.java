@@ -1,4 +1,4 @@
-package ch.ipng.maglev.config;
+package ch.ipng.maglev.common;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -6,6 +6,9 @@ import java.util.Map;
 
 /** Go's duration syntax ("2s", "1m30s", "250ms", "1.5h"), as the original's YAML uses. */
 public final class GoDuration {
+  /** The most characters of the input an error message repeats. */
+  private static final int MAX_ECHO = 80;
+
   private static final Map<String, Long> UNIT_NANOS =
       Map.of(
           "ns", 1L,
@@ -64,7 +67,8 @@ public final class GoDuration {
       totalNanos = totalNanos.add(new BigDecimal(number).multiply(BigDecimal.valueOf(nanos)));
     }
     if (totalNanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-      throw new IllegalArgumentException("duration \"" + Text.shorten(text) + "\" is too large");
+      throw new IllegalArgumentException(
+          "duration \"" + Text.cut(text, MAX_ECHO) + "\" is too large");
     }
     long n = totalNanos.longValue();
     return Duration.ofNanos(negative ? -n : n);
@@ -107,7 +111,7 @@ public final class GoDuration {
   private static IllegalArgumentException invalid(String text) {
     return new IllegalArgumentException(
         "invalid duration \""
-            + Text.shorten(text)
+            + Text.cut(text, MAX_ECHO)
             + "\" (expected: a Go duration such as 500ms, 2s or 1m30s)");
   }
 }

@@ -1,9 +1,10 @@
-package ch.ipng.maglev.config;
+package ch.ipng.maglev.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,5 +39,26 @@ class GoDurationTest {
   @CsvSource({"2s", "500ms", "1m30s", "1h0m0s", "0s", "1.5s", "250µs"})
   void format_roundTrips(String text) {
     assertThat(GoDuration.format(GoDuration.parse(text))).isEqualTo(text);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"9223372037s", "2562048h", "106751992d", "99999999999999999999h"})
+  void parse_rejectsWhatOverflowsOrIsNoUnit(String text) {
+    assertThatThrownBy(() -> GoDuration.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(text);
+  }
+
+  @Test
+  void parse_rejectsBeyondLongNanosAsTooLarge() {
+    assertThat(GoDuration.parse("9223372036s")).isEqualTo(Duration.ofSeconds(9_223_372_036L));
+    assertThatThrownBy(() -> GoDuration.parse("9223372037s"))
+        .hasMessage("duration \"9223372037s\" is too large");
+  }
+
+  @Test
+  void parse_cutsLongInputInItsMessage() {
+    assertThatThrownBy(() -> GoDuration.parse("9".repeat(1000) + "x"))
+        .hasMessageStartingWith("invalid duration \"" + "9".repeat(80) + "… (1001 characters)\"");
   }
 }
