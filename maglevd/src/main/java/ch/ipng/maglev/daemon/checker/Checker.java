@@ -3,6 +3,7 @@ package ch.ipng.maglev.daemon.checker;
 import ch.ipng.maglev.config.Backend;
 import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.HealthCheck;
+import ch.ipng.maglev.config.SelfSuspicionSettings;
 import ch.ipng.maglev.daemon.checker.BackendWorker.Action;
 import ch.ipng.maglev.daemon.checker.CheckerException.Reason;
 import ch.ipng.maglev.daemon.events.EventBus;
@@ -189,7 +190,10 @@ public final class Checker implements AutoCloseable {
     return Duration.ofNanos(ThreadLocalRandom.current().nextLong(Math.max(1, bound)));
   }
 
-  /** The self-suspicion thresholds of a config. */
+  /**
+   * The self-suspicion thresholds of a config: its {@code self-suspicion} keys, with window and
+   * max-lateness derived from the shortest interval and timeout when not set.
+   */
   static SelfSuspicion.Settings suspicionSettings(Config c) {
     Duration interval = null;
     Duration timeout = null;
@@ -198,9 +202,20 @@ public final class Checker implements AutoCloseable {
           interval == null || hc.interval().compareTo(interval) < 0 ? hc.interval() : interval;
       timeout = timeout == null || hc.timeout().compareTo(timeout) < 0 ? hc.timeout() : timeout;
     }
-    return SelfSuspicion.Settings.defaults(
-        interval == null ? Duration.ofSeconds(2) : interval,
-        timeout == null ? Duration.ofSeconds(1) : timeout);
+    SelfSuspicion.Settings d =
+        SelfSuspicion.Settings.defaults(
+            interval == null ? HealthCheck.DEFAULT_INTERVAL : interval,
+            timeout == null ? HealthCheck.DEFAULT_TIMEOUT : timeout);
+    SelfSuspicionSettings k = c.healthchecker().selfSuspicion();
+    Duration window = k.window();
+    Duration late = k.maxLateness();
+    return new SelfSuspicion.Settings(
+        k.enabled(),
+        k.minBackends(),
+        k.share(),
+        window == null ? d.window() : window,
+        late == null ? d.maxLateness() : late,
+        k.hold());
   }
 
   private static LiveModel.@Nullable Suspect suspect(SelfSuspicion s) {

@@ -74,13 +74,21 @@ class CheckerSuspicionTest {
         frontends.append("        b" + i + ": {}\n");
       }
     }
-    checker.apply(
-        Configs.parse(
-            CheckerTest.config(checks.toString(), backends.toString(), frontends.toString())));
+    base = CheckerTest.config(checks.toString(), backends.toString(), frontends.toString());
+    // a wide window and lateness: a loaded machine spreads the downs, delays starts
+    checker.apply(Configs.parse(base + suspicion("")));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> checker.backends().stream().allMatch(b -> b.health().state() == BackendState.UP));
+  }
+
+  String base = "";
+
+  static String suspicion(String extra) {
+    return "  healthchecker:\n    self-suspicion: { window: 10s, max-lateness: 30s"
+        + extra
+        + " }\n";
   }
 
   @AfterEach
@@ -130,6 +138,21 @@ class CheckerSuspicionTest {
       assertThat(weight("fe" + i / 5, "b" + i)).as("b%d", i).isZero();
     }
     assertThat(checker.releaseSuspicion()).isEmpty();
+  }
+
+  @Test
+  void disabling_on_reload_lifts_the_suspicion() throws Exception {
+    closeAll();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> models.currentOrNull().suspect().isPresent());
+    assertThat(weight("fe1", "b7")).isEqualTo(100);
+    checker.apply(Configs.parse(base + suspicion(", enabled: false")));
+    assertThat(models.currentOrNull().suspect()).isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> checker.backend("b7").orElseThrow().health().state() == BackendState.DOWN);
+    assertThat(weight("fe1", "b7")).isZero();
   }
 
   @Test
