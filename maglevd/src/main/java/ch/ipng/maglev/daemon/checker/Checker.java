@@ -76,6 +76,8 @@ public final class Checker implements AutoCloseable {
   // read by every probe start without the lock: a late start, or a deadline passed, takes it
   private volatile long maxLatenessNanos = Long.MAX_VALUE;
   private volatile @Nullable Instant suspicionDeadline;
+  // up backends whose last probe failed: the first failure of each is early evidence for the rule
+  private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
   private Checker(
       EventBus bus,
@@ -296,6 +298,36 @@ public final class Checker implements AutoCloseable {
     }
   }
 
+  /**
+   * The first failed probe of an up backend (to = down), or its first success after it (to = up),
+   * before any transition: with fall above 1, a storm is recognised from these before any weight
+   * drops. A suspicion that begins here freezes the backends before they go down.
+   */
+  private void firstFailure(String backend, BackendState to) {
+    synchronized (this) {
+      SelfSuspicion s = suspicion;
+      Config c = config;
+      Backend b = c == null ? null : c.backends().get(backend);
+      LiveModel now = models.currentOrNull();
+      if (s == null || b == null || now == null) {
+        return;
+      }
+      if (to == BackendState.UP && now.state(backend) != BackendState.UP) {
+        return; // went down meanwhile: its transitions decide
+      }
+      Set<String> fs = new HashSet<>();
+      now.index().frontendsOf(backend).forEach(f -> fs.add(f.name()));
+      Instant t = Instant.now();
+      SelfSuspicion next =
+          s.observe(
+              t,
+              List.of(new SelfSuspicion.Change(t, backend, BackendState.UP, to, fs, b.address())),
+              population());
+      advance(next, Map.of(), Map.of());
+    }
+    announce();
+  }
+
   /** A probe started late, or a suspicion's deadline passed: moves the suspicion on. */
   private void lateOrDue(long latenessNanos) {
     synchronized (this) {
@@ -350,6 +382,24 @@ public final class Checker implements AutoCloseable {
     @Override
     public void probed(String backend, HealthCheck check, ProbeResult result) {
       outer.probed(backend, check, result);
+      if (maxLatenessNanos == Long.MAX_VALUE) {
+        return; // self-suspicion is off
+      }
+      if (!result.ok()) {
+        if (!failing.contains(backend)) {
+          BackendWorker w = workers.get(backend);
+          if (w != null && w.state() == BackendState.UP && failing.add(backend)) {
+            firstFailure(backend, BackendState.DOWN);
+          }
+        }
+      } else if (failing.remove(backend)) {
+        // answered again before going down: the model's state, not the worker's, which may be
+        // up already with its transition not yet in the model (unfreezing it then would drain it)
+        LiveModel m = models.currentOrNull();
+        if (m != null && m.state(backend) == BackendState.UP) {
+          firstFailure(backend, BackendState.UP);
+        }
+      }
     }
 
     @Override
@@ -402,6 +452,29 @@ public final class Checker implements AutoCloseable {
         // The worker's state now, not the transition's: two transitions reported from two
         // threads may arrive out of order, and the model must end at the last one.
         states.put(p.backend(), w.state());
+      }
+      // A backend whose last reported change is not down but that is down now (it flapped, and
+      // its down transition is still to come or was taken by another batch) is down for the rule.
+      Map<String, BackendState> last = new HashMap<>();
+      for (SelfSuspicion.Change c : changes) {
+        last.put(c.backend(), c.to());
+      }
+      for (Map.Entry<String, BackendState> e : last.entrySet()) {
+        if (e.getValue() != BackendState.DOWN && states.get(e.getKey()) == BackendState.DOWN) {
+          Backend b = Objects.requireNonNull(config).backends().get(e.getKey());
+          Set<String> fs = new HashSet<>();
+          if (now != null) {
+            now.index().frontendsOf(e.getKey()).forEach(f -> fs.add(f.name()));
+          }
+          changes.add(
+              new SelfSuspicion.Change(
+                  Instant.now(),
+                  e.getKey(),
+                  BackendState.UP,
+                  BackendState.DOWN,
+                  fs,
+                  Objects.requireNonNull(b).address()));
+        }
       }
       SelfSuspicion s = suspicion;
       if (s != null && !changes.isEmpty()) {

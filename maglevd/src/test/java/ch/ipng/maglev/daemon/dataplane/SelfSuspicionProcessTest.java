@@ -166,7 +166,7 @@ class SelfSuspicionProcessTest {
             netns: %s
             self-suspicion: { window: 5s, max-lateness: 30s, hold: 5m }
           healthchecks:
-            tcp: { type: tcp, port: %d, interval: 200ms, timeout: 500ms, rise: 1, fall: 1 }
+            tcp: { type: tcp, port: %d, interval: 200ms, timeout: 500ms, rise: 2, fall: 3 }
           backends:
         """
             .formatted(ns.name(), l.port));
@@ -267,6 +267,8 @@ class SelfSuspicionProcessTest {
                   + " meanwhile %d%n",
               N, TimeUnit.NANOSECONDS.toMillis(detected), lowest);
           assertThat(s.getSuspected()).isTrue();
+          // with fall 3, the first failures make the storm before any backend goes down
+          assertThat(lowest).as("lowest weight in the simulator during the storm").isEqualTo(100);
           assertThat(s.getCause()).isEqualTo("storm");
           assertThat(s.getFrontendsList()).containsExactly("fe0", "fe1", "fe2", "fe3");
           assertThat(s.getRanges()).isEqualTo(2);
@@ -281,6 +283,9 @@ class SelfSuspicionProcessTest {
           link.up(true);
           long up = System.nanoTime();
           while (!metric(http, d.metricsPort(), "maglev_checker_suspect").equals("0.0")) {
+            if (!weights(lb).equals(all)) {
+              System.out.println("maglevd log at the weight change:\n" + d.log());
+            }
             assertThat(weights(lb)).isEqualTo(all);
             assertThat(System.nanoTime() - up).isLessThan(TimeUnit.SECONDS.toNanos(30));
           }
