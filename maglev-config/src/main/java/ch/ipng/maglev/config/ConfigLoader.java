@@ -69,6 +69,7 @@ public final class ConfigLoader {
     Map<String, Set<String>> keys = new LinkedHashMap<>();
     keys.put("maglev", MAGLEV);
     keys.put("maglev.healthchecker", HealthCheckerDecoder.KEYS);
+    keys.put("maglev.healthchecker.self-suspicion", HealthCheckerDecoder.SELF_SUSPICION_KEYS);
     keys.put("maglev.vpp", VppLbDecoder.VPP_KEYS);
     keys.put("maglev.vpp.lb", VppLbDecoder.KEYS);
     keys.put("maglev.healthchecks.<name>", HealthCheckDecoder.KEYS);

@@ -41,4 +41,59 @@ class HealthCheckerDecoderTest {
             "maglev.healthchecker.transition-history: transition-history: 10001 (expected:"
                 + " 1-10000) (line 3, column 25)");
   }
+
+  @Test
+  void selfSuspicion_defaultsWhenAbsent() throws Exception {
+    assertThat(config("maglev:\n  healthchecker: {}\n").healthchecker().selfSuspicion())
+        .isEqualTo(SelfSuspicionSettings.defaults());
+    assertThat(SelfSuspicionSettings.defaults())
+        .isEqualTo(
+            new SelfSuspicionSettings(true, 5, 50, null, null, java.time.Duration.ofSeconds(60)));
+  }
+
+  @Test
+  void selfSuspicion_isRead() throws Exception {
+    SelfSuspicionSettings s =
+        config(
+                "maglev:\n  healthchecker:\n    self-suspicion:\n      enabled: false\n"
+                    + "      min-backends: 10\n      share: 60\n      window: 5s\n"
+                    + "      max-lateness: 3s\n      hold: 2m\n")
+            .healthchecker()
+            .selfSuspicion();
+    assertThat(s)
+        .isEqualTo(
+            new SelfSuspicionSettings(
+                false,
+                10,
+                60,
+                java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(3),
+                java.time.Duration.ofMinutes(2)));
+  }
+
+  @Test
+  void selfSuspicion_badValues_areRefusedWithPathAndLine() {
+    assertThat(
+            errors(
+                "maglev:\n  healthchecker:\n    self-suspicion:\n      min-backends: 0\n"
+                    + "      share: 101\n      window: 0s\n      max-lateness: -1s\n"))
+        .containsExactlyInAnyOrder(
+            "maglev.healthchecker.self-suspicion.min-backends: min-backends: 0 (expected:"
+                + " 1-1000000) (line 4, column 21)",
+            "maglev.healthchecker.self-suspicion.share: share: 101 (expected: 1-100) (line 5,"
+                + " column 14)",
+            "maglev.healthchecker.self-suspicion.window: 0s (expected: > 0) (line 6, column 15)",
+            "maglev.healthchecker.self-suspicion.max-lateness: -1s (expected: > 0) (line 7,"
+                + " column 21)");
+    assertThat(
+            errors(
+                "maglev:\n  healthchecker:\n    self-suspicion:\n      min-backends: 5\n"
+                    + "      share: 50\n      window: 1s\n      max-lateness: 1s\n"
+                    + "      hold: soon\n      canary: x\n"))
+        .containsExactlyInAnyOrder(
+            "maglev.healthchecker.self-suspicion.hold: invalid duration \"soon\" (expected: a Go"
+                + " duration such as 500ms, 2s or 1m30s) (line 8, column 13)",
+            "maglev.healthchecker.self-suspicion.canary: unknown key \"canary\" (expected one of:"
+                + " enabled, min-backends, share, window, max-lateness, hold) (line 9, column 7)");
+  }
 }

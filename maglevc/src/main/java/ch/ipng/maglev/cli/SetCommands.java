@@ -45,6 +45,9 @@ final class SetCommands {
             .word("weight", "new weight")
             .slot(Slot.WEIGHT, "weight 0-100")
             .action(c::setWeight);
+    root.word("release", "lift a hold maglevd put on weights")
+        .word("checker", "the checker's self-suspicion: believe its probes again")
+        .action(c::releaseChecker);
     String dryRun = "show the buckets that would move; change nothing";
     weight.word("dry-run", dryRun).action(c::previewWeight);
     weight
@@ -56,6 +59,22 @@ final class SetCommands {
 
   private Output out() {
     return session.output();
+  }
+
+  private void releaseChecker(Invocation inv) throws Exception {
+    var s =
+        session
+            .stub()
+            .releaseCheckerSuspicion(
+                ch.ipng.maglev.proto.ReleaseCheckerSuspicionRequest.getDefaultInstance());
+    if (json(session, s)) {
+      return;
+    }
+    out()
+        .line(
+            s.getSuspected()
+                ? "checker suspicion released: " + s.getFrozenCount() + " frozen backends believed"
+                : "the checker suspected nothing");
   }
 
   private void lifecycle(Invocation inv) throws Exception {

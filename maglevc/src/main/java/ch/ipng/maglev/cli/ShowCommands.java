@@ -50,6 +50,44 @@ final class ShowCommands {
     show.word("healthcheck", "one health check")
         .slot(Slot.HEALTHCHECK, "health check name")
         .action(c::showHealthCheck);
+    show.word("checker", "whether the checker suspects its own probes").action(c::showChecker);
+  }
+
+  private void showChecker(Invocation inv) throws Exception {
+    var s =
+        session
+            .stub()
+            .getCheckerSuspicion(
+                ch.ipng.maglev.proto.GetCheckerSuspicionRequest.getDefaultInstance());
+    if (json(session, s)) {
+      return;
+    }
+    out().fields(suspicionFields(s, nowNanos()));
+  }
+
+  /** The lines of {@code show checker} and {@code release checker}. */
+  static List<String[]> suspicionFields(ch.ipng.maglev.proto.CheckerSuspicion s, long now) {
+    if (!s.getSuspected()) {
+      return List.<String[]>of(new String[] {"suspect", "no"});
+    }
+    return List.of(
+        new String[] {"suspect", "yes (" + s.getCause() + ")"},
+        new String[] {"since", Durations.age(s.getSinceNs(), now) + " ago"},
+        new String[] {
+          "evidence",
+          s.getDown()
+              + " of "
+              + s.getWithVerdict()
+              + " backends down in "
+              + s.getFrontendsCount()
+              + " frontends ("
+              + String.join(", ", s.getFrontendsList())
+              + "), "
+              + s.getRanges()
+              + " address ranges"
+        },
+        new String[] {"max lateness", Durations.millis(s.getMaxLatenessNs())},
+        new String[] {"frozen", String.join(", ", s.getFrozenList())});
   }
 
   private Output out() {

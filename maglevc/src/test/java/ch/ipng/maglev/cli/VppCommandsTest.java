@@ -240,4 +240,45 @@ class VppCommandsTest {
     assertThat(unknown.rc()).isEqualTo(2);
     assertThat(unknown.err()).isEqualTo("frontend \"nope\" not found\n");
   }
+
+  @Test
+  void showAndReleaseChecker_whenNothingIsSuspected() throws Exception {
+    Result show = run("show", "checker");
+    assertThat(show.rc()).isZero();
+    assertThat(show.out()).matches("suspect\\s+no\n");
+    ch.ipng.maglev.proto.CheckerSuspicion s =
+        parse(
+                run("--json", "show", "checker").out(),
+                ch.ipng.maglev.proto.CheckerSuspicion.newBuilder())
+            .build();
+    assertThat(s.getSuspected()).isFalse();
+    Result release = run("release", "checker");
+    assertThat(release.rc()).isZero();
+    assertThat(release.out()).isEqualTo("the checker suspected nothing\n");
+  }
+
+  @Test
+  void suspicionFields_sayWhatTheSuspicionRestsOn() {
+    long now = 10_000_000_000L;
+    var s =
+        ch.ipng.maglev.proto.CheckerSuspicion.newBuilder()
+            .setSuspected(true)
+            .setCause("storm")
+            .setSinceNs(now - 3_000_000_000L)
+            .setDown(10)
+            .setWithVerdict(20)
+            .addFrontends("fe0")
+            .addFrontends("fe1")
+            .setRanges(2)
+            .setMaxLatenessNs(12_000_000)
+            .addFrozen("b0")
+            .addFrozen("b1")
+            .build();
+    var lines = ShowCommands.suspicionFields(s, now);
+    assertThat(lines.get(0)).containsExactly("suspect", "yes (storm)");
+    assertThat(lines.get(2))
+        .containsExactly(
+            "evidence", "10 of 20 backends down in 2 frontends (fe0, fe1), 2 address ranges");
+    assertThat(lines.get(4)).containsExactly("frozen", "b0, b1");
+  }
 }

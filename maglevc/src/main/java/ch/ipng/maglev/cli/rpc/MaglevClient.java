@@ -125,6 +125,18 @@ public final class MaglevClient {
     return call(MaglevMethod.RELOAD_CONFIG, r, ReloadConfigResponse.parser());
   }
 
+  public ch.ipng.maglev.proto.CheckerSuspicion getCheckerSuspicion(
+      ch.ipng.maglev.proto.GetCheckerSuspicionRequest r) {
+    return call(
+        MaglevMethod.GET_CHECKER_SUSPICION, r, ch.ipng.maglev.proto.CheckerSuspicion.parser());
+  }
+
+  public ch.ipng.maglev.proto.CheckerSuspicion releaseCheckerSuspicion(
+      ch.ipng.maglev.proto.ReleaseCheckerSuspicionRequest r) {
+    return call(
+        MaglevMethod.RELEASE_CHECKER_SUSPICION, r, ch.ipng.maglev.proto.CheckerSuspicion.parser());
+  }
+
   public VPPInfo getVPPInfo(GetVPPInfoRequest r) {
     return call(MaglevMethod.GET_VPP_INFO, r, VPPInfo.parser());
   }

@@ -26,6 +26,8 @@ enum MaglevMethod {
   GET_VPP_INFO("/maglev.Maglev/GetVPPInfo", false, true),
   GET_VPPLB_STATE("/maglev.Maglev/GetVPPLBState", false, true),
   SYNC_VPPLB_STATE("/maglev.Maglev/SyncVPPLBState", false, false),
+  GET_CHECKER_SUSPICION("/maglev.Maglev/GetCheckerSuspicion", false, true),
+  RELEASE_CHECKER_SUSPICION("/maglev.Maglev/ReleaseCheckerSuspicion", false, false),
   GET_VPPLB_COUNTERS("/maglev.Maglev/GetVPPLBCounters", false, true),
   ;
 

@@ -3,6 +3,7 @@ package ch.ipng.maglev.daemon.checker;
 import ch.ipng.maglev.config.Backend;
 import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.HealthCheck;
+import ch.ipng.maglev.config.SelfSuspicionSettings;
 import ch.ipng.maglev.daemon.checker.BackendWorker.Action;
 import ch.ipng.maglev.daemon.checker.CheckerException.Reason;
 import ch.ipng.maglev.daemon.events.EventBus;
@@ -10,6 +11,7 @@ import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.health.Jitter;
+import ch.ipng.maglev.daemon.health.SelfSuspicion;
 import ch.ipng.maglev.daemon.model.FrontendStatus;
 import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.daemon.model.ModelChange;
@@ -17,10 +19,13 @@ import ch.ipng.maglev.daemon.model.ModelException;
 import ch.ipng.maglev.daemon.model.ModelHub;
 import ch.ipng.maglev.daemon.model.WeightKey;
 import ch.ipng.maglev.daemon.probe.ProbeNamespace;
+import ch.ipng.maglev.daemon.probe.ProbeResult;
 import ch.ipng.maglev.daemon.probe.Probers;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,6 +70,14 @@ public final class Checker implements AutoCloseable {
   private @Nullable Config config;
   private @Nullable Probers probers;
   private @Nullable String netns;
+  private @Nullable SelfSuspicion suspicion;
+  private int ranges;
+
+  // read by every probe start without the lock: a late start, or a deadline passed, takes it
+  private volatile long maxLatenessNanos = Long.MAX_VALUE;
+  private volatile @Nullable Instant suspicionDeadline;
+  // up backends whose last probe failed: the first failure of each is early evidence for the rule
+  private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
   private Checker(
       EventBus bus,
@@ -74,7 +87,7 @@ public final class Checker implements AutoCloseable {
       ModelHub models) {
     this.bus = bus;
     this.jitter = jitter;
-    this.listener = listener;
+    this.listener = new Listening(listener);
     this.probersFactory = probersFactory;
     this.models = models;
   }
@@ -159,8 +172,17 @@ public final class Checker implements AutoCloseable {
     }
     Map<String, BackendState> states = new HashMap<>();
     workers.forEach((name, w) -> states.put(name, w.state()));
+    SelfSuspicion.Settings settings = suspicionSettings(next);
+    SelfSuspicion before = suspicion;
+    suspicion = before == null ? SelfSuspicion.of(settings) : before.withSettings(settings);
+    ranges = SelfSuspicion.ranges(next.backends().values().stream().map(Backend::address).toList());
+    maxLatenessNanos = settings.enabled() ? settings.maxLateness().toNanos() : Long.MAX_VALUE;
+    suspicionChanged(before, suspicion);
+    LiveModel.Suspect suspect = suspect(suspicion);
     publish(
-        m -> m == null ? LiveModel.of(next, states) : m.withConfig(next, states),
+        m ->
+            (m == null ? LiveModel.of(next, states) : m.withConfig(next, states))
+                .withSuspect(suspect),
         new ModelChange.ConfigApplied(prev == null));
     announceAndWait();
   }
@@ -170,9 +192,239 @@ public final class Checker implements AutoCloseable {
     return Duration.ofNanos(ThreadLocalRandom.current().nextLong(Math.max(1, bound)));
   }
 
+  /**
+   * The self-suspicion thresholds of a config: its {@code self-suspicion} keys, with window and
+   * max-lateness derived from the shortest interval and timeout when not set.
+   */
+  static SelfSuspicion.Settings suspicionSettings(Config c) {
+    Duration interval = null;
+    Duration timeout = null;
+    for (HealthCheck hc : c.healthchecks().values()) {
+      interval =
+          interval == null || hc.interval().compareTo(interval) < 0 ? hc.interval() : interval;
+      timeout = timeout == null || hc.timeout().compareTo(timeout) < 0 ? hc.timeout() : timeout;
+    }
+    SelfSuspicion.Settings d =
+        SelfSuspicion.Settings.defaults(
+            interval == null ? HealthCheck.DEFAULT_INTERVAL : interval,
+            timeout == null ? HealthCheck.DEFAULT_TIMEOUT : timeout);
+    SelfSuspicionSettings k = c.healthchecker().selfSuspicion();
+    Duration window = k.window();
+    Duration late = k.maxLateness();
+    return new SelfSuspicion.Settings(
+        k.enabled(),
+        k.minBackends(),
+        k.share(),
+        window == null ? d.window() : window,
+        late == null ? d.maxLateness() : late,
+        k.hold());
+  }
+
+  private static LiveModel.@Nullable Suspect suspect(SelfSuspicion s) {
+    return s.evidence().map(e -> new LiveModel.Suspect(s.frozen(), e)).orElse(null);
+  }
+
+  /** What is measured against: backends with a verdict now, frontends and ranges. Locked. */
+  private SelfSuspicion.Population population() {
+    int withVerdict = 0;
+    for (BackendWorker w : workers.values()) {
+      BackendState st = w.state();
+      if (st == BackendState.UP || st == BackendState.DOWN) {
+        withVerdict++;
+      }
+    }
+    Config c = config;
+    return new SelfSuspicion.Population(withVerdict, c == null ? 0 : c.frontends().size(), ranges);
+  }
+
+  /** Logs a suspicion that begins or ends, and tells the listener. With the lock held. */
+  private void suspicionChanged(@Nullable SelfSuspicion before, SelfSuspicion after) {
+    suspicionDeadline = after.nextDeadline().orElse(null);
+    boolean was = before != null && before.suspected();
+    if (!was && after.suspected()) {
+      SelfSuspicion.Evidence e = after.evidence().orElseThrow();
+      logger
+          .atWarn()
+          .setMessage("checker-suspect")
+          .addKeyValue("cause", e.cause().label())
+          .addKeyValue("down", e.down())
+          .addKeyValue("with_verdict", e.withVerdict())
+          .addKeyValue("frontends", String.join(",", e.frontends()))
+          .addKeyValue("ranges", e.ranges())
+          .addKeyValue("max_lateness", e.maxLateness().toMillis() + "ms")
+          .addKeyValue("frozen", after.frozen().size())
+          .log();
+      try {
+        listener.suspected(e);
+      } catch (RuntimeException ex) {
+        logger.warn("probe listener failed", ex);
+      }
+    } else if (was && !after.suspected()) {
+      logger
+          .atInfo()
+          .setMessage("checker-suspect-lifted")
+          .addKeyValue("how", after.lastThaw().map(SelfSuspicion.Thaw::label).orElse("released"))
+          .addKeyValue("believed", before.frozen().size())
+          .log();
+    }
+  }
+
+  /**
+   * Moves the suspicion on (with the lock held) and publishes a model when the frozen set or the
+   * suspicion changed; {@code states} and {@code batch} are the backend changes to publish with it.
+   */
+  private void advance(
+      SelfSuspicion next, Map<String, BackendState> states, Map<String, Instant> batch) {
+    SelfSuspicion before = Objects.requireNonNull(suspicion);
+    suspicion = next;
+    if (before != next) {
+      suspicionChanged(before, next);
+    }
+    Set<String> moved = new HashSet<>(before.frozen());
+    moved.addAll(next.frozen());
+    Set<String> both = new HashSet<>(before.frozen());
+    both.retainAll(next.frozen());
+    moved.removeAll(both);
+    Instant now = Instant.now();
+    Map<String, Instant> all = new LinkedHashMap<>(batch);
+    for (String b : moved) {
+      all.putIfAbsent(b, now);
+    }
+    LiveModel.Suspect suspect = suspect(next);
+    if (!all.isEmpty() || before.suspected() != next.suspected()) {
+      publish(
+          m -> m == null ? null : m.withStates(states).withSuspect(suspect),
+          new ModelChange.BackendsChanged(all));
+    }
+  }
+
+  /**
+   * The first failed probe of an up backend (to = down), or its first success after it (to = up),
+   * before any transition: with fall above 1, a storm is recognised from these before any weight
+   * drops. A suspicion that begins here freezes the backends before they go down.
+   */
+  private void firstFailure(String backend, BackendState to) {
+    synchronized (this) {
+      SelfSuspicion s = suspicion;
+      Config c = config;
+      Backend b = c == null ? null : c.backends().get(backend);
+      LiveModel now = models.currentOrNull();
+      if (s == null || b == null || now == null) {
+        return;
+      }
+      if (to == BackendState.UP && now.state(backend) != BackendState.UP) {
+        return; // went down meanwhile: its transitions decide
+      }
+      Set<String> fs = new HashSet<>();
+      now.index().frontendsOf(backend).forEach(f -> fs.add(f.name()));
+      Instant t = Instant.now();
+      SelfSuspicion next =
+          s.observe(
+              t,
+              List.of(new SelfSuspicion.Change(t, backend, BackendState.UP, to, fs, b.address())),
+              population());
+      advance(next, Map.of(), Map.of());
+    }
+    announce();
+  }
+
+  /** A probe started late, or a suspicion's deadline passed: moves the suspicion on. */
+  private void lateOrDue(long latenessNanos) {
+    synchronized (this) {
+      SelfSuspicion s = suspicion;
+      if (s == null) {
+        return;
+      }
+      Instant now = Instant.now();
+      SelfSuspicion next =
+          latenessNanos > maxLatenessNanos
+              ? s.late(now, Duration.ofNanos(latenessNanos), population())
+              : s.tick(now);
+      if (next != s) {
+        advance(next, Map.of(), Map.of());
+      }
+    }
+    announce();
+  }
+
+  /**
+   * Releases the checker's suspicion of its own probes: the backends it froze that are still down
+   * are believed (and drained). Returns the evidence released, or empty when there was none.
+   */
+  public Optional<SelfSuspicion.Evidence> releaseSuspicion() {
+    Optional<SelfSuspicion.Evidence> released;
+    synchronized (this) {
+      SelfSuspicion s = suspicion;
+      if (s == null || !s.suspected()) {
+        return Optional.empty();
+      }
+      released = s.evidence();
+      logger.atInfo().setMessage("checker-suspect-release").log();
+      advance(s.release(), Map.of(), Map.of());
+    }
+    announceAndWait();
+    return released;
+  }
+
+  /** The checker's suspicion now (as the model shows it). */
+  public synchronized Optional<SelfSuspicion> suspicion() {
+    return Optional.ofNullable(suspicion);
+  }
+
+  /** The listener the workers are given: the caller's, plus late starts and deadlines. */
+  private final class Listening implements ProbeListener {
+    private final ProbeListener outer;
+
+    Listening(ProbeListener outer) {
+      this.outer = outer;
+    }
+
+    @Override
+    public void probed(String backend, HealthCheck check, ProbeResult result) {
+      outer.probed(backend, check, result);
+      if (maxLatenessNanos == Long.MAX_VALUE) {
+        return; // self-suspicion is off
+      }
+      if (!result.ok()) {
+        if (!failing.contains(backend)) {
+          BackendWorker w = workers.get(backend);
+          if (w != null && w.state() == BackendState.UP && failing.add(backend)) {
+            firstFailure(backend, BackendState.DOWN);
+          }
+        }
+      } else if (failing.remove(backend)) {
+        // answered again before going down: the model's state, not the worker's, which may be
+        // up already with its transition not yet in the model (unfreezing it then would drain it)
+        LiveModel m = models.currentOrNull();
+        if (m != null && m.state(backend) == BackendState.UP) {
+          firstFailure(backend, BackendState.UP);
+        }
+      }
+    }
+
+    @Override
+    public void counted(String backend, int counter) {
+      outer.counted(backend, counter);
+    }
+
+    @Override
+    public void started(long latenessNanos) {
+      outer.started(latenessNanos);
+      Instant due = suspicionDeadline;
+      if (latenessNanos > maxLatenessNanos || (due != null && !Instant.now().isBefore(due))) {
+        lateOrDue(latenessNanos);
+      }
+    }
+
+    @Override
+    public void suspected(SelfSuspicion.Evidence evidence) {
+      outer.suspected(evidence);
+    }
+  }
+
   private void transitioned(String backend, Transition t) {
     // queued first: whatever a bus listener does, the state reaches the model
-    pendingTransitions.add(new Pending(backend, t.time()));
+    pendingTransitions.add(new Pending(backend, t));
     bus.publish(
         new MaglevEvent.BackendTransition(
             t.time(), backend, t.from(), t.to(), t.code(), t.detail()));
@@ -181,17 +433,53 @@ public final class Checker implements AutoCloseable {
       // of 1,000 transitions from the probe loops costs a few models, not 1,000.
       Map<String, Instant> batch = new LinkedHashMap<>();
       Map<String, BackendState> states = new HashMap<>();
+      List<SelfSuspicion.Change> changes = new ArrayList<>();
+      LiveModel now = models.currentOrNull();
       for (Pending p = pendingTransitions.poll(); p != null; p = pendingTransitions.poll()) {
         BackendWorker w = workers.get(p.backend());
-        if (w == null) {
+        Backend b = config == null ? null : config.backends().get(p.backend());
+        if (w == null || b == null) {
           continue; // removed: the reload's model has it gone already
         }
-        batch.putIfAbsent(p.backend(), p.time());
+        batch.putIfAbsent(p.backend(), p.t().time());
+        Set<String> fs = new HashSet<>();
+        if (now != null) {
+          now.index().frontendsOf(p.backend()).forEach(f -> fs.add(f.name()));
+        }
+        changes.add(
+            new SelfSuspicion.Change(
+                p.t().time(), p.backend(), p.t().from(), p.t().to(), fs, b.address()));
         // The worker's state now, not the transition's: two transitions reported from two
         // threads may arrive out of order, and the model must end at the last one.
         states.put(p.backend(), w.state());
       }
-      if (!batch.isEmpty()) {
+      // A backend whose last reported change is not down but that is down now (it flapped, and
+      // its down transition is still to come or was taken by another batch) is down for the rule.
+      Map<String, BackendState> last = new HashMap<>();
+      for (SelfSuspicion.Change c : changes) {
+        last.put(c.backend(), c.to());
+      }
+      for (Map.Entry<String, BackendState> e : last.entrySet()) {
+        if (e.getValue() != BackendState.DOWN && states.get(e.getKey()) == BackendState.DOWN) {
+          Backend b = Objects.requireNonNull(config).backends().get(e.getKey());
+          Set<String> fs = new HashSet<>();
+          if (now != null) {
+            now.index().frontendsOf(e.getKey()).forEach(f -> fs.add(f.name()));
+          }
+          changes.add(
+              new SelfSuspicion.Change(
+                  Instant.now(),
+                  e.getKey(),
+                  BackendState.UP,
+                  BackendState.DOWN,
+                  fs,
+                  Objects.requireNonNull(b).address()));
+        }
+      }
+      SelfSuspicion s = suspicion;
+      if (s != null && !changes.isEmpty()) {
+        advance(s.observe(Instant.now(), changes, population()), states, batch);
+      } else if (!batch.isEmpty()) {
         publish(
             m -> m == null ? null : m.withStates(states), new ModelChange.BackendsChanged(batch));
       }
@@ -200,7 +488,7 @@ public final class Checker implements AutoCloseable {
   }
 
   /** A transition reported, not yet in the model. */
-  private record Pending(String backend, Instant time) {}
+  private record Pending(String backend, Transition t) {}
 
   /** A new model, the one before it and what changed, still to be announced. */
   private record Published(@Nullable LiveModel before, LiveModel model, ModelChange change) {}

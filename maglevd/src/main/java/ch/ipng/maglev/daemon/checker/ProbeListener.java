@@ -13,5 +13,8 @@ public interface ProbeListener {
   /** A probe started {@code latenessNanos} after its scheduled time (scheduler health). */
   default void started(long latenessNanos) {}
 
+  /** The checker began to suspect its own probes (self-suspicion) on this evidence. */
+  default void suspected(ch.ipng.maglev.daemon.health.SelfSuspicion.Evidence evidence) {}
+
   ProbeListener NONE = (b, c, r) -> {};
 }

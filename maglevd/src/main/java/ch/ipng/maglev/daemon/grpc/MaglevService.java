@@ -15,6 +15,7 @@ import ch.ipng.maglev.daemon.dataplane.WarmUpView;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.FrontendState;
+import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.daemon.model.ModelSource;
 import ch.ipng.maglev.proto.BackendInfo;
 import ch.ipng.maglev.proto.BackendRequest;
@@ -176,8 +177,28 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   @Override
   public void listFrontends(ListFrontendsRequest req, StreamObserver<ListFrontendsResponse> out) {
     ListFrontendsResponse.Builder b = ListFrontendsResponse.newBuilder();
-    models.current().frontends().forEach(f -> b.addFrontends(Protos.frontend(f)));
+    LiveModel m = models.current();
+    m.frontends().forEach(f -> b.addFrontends(Protos.frontend(f)));
+    m.suspect().ifPresent(s -> b.setCheckerSuspicion(Protos.suspicion(s)));
     reply(out, b.build());
+  }
+
+  @Override
+  public void getCheckerSuspicion(
+      ch.ipng.maglev.proto.GetCheckerSuspicionRequest req,
+      StreamObserver<ch.ipng.maglev.proto.CheckerSuspicion> out) {
+    reply(out, Protos.suspicion(models.current().suspect().orElse(null)));
+  }
+
+  @Override
+  public void releaseCheckerSuspicion(
+      ch.ipng.maglev.proto.ReleaseCheckerSuspicionRequest req,
+      StreamObserver<ch.ipng.maglev.proto.CheckerSuspicion> out) {
+    LiveModel.Suspect before = models.current().suspect().orElse(null);
+    if (checker.releaseSuspicion().isEmpty()) {
+      before = null; // lifted meanwhile by itself
+    }
+    reply(out, Protos.suspicion(before));
   }
 
   @Override

@@ -76,6 +76,26 @@ final class Protos {
   }
 
   /** The proto spelling of a reason: one vocabulary, the names match. */
+  /** The checker's suspicion as the API shows it (suspected false for none). */
+  static ch.ipng.maglev.proto.CheckerSuspicion suspicion(
+      ch.ipng.maglev.daemon.model.LiveModel.@Nullable Suspect s) {
+    var b = ch.ipng.maglev.proto.CheckerSuspicion.newBuilder();
+    if (s == null) {
+      return b.build();
+    }
+    var e = s.evidence();
+    return b.setSuspected(true)
+        .setCause(e.cause().label())
+        .setSinceNs(nanos(e.since()))
+        .setDown(e.down())
+        .setWithVerdict(e.withVerdict())
+        .addAllFrontends(e.frontends())
+        .setRanges(e.ranges())
+        .setMaxLatenessNs(e.maxLateness().toNanos())
+        .addAllFrozen(new java.util.TreeSet<>(s.frozen()))
+        .build();
+  }
+
   static ch.ipng.maglev.proto.WeightReason reason(
       ch.ipng.maglev.daemon.health.@Nullable WeightReason r) {
     return r == null

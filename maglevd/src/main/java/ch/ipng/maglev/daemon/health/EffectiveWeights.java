@@ -134,6 +134,30 @@ public final class EffectiveWeights {
       boolean flushOnDown,
       Policy policy,
       Memory memory) {
+    return compute(pools, states, flushOnDown, policy, memory, Set.of());
+  }
+
+  /**
+   * Computes the effective weights of one frontend with some backends frozen by self-suspicion: a
+   * frozen backend that is down counts as up (it keeps the weight it had), with reason {@link
+   * WeightReason#FROZEN}; in any other state a frozen backend is as it is.
+   *
+   * @param frozen the backends whose weight decrease self-suspicion holds
+   */
+  public static View compute(
+      List<Map<String, Integer>> pools,
+      Function<String, BackendState> actual,
+      boolean flushOnDown,
+      Policy policy,
+      Memory memory,
+      Set<String> frozen) {
+    Function<String, BackendState> states =
+        frozen.isEmpty()
+            ? actual
+            : b -> {
+              BackendState s = actual.apply(b);
+              return s == BackendState.DOWN && frozen.contains(b) ? BackendState.UP : s;
+            };
     int active = -1;
     int firstWithUp = -1;
     for (int i = 0; i < pools.size() && active < 0; i++) {
@@ -207,6 +231,11 @@ public final class EffectiveWeights {
         } else {
           w = weight(s, i == active, configured, flushOnDown);
           r = reason(s, i == active);
+        }
+        if (r == WeightReason.CONFIGURED && !frozen.isEmpty() && frozen.contains(b.getKey())) {
+          if (actual.apply(b.getKey()) == BackendState.DOWN) {
+            r = WeightReason.FROZEN;
+          }
         }
         if (s == BackendState.UP) {
           everUp.add(b.getKey());

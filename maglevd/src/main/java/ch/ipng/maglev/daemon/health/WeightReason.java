@@ -24,11 +24,16 @@ public enum WeightReason {
   /** Disabled by an operator (or in the config): weight 0, flows flushed. */
   DISABLED,
   /** Gone from the config: weight 0, flows flushed. */
-  REMOVED;
+  REMOVED,
+  /**
+   * Failed its health check while maglevd suspects its own probes (self-suspicion): it keeps the
+   * weight it had when up.
+   */
+  FROZEN;
 
   private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
-  /** "configured", "standby", "panic", "kept-last", "down", "unknown", "paused"... */
+  /** "configured", "standby", "panic", "kept-last", "down", "unknown", "paused", "frozen"... */
   public String label() {
     return label;
   }

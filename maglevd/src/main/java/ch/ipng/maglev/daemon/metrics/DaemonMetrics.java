@@ -60,9 +60,31 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
           .distributionStatisticExpiry(java.time.Duration.ofMinutes(1))
           .register(registry);
 
+  private final Counter suspicions =
+      Counter.builder("maglev.checker.suspicions")
+          .description(
+              "Times the checker began to suspect its own probes and froze weight decreases")
+          .register(registry);
+
   /** Metrics over the model in {@code models}; they follow its configs by themselves. */
   public static DaemonMetrics create(ModelHub models) {
     DaemonMetrics m = new DaemonMetrics(models);
+    Gauge.builder(
+            "maglev.checker.suspect",
+            () -> {
+              LiveModel now = models.currentOrNull();
+              return now != null && now.suspect().isPresent() ? 1 : 0;
+            })
+        .description("1 while the checker suspects its own probes and freezes weight decreases")
+        .register(m.registry);
+    Gauge.builder(
+            "maglev.checker.frozen",
+            () -> {
+              LiveModel now = models.currentOrNull();
+              return now == null ? 0 : now.suspect().map(s -> s.frozen().size()).orElse(0);
+            })
+        .description("Backends whose weight decrease self-suspicion holds")
+        .register(m.registry);
     models.listen(m);
     LiveModel now = models.currentOrNull();
     if (now != null) {
@@ -156,6 +178,11 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
   @Override
   public void started(long latenessNanos) {
     lateness.record(latenessNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void suspected(ch.ipng.maglev.daemon.health.SelfSuspicion.Evidence evidence) {
+    suspicions.increment();
   }
 
   /** Counts a transition; called for every event on the bus. */

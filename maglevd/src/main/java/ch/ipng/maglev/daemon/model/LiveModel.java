@@ -7,6 +7,7 @@ import ch.ipng.maglev.config.OnAllDown;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;
+import ch.ipng.maglev.daemon.health.SelfSuspicion;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,12 +27,24 @@ import org.jspecify.annotations.Nullable;
  * functions, so the rules are tested without threads), and the checker publishes it.
  */
 public final class LiveModel {
+  /**
+   * The checker suspects its own probes (self-suspicion): these backends' weight decreases are
+   * frozen, for this evidence.
+   */
+  public record Suspect(Set<String> frozen, SelfSuspicion.Evidence evidence) {
+    public Suspect {
+      frozen = Set.copyOf(frozen);
+      Objects.requireNonNull(evidence, "evidence");
+    }
+  }
+
   private final long version;
   private final Config config;
   private final BackendIndex index;
   private final ShardedMap<String, BackendState> states;
   private final Map<WeightKey, Integer> overrides;
   private final ShardedMap<String, Slot> frontends;
+  private final @Nullable Suspect suspect;
 
   private LiveModel(
       long version,
@@ -39,13 +52,15 @@ public final class LiveModel {
       BackendIndex index,
       ShardedMap<String, BackendState> states,
       Map<WeightKey, Integer> overrides,
-      ShardedMap<String, Slot> frontends) {
+      ShardedMap<String, Slot> frontends,
+      @Nullable Suspect suspect) {
     this.version = version;
     this.config = config;
     this.index = index;
     this.states = states;
     this.overrides = overrides;
     this.frontends = frontends;
+    this.suspect = suspect;
   }
 
   /** The first model of a config; a backend not in {@code states} is unknown. */
@@ -70,8 +85,20 @@ public final class LiveModel {
           f.name(),
           new Slot(f, previous == null ? EffectiveWeights.Memory.NONE : previous.memoryFor(f)));
     }
+    Suspect kept = null;
+    if (previous != null && previous.suspect != null) {
+      Set<String> frozen = new HashSet<>(previous.suspect.frozen());
+      frozen.retainAll(config.backends().keySet());
+      kept = new Suspect(frozen, previous.suspect.evidence());
+    }
     return new LiveModel(
-        version, config, BackendIndex.of(config), s, Map.copyOf(overrides), ShardedMap.of(fs));
+        version,
+        config,
+        BackendIndex.of(config),
+        s,
+        Map.copyOf(overrides),
+        ShardedMap.of(fs),
+        kept);
   }
 
   private static BackendState stateIn(ShardedMap<String, BackendState> states, String backend) {
@@ -115,7 +142,8 @@ public final class LiveModel {
       Frontend f,
       Map<WeightKey, Integer> overrides,
       Function<String, BackendState> state,
-      EffectiveWeights.Memory memory) {
+      EffectiveWeights.Memory memory,
+      Set<String> frozen) {
     List<Map<String, Integer>> weights = new ArrayList<>();
     Map<String, BackendState> states = new LinkedHashMap<>();
     for (Frontend.Pool pool : f.pools()) {
@@ -135,7 +163,7 @@ public final class LiveModel {
       weights.add(java.util.Collections.unmodifiableMap(w));
     }
     EffectiveWeights.View view =
-        EffectiveWeights.compute(weights, states::get, f.flushOnDown(), policy(f), memory);
+        EffectiveWeights.compute(weights, states::get, f.flushOnDown(), policy(f), memory, frozen);
     return new FrontendStatus(f, weights, states, view);
   }
 
@@ -182,7 +210,8 @@ public final class LiveModel {
       return this;
     }
     ShardedMap<String, BackendState> s = states.withAll(changed);
-    return new LiveModel(version + 1, config, index, s, overrides, freshSlots(affected.values()));
+    return new LiveModel(
+        version + 1, config, index, s, overrides, freshSlots(affected.values()), suspect);
   }
 
   /**
@@ -200,7 +229,47 @@ public final class LiveModel {
     Map<WeightKey, Integer> o = new HashMap<>(overrides);
     o.put(key, weight);
     Map<WeightKey, Integer> next = Map.copyOf(o);
-    return new LiveModel(version + 1, config, index, states, next, freshSlots(List.of(f)));
+    return new LiveModel(version + 1, config, index, states, next, freshSlots(List.of(f)), suspect);
+  }
+
+  /**
+   * The model with the checker's suspicion of its own probes ({@code null}: none): the frozen
+   * backends keep their weights while down. Only the frontends of backends frozen before or after
+   * change.
+   */
+  public LiveModel withSuspect(@Nullable Suspect next) {
+    if (Objects.equals(next, suspect)) {
+      return this;
+    }
+    Set<String> touched = new HashSet<>();
+    if (suspect != null) {
+      touched.addAll(suspect.frozen());
+    }
+    if (next != null) {
+      touched.addAll(next.frozen());
+      touched.retainAll(config.backends().keySet());
+    }
+    Suspect kept = next;
+    if (next != null && !config.backends().keySet().containsAll(next.frozen())) {
+      Set<String> frozen = new HashSet<>(next.frozen());
+      frozen.retainAll(config.backends().keySet());
+      kept = new Suspect(frozen, next.evidence());
+    }
+    Map<String, Frontend> affected = new LinkedHashMap<>();
+    for (String b : touched) {
+      index.frontendsOf(b).forEach(f -> affected.putIfAbsent(f.name(), f));
+    }
+    return new LiveModel(
+        version + 1, config, index, states, overrides, freshSlots(affected.values()), kept);
+  }
+
+  /** The checker's suspicion of its own probes, if it has one. */
+  public Optional<Suspect> suspect() {
+    return Optional.ofNullable(suspect);
+  }
+
+  private Set<String> frozen() {
+    return suspect == null ? Set.of() : suspect.frozen();
   }
 
   /**
@@ -270,7 +339,7 @@ public final class LiveModel {
   private FrontendStatus statusOf(Slot slot) {
     FrontendStatus st = slot.status;
     if (st == null) {
-      st = status(slot.frontend, overrides, b -> stateIn(states, b), slot.memory);
+      st = status(slot.frontend, overrides, b -> stateIn(states, b), slot.memory, frozen());
       slot.status = st;
     }
     return st;
@@ -347,10 +416,14 @@ public final class LiveModel {
     }
     boolean usable = false;
     boolean allUnknown = true;
+    Set<String> frozen = frozen();
     for (Frontend.Pool pool : f.pools()) {
       for (Map.Entry<String, Integer> b : pool.backends().entrySet()) {
         BackendState s = stateIn(states, b.getKey());
         allUnknown &= s == BackendState.UNKNOWN;
+        if (s == BackendState.DOWN && frozen.contains(b.getKey())) {
+          s = BackendState.UP; // self-suspicion keeps its weight
+        }
         if (!usable && s == BackendState.UP) {
           Integer set =
               overrides.isEmpty()
