@@ -49,6 +49,9 @@ public class ReconcileBench {
     StringBuilder y = new StringBuilder();
     y.append("maglev:\n  vpp:\n    lb:\n      ipv4-src-address: 192.0.2.254\n      ipv6-src-address: 2001:db8::254\n")
         .append("      sync-interval: 1h\n      startup-min-delay: 2s\n      startup-max-delay: 60s\n")
+        // every backend flaps at once on purpose here: self-suspicion would (rightly) freeze
+        // the down waves, so it is off to measure the transition-to-write path itself
+        .append("  healthchecker:\n    self-suspicion: { enabled: false }\n")
         .append("  healthchecks:\n    tcp: { type: tcp, port: ").append(port)
         .append(", interval: 1s, timeout: 500ms, rise: 1, fall: 1 }\n  backends:\n");
     for (int i = 0; i < BACKENDS; i++) {

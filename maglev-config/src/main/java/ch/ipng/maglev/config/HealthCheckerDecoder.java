@@ -1,5 +1,6 @@
 package ch.ipng.maglev.config;
 
+import ch.ipng.maglev.common.GoDuration;
 import ch.ipng.maglev.config.YamlReader.Entry;
 import java.time.Duration;
 import java.util.Map;
