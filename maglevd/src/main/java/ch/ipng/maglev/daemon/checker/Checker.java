@@ -309,7 +309,7 @@ public final class Checker implements AutoCloseable {
       Config c = config;
       Backend b = c == null ? null : c.backends().get(backend);
       LiveModel now = models.currentOrNull();
-      if (s == null || b == null || now == null) {
+      if (s == null || s.inert() || b == null || now == null) {
         return;
       }
       if (to == BackendState.UP && now.state(backend) != BackendState.UP) {
@@ -332,7 +332,7 @@ public final class Checker implements AutoCloseable {
   private void lateOrDue(long latenessNanos) {
     synchronized (this) {
       SelfSuspicion s = suspicion;
-      if (s == null) {
+      if (s == null || s.inert()) {
         return;
       }
       Instant now = Instant.now();
@@ -477,7 +477,7 @@ public final class Checker implements AutoCloseable {
         }
       }
       SelfSuspicion s = suspicion;
-      if (s != null && !changes.isEmpty()) {
+      if (s != null && !s.inert() && !changes.isEmpty()) {
         advance(s.observe(Instant.now(), changes, population()), states, batch);
       } else if (!batch.isEmpty()) {
         publish(

@@ -261,6 +261,15 @@ public final class SelfSuspicion {
   }
 
   /** Time passed: a suspicion may thaw. */
+  /**
+   * Whether nothing can come of observing: the rule is off and holds nothing (no suspicion, no
+   * recent downs, nothing frozen). Callers skip the bookkeeping then, which would otherwise run for
+   * every probe and transition.
+   */
+  public boolean inert() {
+    return !settings.enabled() && evidence == null && recent.isEmpty() && frozen.isEmpty();
+  }
+
   public SelfSuspicion tick(Instant now) {
     return thawIfDue(now);
   }
@@ -304,6 +313,9 @@ public final class SelfSuspicion {
 
   /** Backends changed state; {@code population} is counted after the changes. */
   public SelfSuspicion observe(Instant now, List<Change> changes, Population population) {
+    if (inert()) {
+      return this;
+    }
     Map<String, Down> r = new LinkedHashMap<>(recentAt(now));
     Set<String> f = new HashSet<>(frozen);
     for (Change c : changes) {

@@ -259,13 +259,17 @@ class SelfSuspicionTest {
   void disabled_never_suspects_and_disabling_releases() {
     Settings off =
         new Settings(false, 5, 50, WINDOW, Duration.ofSeconds(2), Duration.ofSeconds(60));
-    SelfSuspicion s = downs(SelfSuspicion.of(off), 0, 20, T0);
+    SelfSuspicion fresh = SelfSuspicion.of(off);
+    assertThat(fresh.inert()).isTrue(); // callers skip the bookkeeping altogether
+    SelfSuspicion s = downs(fresh, 0, 20, T0);
+    assertThat(s).isSameAs(fresh); // nothing kept while off: no cost per transition
     assertThat(s.suspected()).isFalse();
     assertThat(s.late(T0, Duration.ofMinutes(1), POP).suspected()).isFalse();
     SelfSuspicion on = downs(SelfSuspicion.of(SETTINGS), 0, 10, T0);
     SelfSuspicion now = on.withSettings(off);
     assertThat(now.suspected()).isFalse();
     assertThat(now.lastThaw()).contains(Thaw.RELEASED);
+    assertThat(on.inert()).isFalse();
     assertThat(on.withSettings(SETTINGS).frozen()).isEqualTo(on.frozen());
   }
 
