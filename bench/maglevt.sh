@@ -51,6 +51,7 @@ ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = ru.ru_utime + ru.ru_stime
 rate = run["probes"] / run["seconds"]
 expected = vips / 0.1
+print("transport: %s" % run.get("transport", "nio"))
 print("probes/s: %.0f of %.0f scheduled (%.1f %%), %d failed" % (rate, expected, 100 * rate / expected, fails))
 print("lateness: p50 %.1f ms, p99 %.1f ms (target < 20 ms)" % (run["late_p50_ms"], run["late_p99_ms"]))
 p50s = sorted(s["p50_ms"] for s in summaries if s["p50_ms"] is not None)

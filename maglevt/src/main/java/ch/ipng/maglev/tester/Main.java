@@ -203,6 +203,7 @@ public final class Main {
                 .decimal("min_ok", o.minOk())
                 .millis("late_p50_ms", scheduler.latenessPercentile(50))
                 .millis("late_p99_ms", scheduler.latenessPercentile(99))
+                .put("transport", prober.transport())
                 .put("met", allMet));
       } else {
         out.println(

@@ -126,6 +126,8 @@ class MainTest {
           .contains("\"tally\":{\"nginx0\":");
       assertThat(lines.get(2))
           .startsWith("{\"kind\":\"run\",\"vips\":2,")
+          // Linux here and in CI: the native transport loads from the bundled jar
+          .contains("\"transport\":\"epoll\"")
           .endsWith("\"met\":true}");
       // every probe on a new connection: the server saw as many connections as web0 has probes
       java.util.regex.Matcher n =
