@@ -64,6 +64,14 @@ try {
   await row(page, 'nginx0-fra').locator('.badge.down').waitFor({ timeout: 30_000 });
   await page.screenshot({ path: `${shots}/view-backend-down.png`, fullPage: true });
 
+  step("the card's one-line summary says who is down since when, open or collapsed");
+  const summary = page.locator('section[aria-label="frontend web"] .frontend-summary');
+  await summary.filter({ hasText: /nginx0-fra down since \d\d:\d\d/ }).waitFor({ timeout: 10_000 });
+  await page.locator('section[aria-label="frontend web"] .zippy').click();
+  await page.locator('section[aria-label="frontend web"] .zippy[aria-expanded="false"]').waitFor();
+  await summary.filter({ hasText: /nginx0-fra down since/ }).waitFor();
+  await page.locator('section[aria-label="frontend web"] .zippy').click();
+
   step('the scope cookie survives a reload');
   await page.getByRole('tab', { name: 'localhost' }).click();
   await page.reload();

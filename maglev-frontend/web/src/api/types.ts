@@ -15,6 +15,8 @@ export interface PoolBackend {
   effective_weight: number;
   flush: boolean;
   state: string;
+  /** Why effective_weight is what it is (proto WeightReason name); absent from an older maglevd. */
+  reason?: string;
 }
 
 export interface Pool {
@@ -33,6 +35,8 @@ export interface Frontend {
   flush_on_down: boolean;
   state: string;
   active_pool: number;
+  /** "normal", "panic" (fewer up than min-healthy) or "kept-last"; absent from an older maglevd. */
+  mode?: string;
 }
 
 export interface Backend {

@@ -2,6 +2,7 @@ import { For, Show } from 'solid-js';
 import type { Backend, Frontend, LbState } from '../api/types';
 import { ageOf } from '../state/age';
 import { bucketsOf, type Health, ICONS, MEANINGS } from '../state/cascade';
+import { reasonWord, summarize } from '../state/summary';
 import { Flash } from './Flash';
 import { ProbeHeartbeat } from './ProbeHeartbeat';
 
@@ -40,6 +41,9 @@ export function FrontendCard(props: {
         <span class="muted">
           {props.frontend.address} {props.frontend.protocol}/{props.frontend.port}
         </span>
+        <span class="frontend-summary">
+          {props.health === 'unknown' ? 'state unknown' : summarize(props.frontend, props.backends)}
+        </span>
       </button>
       <Show when={props.open}>
         <table>
@@ -50,6 +54,7 @@ export function FrontendCard(props: {
               <th>state</th>
               <th>weight</th>
               <th>effective</th>
+              <th>why</th>
               <th>lb buckets</th>
               <th class="nowrap">last transition</th>
               <th aria-label="probe" />
@@ -77,6 +82,7 @@ export function FrontendCard(props: {
                       <td class="num">
                         <Flash value={b.effective_weight} />
                       </td>
+                      <td class="muted nowrap">{reasonWord(b.reason)}</td>
                       <td class="num">
                         <Flash value={bucketsOf(props.lbState, props.frontend.name, b.name) ?? '—'} />
                       </td>
