@@ -8,6 +8,7 @@ import { DebugPanel } from './components/DebugPanel';
 import { EventStream } from './components/EventStream';
 import { FrontendCard, type RowAction } from './components/FrontendCard';
 import { ScopeTabs } from './components/ScopeTabs';
+import { SuspicionBanner } from './components/SuspicionBanner';
 import { VppPanel } from './components/VppPanel';
 import { health } from './state/cascade';
 import { cookie, readCookie } from './state/cookies';
@@ -176,6 +177,7 @@ export function App() {
             </Show>
             <div classList={{ stale: s().state.stale }}>
               <VppPanel state={s().state} now={now()} pulse={pulse()} />
+              <SuspicionBanner maglevd={s().state.name} suspicion={s().state.checker_suspicion} admin={admin} />
               <For each={s().state.frontends}>
                 {(f) => (
                   <FrontendCard

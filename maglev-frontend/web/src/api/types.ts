@@ -102,6 +102,22 @@ export interface MaglevdState {
   backends: Backend[];
   vpp_info: VppInfo | null;
   lb_state: LbState | null;
+  /** maglevd suspects its own probes (null, or absent from an older frontend, when it does not). */
+  checker_suspicion?: CheckerSuspicion | null;
+}
+
+/** maglevd's suspicion of its own vantage point (proto CheckerSuspicion). */
+export interface CheckerSuspicion {
+  suspected: boolean;
+  /** "storm" (many backends down together) or "stall" (probes started far behind schedule). */
+  cause: string;
+  since_ns: string;
+  down: number;
+  with_verdict: number;
+  frontends: string[];
+  ranges: number;
+  max_lateness_ns: string;
+  frozen: string[];
 }
 
 /** One event of /view/api/events, by its SSE event name. */
@@ -111,5 +127,5 @@ export type ServerEvent =
   | { kind: 'log'; maglevd: string; time_ns: string; log: { level: string; msg: string; attrs: Record<string, string> } }
   | { kind: 'maglevd-status'; maglevd: string; connected: boolean; last_error: string }
   | { kind: 'lb-state'; maglevd: string; lb_state: LbState | null }
-  | { kind: 'frontends'; maglevd: string; frontends: Frontend[] }
+  | { kind: 'frontends'; maglevd: string; frontends: Frontend[]; checker_suspicion?: CheckerSuspicion | null }
   | { kind: 'resync' };

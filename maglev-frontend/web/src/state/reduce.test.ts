@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reduce, type Scope } from './reduce';
-import { frontend, lb, maglevd } from './testdata';
+import { frontend, lb, maglevd, suspect } from './testdata';
 
 const scope = (): Scope => ({ state: maglevd(), settling: [] });
 
@@ -39,6 +39,14 @@ describe('reduce', () => {
     expect(after.settling).toEqual(['web']);
     const same = reduce(scope(), { kind: 'frontends', maglevd: 'lb0', frontends: [frontend()] });
     expect(same.settling).toEqual([]);
+  });
+
+  it("the checker's suspicion comes and goes with the frontends", () => {
+    const suspicion = suspect();
+    const on = reduce(scope(), { kind: 'frontends', maglevd: 'lb0', frontends: [frontend()], checker_suspicion: suspicion });
+    expect(on.state.checker_suspicion).toEqual(suspicion);
+    const off = reduce(on, { kind: 'frontends', maglevd: 'lb0', frontends: [frontend()], checker_suspicion: null });
+    expect(off.state.checker_suspicion).toBeNull();
   });
 
   it('an lb state ends settling', () => {

@@ -56,7 +56,10 @@ export function reduce(scope: Scope, ev: ServerEvent): Scope {
       const changed = ev.frontends
         .filter((f) => JSON.stringify(f) !== JSON.stringify(s.frontends.find((o) => o.name === f.name)))
         .map((f) => f.name);
-      return { settling: union(scope.settling, changed), state: { ...s, frontends: ev.frontends } };
+      return {
+        settling: union(scope.settling, changed),
+        state: { ...s, frontends: ev.frontends, checker_suspicion: ev.checker_suspicion ?? null },
+      };
     }
     case 'lb-state':
       // a fresh read of VPP: whatever was settling has settled

@@ -1,4 +1,4 @@
-import type { Frontend, LbState, MaglevdState } from '../api/types';
+import type { CheckerSuspicion, Frontend, LbState, MaglevdState } from '../api/types';
 
 /** A frontend with a primary pool (a, b) and a fallback pool (c), all up, a and b carrying. */
 export function frontend(over: Partial<Frontend> = {}): Frontend {
@@ -64,6 +64,22 @@ export function maglevd(over: Partial<MaglevdState> = {}): MaglevdState {
     ],
     vpp_info: null,
     lb_state: lb({ a: 512, b: 512, c: 0 }),
+    ...over,
+  };
+}
+
+/** A storm suspicion since 2026-12-06 11:02 UTC: 20 of 20 backends in 4 frontends, 5 frozen. */
+export function suspect(over: Partial<CheckerSuspicion> = {}): CheckerSuspicion {
+  return {
+    suspected: true,
+    cause: 'storm',
+    since_ns: (BigInt(Date.UTC(2026, 11, 6, 11, 2)) * 1_000_000n).toString(),
+    down: 20,
+    with_verdict: 20,
+    frontends: ['web', 'api', 'dns', 'mail'],
+    ranges: 3,
+    max_lateness_ns: '1500000',
+    frozen: ['a', 'b', 'c', 'd', 'e'],
     ...over,
   };
 }

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  *      {"weight": 0-100}
  * POST /admin/api/{maglevd}/sync-vpp            optional {"frontend": "name"}
  * POST /admin/api/{maglevd}/reload-config
+ * POST /admin/api/{maglevd}/release-checker
  * </pre>
  */
 public sealed interface AdminAction {
@@ -35,6 +36,9 @@ public sealed interface AdminAction {
   record SyncVpp(String maglevd, String frontend) implements AdminAction {}
 
   record ReloadConfig(String maglevd) implements AdminAction {}
+
+  /** Ends maglevd's self-suspicion: frozen weight decreases apply, with their reasons. */
+  record ReleaseChecker(String maglevd) implements AdminAction {}
 
   /** What a weight change would do to VPP's buckets; changes nothing. */
   record WeightPreview(String maglevd, String frontend, String pool, String backend, int weight)
@@ -103,12 +107,15 @@ public sealed interface AdminAction {
     if (path.size() == 2 && path.get(1).equals("reload-config")) {
       return ok(new ReloadConfig(path.get(0)));
     }
+    if (path.size() == 2 && path.get(1).equals("release-checker")) {
+      return ok(new ReleaseChecker(path.get(0)));
+    }
     return error(
         "no admin action at /admin/api/"
             + String.join("/", path)
             + " (expected: {maglevd}/backends/{backend}/pause|resume|enable|disable,"
             + " {maglevd}/frontends/{frontend}/pools/{pool}/backends/{backend}/weight,"
-            + " {maglevd}/sync-vpp or {maglevd}/reload-config)");
+            + " {maglevd}/sync-vpp, {maglevd}/reload-config or {maglevd}/release-checker)");
   }
 
   private static Optional<JsonObject> object(String body) {

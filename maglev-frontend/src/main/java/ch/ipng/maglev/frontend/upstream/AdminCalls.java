@@ -6,6 +6,7 @@ import ch.ipng.maglev.proto.BackendRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
 import ch.ipng.maglev.proto.PreviewWeightRequest;
 import ch.ipng.maglev.proto.PreviewWeightResponse;
+import ch.ipng.maglev.proto.ReleaseCheckerSuspicionRequest;
 import ch.ipng.maglev.proto.ReloadConfigRequest;
 import ch.ipng.maglev.proto.SetWeightRequest;
 import ch.ipng.maglev.proto.SyncVPPLBStateRequest;
@@ -94,6 +95,8 @@ final class AdminCalls {
           stub.syncVPPLBState(SyncVPPLBStateRequest.newBuilder().setFrontend(v.frontend()).build());
       case AdminAction.ReloadConfig r ->
           stub.reloadConfig(ReloadConfigRequest.getDefaultInstance());
+      case AdminAction.ReleaseChecker c ->
+          stub.releaseCheckerSuspicion(ReleaseCheckerSuspicionRequest.getDefaultInstance());
       case AdminAction.WeightPreview p -> throw new AssertionError("answered by preview");
     };
   }

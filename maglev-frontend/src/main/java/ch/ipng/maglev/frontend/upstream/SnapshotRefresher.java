@@ -123,12 +123,18 @@ final class SnapshotRefresher {
   }
 
   private void publishChanges(Snapshot s) {
-    String fJson = ProtoJson.list(s.frontends(), "frontends").toString();
+    // the checker's suspicion comes with the frontends (ListFrontends), and so goes out with them
+    String fJson =
+        ProtoJson.list(s.frontends(), "frontends")
+            + (s.frontends().hasCheckerSuspicion()
+                ? ProtoJson.print(s.frontends().getCheckerSuspicion())
+                : "null");
     if (!fJson.equals(frontendsJson)) {
       frontendsJson = fJson;
       JsonObject o = new JsonObject();
       o.addProperty("maglevd", name);
-      o.add("frontends", JsonParser.parseString(fJson));
+      o.add("frontends", ProtoJson.list(s.frontends(), "frontends"));
+      o.add("checker_suspicion", StateJson.suspicion(s));
       broker.publish("frontends", o.toString());
     }
     String lbJson = s.lbState() == null ? "null" : ProtoJson.print(s.lbState());

@@ -1,6 +1,7 @@
 package ch.ipng.maglev.frontend.upstream;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -78,6 +79,14 @@ final class StateJson {
         s == null || s.lbState() == null
             ? JsonNull.INSTANCE
             : JsonParser.parseString(ProtoJson.print(s.lbState())));
+    o.add("checker_suspicion", s == null ? JsonNull.INSTANCE : suspicion(s));
     return o;
+  }
+
+  /** maglevd's suspicion of its own probes, or null when it has none (or predates it). */
+  static JsonElement suspicion(Snapshot s) {
+    return s.frontends().hasCheckerSuspicion()
+        ? JsonParser.parseString(ProtoJson.print(s.frontends().getCheckerSuspicion()))
+        : JsonNull.INSTANCE;
   }
 }

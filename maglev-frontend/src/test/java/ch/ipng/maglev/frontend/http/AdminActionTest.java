@@ -51,6 +51,10 @@ class AdminActionTest {
         .isEqualTo("body: [1] (expected: nothing, or {\"frontend\": \"name\"})");
     assertThat(parse("lb0/reload-config", "").action())
         .isEqualTo(new AdminAction.ReloadConfig("lb0"));
+    assertThat(parse("lb0/release-checker", "").action())
+        .isEqualTo(new AdminAction.ReleaseChecker("lb0"));
+    assertThat(parse("lb0/release-checker/now", "").error())
+        .endsWith("{maglevd}/reload-config or {maglevd}/release-checker)");
   }
 
   @Test

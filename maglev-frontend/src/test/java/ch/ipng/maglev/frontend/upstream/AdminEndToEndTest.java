@@ -134,6 +134,25 @@ class AdminEndToEndTest {
         HttpResponse<String> vpp = post(base, "/admin/api/127.0.0.1/sync-vpp", "", auth, base);
         assertThat(vpp.statusCode()).isEqualTo(503);
         assertThat(vpp.body()).isEqualTo("{\"error\":\"VPP integration is not connected\"}");
+        // releasing a checker that suspects nothing reaches maglevd and says there was nothing
+        HttpResponse<String> release =
+            post(base, "/admin/api/127.0.0.1/release-checker", "", auth, base);
+        assertThat(release.statusCode()).isEqualTo(200);
+        assertThat(
+                JsonParser.parseString(release.body())
+                    .getAsJsonObject()
+                    .get("suspected")
+                    .getAsBoolean())
+            .isFalse();
+        String state =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(base + "/view/api/state/127.0.0.1")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(JsonParser.parseString(state).getAsJsonObject().get("checker_suspicion"))
+            .as(state)
+            .satisfies(e -> assertThat(e.isJsonNull()).isTrue());
         HttpResponse<String> unknown =
             post(base, "/admin/api/lb9/backends/web1/pause", "", auth, base);
         assertThat(unknown.statusCode()).isEqualTo(404);
