@@ -174,6 +174,8 @@ class DaemonProcessTest {
                 "maglev_backend_health{backend=\"a\"}",
                 "maglev_backend_enabled{backend=\"a\"} 1",
                 "maglev_frontend_pool_backend_weight{backend=\"a\",frontend=\"site\",pool=\"main\"} 100",
+                "maglev_frontend_mode{frontend=\"site\",mode=\"normal\"} 1",
+                "maglev_frontend_mode{frontend=\"site\",mode=\"panic\"} 0",
                 "maglev_probe_total{backend=\"a\",code=\"L7OK\",result=\"success\",type=\"http\"}",
                 "maglev_probe_duration_seconds_bucket{backend=\"a\",type=\"http\",le=\"0.1\"}");
         Process p =

@@ -9,6 +9,7 @@ import ch.ipng.maglev.daemon.checker.CheckerException.Reason;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.BackendState;
+import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.health.Jitter;
 import ch.ipng.maglev.daemon.health.SelfSuspicion;
@@ -43,6 +44,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Runs one probe loop per backend of the current config, applies reloads by diffing (unchanged
@@ -543,6 +545,7 @@ public final class Checker implements AutoCloseable {
       FrontendState from =
           p.before() == null ? FrontendState.UNKNOWN : p.before().frontendState(name);
       FrontendState to = p.model().frontendState(name);
+      announceMode(name, p);
       if (from == to) {
         continue;
       }
@@ -555,6 +558,26 @@ public final class Checker implements AutoCloseable {
           .log();
       bus.publish(new MaglevEvent.FrontendTransition(time, name, from, to));
     }
+  }
+
+  /**
+   * Logs a frontend entering or leaving panic or kept-last (WARN in, INFO out): the guards that
+   * keep a VIP serving when too few backends are up say so when they act.
+   */
+  private static void announceMode(String name, Published p) {
+    EffectiveWeights.Mode from =
+        p.before() == null ? EffectiveWeights.Mode.NORMAL : p.before().frontendMode(name);
+    EffectiveWeights.Mode to = p.model().frontendMode(name);
+    if (from == to) {
+      return;
+    }
+    logger
+        .atLevel(to == EffectiveWeights.Mode.NORMAL ? Level.INFO : Level.WARN)
+        .setMessage("frontend-mode")
+        .addKeyValue("frontend", name)
+        .addKeyValue("from", from.label())
+        .addKeyValue("to", to.label())
+        .log();
   }
 
   /** The frontends a change can move: those of the backend, the one weighted, or all. */

@@ -9,6 +9,7 @@ import ch.ipng.maglev.daemon.dataplane.DataplaneObserver;
 import ch.ipng.maglev.daemon.dataplane.SyncScope;
 import ch.ipng.maglev.daemon.dataplane.VppInfo;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
+import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.model.FrontendStatus;
 import ch.ipng.maglev.daemon.model.LiveModel;
@@ -121,6 +122,15 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
                 .tags("frontend", f.name(), "state", s.label())
                 .register(registry));
       }
+      for (EffectiveWeights.Mode mode : EffectiveWeights.Mode.values()) {
+        meters.add(
+            Gauge.builder("maglev.frontend.mode", () -> frontendModeOf(f.name()) == mode ? 1 : 0)
+                .description(
+                    "1 for the frontend's current mode (normal, panic: too few up, kept-last:"
+                        + " nothing up, last weights kept), 0 for the others")
+                .tags("frontend", f.name(), "mode", mode.label())
+                .register(registry));
+      }
       for (int i = 0; i < f.pools().size(); i++) {
         int pool = i;
         Frontend.Pool p = f.pools().get(i);
@@ -148,6 +158,11 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
   private FrontendState frontendStateOf(String frontend) {
     LiveModel m = models.currentOrNull();
     return m == null ? FrontendState.UNKNOWN : m.frontendState(frontend);
+  }
+
+  private EffectiveWeights.Mode frontendModeOf(String frontend) {
+    LiveModel m = models.currentOrNull();
+    return m == null ? EffectiveWeights.Mode.NORMAL : m.frontendMode(frontend);
   }
 
   private double weight(String frontend, int pool, String backend, boolean effective) {

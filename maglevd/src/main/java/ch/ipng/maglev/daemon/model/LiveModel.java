@@ -436,6 +436,20 @@ public final class LiveModel {
     return EffectiveWeights.state(usable, allUnknown);
   }
 
+  /**
+   * A frontend's mode (normal, panic, kept-last); normal for one not in the config. Only a frontend
+   * with {@code min-healthy} or {@code on-all-down: keep-last} can leave normal, so only such a
+   * frontend's weights are worked out for it.
+   */
+  public EffectiveWeights.Mode frontendMode(String name) {
+    Slot slot = frontends.get(name);
+    if (slot == null
+        || (slot.frontend.minHealthy() == 0 && slot.frontend.onAllDown() != OnAllDown.KEEP_LAST)) {
+      return EffectiveWeights.Mode.NORMAL;
+    }
+    return statusOf(slot).view().mode();
+  }
+
   /** Every frontend's state, by name. */
   public Map<String, FrontendState> frontendStates() {
     Map<String, FrontendState> out = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.BackendState;
+import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.health.Jitter;
 import ch.ipng.maglev.daemon.model.FrontendStatus;
@@ -263,6 +264,65 @@ class CheckerTest {
       // that a removed backend is probed no more is proven on virtual time in BackendWorkerTest
       assertThat(checker.backend("c")).isEmpty();
     }
+  }
+
+  @Test
+  void aFrontendEnteringAndLeavingPanic_isLogged_warnInInfoOut() throws Exception {
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Checker.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    log.addAppender(seen);
+    ch.qos.logback.classic.Level level = log.getLevel();
+    log.setLevel(ch.qos.logback.classic.Level.INFO); // tests log at WARN
+    try (var up = TestServers.http(200, "ok");
+        var closed = java.nio.channels.ServerSocketChannel.open()) {
+      closed.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+      int refused = ((java.net.InetSocketAddress) closed.getLocalAddress()).getPort();
+      closed.close(); // nothing listens there now: b's probes are refused
+      String checks = fast("ha", "http", up.port(), "") + fast("hb", "http", refused, "");
+      String backends =
+          "a: { address: 127.0.0.1, healthcheck: ha }\nb: { address: 127.0.0.2, healthcheck: hb }\n";
+      String frontend =
+          "web:\n  address: 192.0.2.1\n  protocol: tcp\n  port: 80\n%s  pools:\n"
+              + "    - { name: main, backends: { a: {}, b: {} } }\n";
+      checker.apply(
+          Configs.parse(config(checks, backends, frontend.formatted("  min-healthy: 100\n"))));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> models.current().frontendMode("web") == EffectiveWeights.Mode.PANIC);
+      checker.apply(Configs.parse(config(checks, backends, frontend.formatted(""))));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> models.current().frontendMode("web") == EffectiveWeights.Mode.NORMAL);
+      // the checker logs after it publishes the model: wait for the line, not just the model
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(modeLines(seen))
+                      .containsExactly(
+                          "WARN frontend=web from=normal to=panic",
+                          "INFO frontend=web from=panic to=normal"));
+    } finally {
+      log.setLevel(level);
+      log.detachAppender(seen);
+    }
+  }
+
+  private static List<String> modeLines(
+      ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen) {
+    return List.copyOf(seen.list).stream()
+        .filter(e -> e.getMessage().equals("frontend-mode"))
+        .map(
+            e ->
+                e.getLevel()
+                    + " "
+                    + e.getKeyValuePairs().stream()
+                        .map(kv -> kv.key + "=" + kv.value)
+                        .collect(java.util.stream.Collectors.joining(" ")))
+        .toList();
   }
 
   @Test

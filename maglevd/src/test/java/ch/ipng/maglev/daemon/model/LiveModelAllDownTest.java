@@ -73,6 +73,23 @@ class LiveModelAllDownTest {
   }
 
   @Test
+  void frontendMode_isTheViewsMode_andNormalWithoutAPolicy() {
+    LiveModel keep = LiveModel.of(KEEP, Map.of("a", UP, "b", UP, "c", DOWN));
+    assertThat(keep.frontendMode("web")).isEqualTo(Mode.NORMAL);
+    keep = keep.withStates(Map.of("a", DOWN, "b", DOWN));
+    assertThat(keep.frontendMode("web")).isEqualTo(Mode.KEPT_LAST);
+    LiveModel panic =
+        LiveModel.of(
+            Configs.parse(config("min-healthy: 75", "")), Map.of("a", UP, "b", DOWN, "c", DOWN));
+    assertThat(panic.frontendMode("web"))
+        .isEqualTo(panic.frontend("web").orElseThrow().view().mode())
+        .isEqualTo(Mode.PANIC);
+    LiveModel drain = LiveModel.of(DRAIN, Map.of("a", DOWN, "b", DOWN, "c", DOWN));
+    assertThat(drain.frontendMode("web")).isEqualTo(Mode.NORMAL);
+    assertThat(drain.frontendMode("nosuch")).isEqualTo(Mode.NORMAL);
+  }
+
+  @Test
   void drain_drainsAsBefore() {
     LiveModel m = LiveModel.of(DRAIN, Map.of("a", UP, "b", UP, "c", DOWN));
     m = m.withStates(Map.of("a", DOWN, "b", DOWN));
