@@ -19,6 +19,9 @@ public interface DataplaneObserver {
   /** A counter scrape. */
   void vipCounters(Counters counters);
 
+  /** A read of VPP's lb state after each counter scrape while connected (table digests). */
+  default void lbState(LbView view) {}
+
   DataplaneObserver NONE =
       new DataplaneObserver() {
         @Override

@@ -45,6 +45,7 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
   private final Map<String, List<Meter>> frontendMeters = new HashMap<>();
   private final ModelHub models;
   private final BackendCollector backendCollector;
+  private final DigestGauges digests = new DigestGauges(registry);
 
   private DaemonMetrics(ModelHub models) {
     this.models = models;
@@ -107,6 +108,7 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
 
   /** Registers gauges for the backends and frontends of {@code config}, dropping old ones. */
   private synchronized void configApplied(Config config) {
+    digests.configApplied(config);
     backendCollector.backends(new ArrayList<>(config.backends().keySet()));
     for (List<Meter> meters : frontendMeters.values()) {
       meters.forEach(registry::remove);
@@ -301,6 +303,15 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
     vipMeters.values().forEach(ms -> java.util.Arrays.stream(ms).forEach(registry::remove));
     vipMeters.clear();
     vipValues = Map.of();
+    digests.clear();
+  }
+
+  @Override
+  public void lbState(ch.ipng.maglev.daemon.dataplane.LbView view) {
+    LiveModel now = models.currentOrNull();
+    if (now != null) {
+      digests.tables(view, now);
+    }
   }
 
   @Override
