@@ -10,6 +10,7 @@ import { FrontendCard, type RowAction } from './components/FrontendCard';
 import { ScopeTabs } from './components/ScopeTabs';
 import { VppPanel } from './components/VppPanel';
 import { health } from './state/cascade';
+import { compareTables } from './state/fleet';
 import { cookie, readCookie } from './state/cookies';
 import { append, describe, isChatter, type LogLine } from './state/eventlog';
 import { reduce, type Scope } from './state/reduce';
@@ -195,6 +196,10 @@ export function App() {
                     admin={admin}
                     onAction={setAction}
                     probing={(b) => probing().has(`${s().state.name}/${b}`)}
+                    tables={compareTables(
+                      f.name,
+                      scopes.map((m) => ({ maglevd: m.state.name, lbState: m.state.lb_state })),
+                    )}
                   />
                 )}
               </For>
