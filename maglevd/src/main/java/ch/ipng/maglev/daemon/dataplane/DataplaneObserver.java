@@ -19,8 +19,8 @@ public interface DataplaneObserver {
   /** A counter scrape. */
   void vipCounters(Counters counters);
 
-  /** A read of VPP's lb state after each counter scrape while connected (table digests). */
-  default void lbState(LbView view) {}
+  /** VPP's VIPs and ASes, read after each counter scrape while connected (table digests). */
+  default void lbTables(java.util.List<LbView.Vip> vips) {}
 
   DataplaneObserver NONE =
       new DataplaneObserver() {

@@ -237,10 +237,10 @@ public final class VppDataplane implements AutoCloseable {
    */
   private void readTables(VppLink l) {
     try {
-      LbView v = LbReadBack.view(l.lb(), this::frontendOf, this::backendOf);
+      List<LbView.Vip> v = LbReadBack.tables(l.lb(), this::frontendOf);
       synchronized (scraper) { // as the counters: nothing of a closed connection comes back
         if (link == l) {
-          observer.lbState(v);
+          observer.lbTables(v);
         }
       }
     } catch (VppException e) {

@@ -44,19 +44,20 @@ public final class TableDigests {
   }
 
   /**
-   * Every VIP of {@code view}, in its order, then every desired VIP that VPP does not hold.
+   * Every VIP of {@code vips} (VPP's, e.g. {@link LbView#vips}), in their order, then every desired
+   * VIP that VPP does not hold.
    *
    * @param desired what maglevd wants, e.g. {@link DesiredVip#all}; its tables have VPP's length
    *     for the VIP where VPP holds it, else {@link DesiredVip#TABLE_LENGTH}
    */
-  public static List<Vip> of(LbView view, List<DesiredVip> desired) {
+  public static List<Vip> of(List<LbView.Vip> vips, List<DesiredVip> desired) {
     Map<VipId, DesiredVip> wanted = new LinkedHashMap<>();
     for (DesiredVip d : desired) {
       wanted.put(
           new VipId(d.key().prefix(), d.key().length(), d.key().protocol(), d.key().port()), d);
     }
     List<Vip> out = new ArrayList<>();
-    for (LbView.Vip v : view.vips()) {
+    for (LbView.Vip v : vips) {
       DesiredVip d = wanted.remove(v.id());
       out.add(
           new Vip(

@@ -23,7 +23,7 @@ final class FleetCalls {
   /** GetVPPLBState's answer: VPP's state with each VIP's digests, and the config's. */
   static VPPLBState lbState(LbView view, LiveModel model) {
     VPPLBState.Builder b = Protos.lbState(view).toBuilder();
-    List<TableDigests.Vip> digests = TableDigests.of(view, DesiredVip.all(model));
+    List<TableDigests.Vip> digests = TableDigests.of(view.vips(), DesiredVip.all(model));
     // TableDigests lists VPP's VIPs first, in the view's (and so the answer's) order
     for (int i = 0; i < b.getVipsCount(); i++) {
       TableDigests.Vip d = digests.get(i);

@@ -14,6 +14,7 @@ import ch.ipng.maglev.daemon.dataplane.VppInfo;
 import ch.ipng.maglev.daemon.dataplane.WarmUpView;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
+import ch.ipng.maglev.daemon.fleet.FlowLookup;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.daemon.model.ModelSource;
@@ -401,13 +402,20 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
   @Override
   public void lookupVPPLBFlow(LookupVPPLBFlowRequest req, StreamObserver<VPPLBFlow> out) {
+    FlowLookup.Tuple tuple;
+    try {
+      tuple = FleetCalls.tuple(req); // bad input is refused whether VPP is there or not
+    } catch (StatusRuntimeException e) {
+      out.onError(e);
+      return;
+    }
     StatusRuntimeException unavailable = vppUnavailable();
     if (unavailable != null || vpp == null) {
       out.onError(unavailable);
       return;
     }
     try {
-      reply(out, FleetCalls.lookup(vpp.state(), FleetCalls.tuple(req)));
+      reply(out, FleetCalls.lookup(vpp.state(), tuple));
     } catch (StatusRuntimeException e) {
       out.onError(e);
     } catch (DataplaneException e) {

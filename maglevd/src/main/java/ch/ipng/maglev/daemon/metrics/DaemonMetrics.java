@@ -307,10 +307,10 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
   }
 
   @Override
-  public void lbState(ch.ipng.maglev.daemon.dataplane.LbView view) {
+  public void lbTables(List<ch.ipng.maglev.daemon.dataplane.LbView.Vip> vips) {
     LiveModel now = models.currentOrNull();
     if (now != null) {
-      digests.tables(view, now);
+      digests.tables(vips, now);
     }
   }
 

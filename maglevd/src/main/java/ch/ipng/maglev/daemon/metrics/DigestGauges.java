@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,11 +39,11 @@ final class DigestGauges {
     config = TableDigest.value(ConfigDigest.of(c));
   }
 
-  /** The digests of VPP's tables in {@code view} and of the ones {@code model} wants. */
-  synchronized void tables(LbView view, LiveModel model) {
+  /** The digests of VPP's tables for {@code vips} and of the ones {@code model} wants. */
+  synchronized void tables(List<LbView.Vip> vips, LiveModel model) {
     Map<String, Long> next = new HashMap<>();
     Map<String, String[]> tags = new HashMap<>();
-    for (TableDigests.Vip v : TableDigests.of(view, DesiredVip.all(model))) {
+    for (TableDigests.Vip v : TableDigests.of(vips, DesiredVip.all(model))) {
       String[] vip = v.id().label().split(" ");
       for (String table : new String[] {"vpp", "desired"}) {
         String digest = table.equals("vpp") ? v.vpp() : v.desired();

@@ -63,12 +63,12 @@ class DigestsTest {
   void vppAndDesired_agreeWhenVppHoldsTheWeights_andNotWhenABackendIsPaused() throws IOException {
     LbView view = new LbView(FlowLookupTest.CONF, List.of(FlowLookupTest.trafficVip()));
     List<TableDigests.Vip> up =
-        TableDigests.of(view, DesiredVip.all(model(config(), BackendState.UP)));
+        TableDigests.of(view.vips(), DesiredVip.all(model(config(), BackendState.UP)));
     assertThat(up).hasSize(1);
     assertThat(up.get(0).frontend()).isEqualTo("web");
     assertThat(up.get(0).agrees()).isTrue();
     List<TableDigests.Vip> paused =
-        TableDigests.of(view, DesiredVip.all(model(config(), BackendState.PAUSED)));
+        TableDigests.of(view.vips(), DesiredVip.all(model(config(), BackendState.PAUSED)));
     assertThat(paused.get(0).vpp()).isEqualTo(up.get(0).vpp());
     assertThat(paused.get(0).desired()).isNotEqualTo(up.get(0).desired());
     assertThat(paused.get(0).agrees()).isFalse();
@@ -88,7 +88,7 @@ class DigestsTest {
             List.of());
     LbView view = new LbView(FlowLookupTest.CONF, List.of(stray));
     List<TableDigests.Vip> d =
-        TableDigests.of(view, DesiredVip.all(model(config(), BackendState.UP)));
+        TableDigests.of(view.vips(), DesiredVip.all(model(config(), BackendState.UP)));
     assertThat(d).hasSize(2);
     assertThat(d.get(0).desired()).isEmpty();
     assertThat(d.get(0).vpp()).hasSize(13);
