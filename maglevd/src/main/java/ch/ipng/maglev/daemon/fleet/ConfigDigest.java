@@ -16,7 +16,9 @@ import java.util.TreeMap;
  * timings and the checker's settings. Left out, because they differ between routers by design or do
  * not change behaviour: the GRE source addresses ({@code vpp.lb.ipv4-src-address} and {@code
  * ipv6-src-address}), the probes' source addresses, the checker's network namespace, and
- * descriptions. Two maglevds with the same digest route and health-check alike.
+ * descriptions. Two maglevds with the same digest route and health-check alike. A config field
+ * added later that changes behaviour belongs in {@link #canonical}: it is listed field by field
+ * (not a record's toString), so the digest stays the same across versions for the same config.
  */
 public final class ConfigDigest {
   private ConfigDigest() {}

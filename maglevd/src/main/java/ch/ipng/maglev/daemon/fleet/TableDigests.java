@@ -73,6 +73,11 @@ public final class TableDigests {
     return out;
   }
 
+  /** A digest as the number a Prometheus sample holds exactly (below 2^52). */
+  public static long value(String digest) {
+    return TableDigest.value(digest);
+  }
+
   /** The digest of the table VPP builds for {@code v} from its active ASes and their weights. */
   public static String ofVpp(LbView.Vip v) {
     List<MaglevTable.Server> servers = new ArrayList<>();

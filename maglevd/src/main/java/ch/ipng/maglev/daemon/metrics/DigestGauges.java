@@ -6,7 +6,6 @@ import ch.ipng.maglev.daemon.dataplane.LbView;
 import ch.ipng.maglev.daemon.fleet.ConfigDigest;
 import ch.ipng.maglev.daemon.fleet.TableDigests;
 import ch.ipng.maglev.daemon.model.LiveModel;
-import ch.ipng.maglev.vpp.maglev.TableDigest;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +35,7 @@ final class DigestGauges {
   }
 
   void configApplied(Config c) {
-    config = TableDigest.value(ConfigDigest.of(c));
+    config = TableDigests.value(ConfigDigest.of(c));
   }
 
   /** The digests of VPP's tables for {@code vips} and of the ones {@code model} wants. */
@@ -51,7 +50,7 @@ final class DigestGauges {
           continue;
         }
         String key = v.id().label() + " " + table + " " + v.frontend();
-        next.put(key, TableDigest.value(digest));
+        next.put(key, TableDigests.value(digest));
         tags.put(
             key,
             new String[] {
