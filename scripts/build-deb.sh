@@ -133,6 +133,11 @@ install -D -m 755 "$stage/maglevt.launcher" "$dir/usr/bin/maglevt"
 install -D -m 644 "$root/maglevt/src/main/completion/maglevt.bash" \
   "$dir/usr/share/bash-completion/completions/maglevt"
 man maglevt.1 "$dir" 1
+# the monitoring that ships: Prometheus alert rules (with their promtool unit tests) and a Grafana
+# dashboard, for the host that watches the routers (docs/user-guide.md, Monitoring)
+install -D -m 644 -t "$dir/usr/share/$pkg/prometheus" "$root/monitoring/maglev-alerts.yml" \
+  "$root/monitoring/maglev-alerts.test.yml"
+install -D -m 644 -t "$dir/usr/share/$pkg/grafana" "$root/monitoring/maglev-dashboard.json"
 for script in postinst postrm; do
   install -m 755 "$root/debian/$pkg/$script" "$dir/DEBIAN/$script"
 done

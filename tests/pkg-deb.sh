@@ -86,6 +86,11 @@ getent passwd maglevd >/dev/null || fail "no maglevd user"
 [ -f /usr/share/man/man8/maglevd.8.gz ] || fail "maglevd.8 not installed"
 [ -f /usr/share/man/man8/maglevd-frontend.8.gz ] || fail "maglevd-frontend.8 not installed"
 [ -f /usr/share/bash-completion/completions/maglevc ] || fail "bash completion not installed"
+for f in prometheus/maglev-alerts.yml prometheus/maglev-alerts.test.yml grafana/maglev-dashboard.json; do
+  [ -f "/usr/share/vpp-maglev/$f" ] || fail "/usr/share/vpp-maglev/$f not installed"
+done
+(cd /usr/share/vpp-maglev/prometheus && promtool test rules maglev-alerts.test.yml >"$tmp/promtool" 2>&1) \
+  || { cat "$tmp/promtool" >&2; fail "promtool test rules on the installed alert rules"; }
 for unit in vpp-maglev.service vpp-maglev-frontend.service; do
   systemd-analyze verify "/usr/lib/systemd/system/$unit" >"$tmp/verify" 2>&1 \
     || { cat "$tmp/verify" >&2; fail "systemd-analyze verify $unit"; }

@@ -11,6 +11,7 @@ import { ScopeTabs } from './components/ScopeTabs';
 import { SuspicionBanner } from './components/SuspicionBanner';
 import { VppPanel } from './components/VppPanel';
 import { health } from './state/cascade';
+import { compareTables } from './state/fleet';
 import { cookie, readCookie } from './state/cookies';
 import { append, describe, isChatter, type LogLine } from './state/eventlog';
 import { reduce, type Scope } from './state/reduce';
@@ -197,6 +198,10 @@ export function App() {
                     admin={admin}
                     onAction={setAction}
                     probing={(b) => probing().has(`${s().state.name}/${b}`)}
+                    tables={compareTables(
+                      f.name,
+                      scopes.map((m) => ({ maglevd: m.state.name, lbState: m.state.lb_state })),
+                    )}
                   />
                 )}
               </For>

@@ -83,6 +83,12 @@ export interface LbVip {
   port: number;
   frontend: string;
   ases: LbAs[];
+  /** New-flow table length (1024 when absent). */
+  flow_table_length?: number;
+  /** Digest of the table VPP builds from its ASes (equal digests: equal tables on two routers). */
+  table_digest?: string;
+  /** Digest of the table maglevd wants. */
+  desired_table_digest?: string;
 }
 
 export interface LbState {

@@ -2,6 +2,7 @@ import { For, Show } from 'solid-js';
 import type { Backend, Frontend, LbState } from '../api/types';
 import { ageOf } from '../state/age';
 import { bucketsOf, type Health, ICONS, MEANINGS } from '../state/cascade';
+import { type Agreement, agreementText } from '../state/fleet';
 import { reasonWord, summarize } from '../state/summary';
 import { Flash } from './Flash';
 import { ProbeHeartbeat } from './ProbeHeartbeat';
@@ -26,6 +27,8 @@ export function FrontendCard(props: {
   admin: boolean;
   onAction: (row: RowAction) => void;
   probing: (backend: string) => boolean;
+  /** How the tables of the maglevds followed compare for this frontend; null with one maglevd. */
+  tables?: Agreement | null;
 }) {
   const backend = (name: string) => props.backends.find((b) => b.name === name);
   return (
@@ -45,6 +48,16 @@ export function FrontendCard(props: {
           {props.health === 'unknown' ? 'state unknown' : summarize(props.frontend, props.backends)}
         </span>
       </button>
+      <Show when={props.tables}>
+        {(t) => (
+          <p
+            classList={{ tables: true, muted: t().differing.length === 0, warn: t().differing.length > 0 }}
+            aria-label="tables across maglevds"
+          >
+            tables: {agreementText(t())}
+          </p>
+        )}
+      </Show>
       <Show when={props.open}>
         <table>
           <thead>

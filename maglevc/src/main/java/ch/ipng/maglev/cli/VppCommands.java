@@ -38,6 +38,7 @@ final class VppCommands {
     Node lb = vpp.word("lb", "VPP load-balancer state");
     lb.word("state", "VIPs and application servers in VPP").action(c::showVppLbState);
     lb.word("counters", "per-VIP packet counters").action(c::showVppLbCounters);
+    FlowCommand.addTo(lb, session);
 
     Node sync =
         root.word("sync", "reconcile VPP with maglevd")
@@ -116,7 +117,8 @@ final class VppCommands {
                 new String[] {
                   "sticky-buckets-per-core", Integer.toString(s.getConf().getStickyBucketsPerCore())
                 },
-                new String[] {"flow-timeout", s.getConf().getFlowTimeout() + "s"}));
+                new String[] {"flow-timeout", s.getConf().getFlowTimeout() + "s"},
+                new String[] {"config-digest", s.getConfigDigest()}));
     for (VPPLBVIP v : s.getVipsList()) {
       out().line("");
       out()
@@ -133,6 +135,7 @@ final class VppCommands {
                   + " index "
                   + v.getIndex()
                   + (v.getFrontend().isEmpty() ? "" : " (frontend " + v.getFrontend() + ")"));
+      out().line("  " + out().label("table-digest") + " " + FlowCommand.digests(v));
       List<List<String>> rows = new ArrayList<>();
       for (VPPLBAS a : v.getAsesList()) {
         rows.add(

@@ -55,7 +55,11 @@ class ArchitectureTest {
           new Rule(
               "daemon/metrics",
               List.of("daemon/checker/Checker", "daemon/grpc", "vpp/"),
-              "metrics hear listener interfaces, not the checker"));
+              "metrics hear listener interfaces, not the checker"),
+          new Rule(
+              "daemon/fleet",
+              List.of("daemon/checker", "daemon/grpc", "daemon/metrics", "daemon/probe"),
+              "table digests and flow lookups are pure functions of the dataplane's records"));
 
   @Test
   void noPackageReachesWhatTheDesignForbids() throws IOException {

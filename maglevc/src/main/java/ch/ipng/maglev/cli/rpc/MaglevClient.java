@@ -19,6 +19,7 @@ import ch.ipng.maglev.proto.ListFrontendsRequest;
 import ch.ipng.maglev.proto.ListFrontendsResponse;
 import ch.ipng.maglev.proto.ListHealthChecksRequest;
 import ch.ipng.maglev.proto.ListHealthChecksResponse;
+import ch.ipng.maglev.proto.LookupVPPLBFlowRequest;
 import ch.ipng.maglev.proto.PreviewWeightRequest;
 import ch.ipng.maglev.proto.PreviewWeightResponse;
 import ch.ipng.maglev.proto.ReloadConfigRequest;
@@ -28,6 +29,7 @@ import ch.ipng.maglev.proto.SyncVPPLBStateRequest;
 import ch.ipng.maglev.proto.SyncVPPLBStateResponse;
 import ch.ipng.maglev.proto.VPPInfo;
 import ch.ipng.maglev.proto.VPPLBCounters;
+import ch.ipng.maglev.proto.VPPLBFlow;
 import ch.ipng.maglev.proto.VPPLBState;
 import ch.ipng.maglev.proto.WatchRequest;
 import com.google.protobuf.MessageLite;
@@ -143,6 +145,10 @@ public final class MaglevClient {
 
   public VPPLBState getVPPLBState(GetVPPLBStateRequest r) {
     return call(MaglevMethod.GET_VPPLB_STATE, r, VPPLBState.parser());
+  }
+
+  public VPPLBFlow lookupVPPLBFlow(LookupVPPLBFlowRequest r) {
+    return call(MaglevMethod.LOOKUP_VPPLB_FLOW, r, VPPLBFlow.parser());
   }
 
   public SyncVPPLBStateResponse syncVPPLBState(SyncVPPLBStateRequest r) {

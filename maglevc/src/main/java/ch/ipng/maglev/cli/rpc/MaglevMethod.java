@@ -25,6 +25,7 @@ enum MaglevMethod {
   RELOAD_CONFIG("/maglev.Maglev/ReloadConfig", false, false),
   GET_VPP_INFO("/maglev.Maglev/GetVPPInfo", false, true),
   GET_VPPLB_STATE("/maglev.Maglev/GetVPPLBState", false, true),
+  LOOKUP_VPPLB_FLOW("/maglev.Maglev/LookupVPPLBFlow", false, true),
   SYNC_VPPLB_STATE("/maglev.Maglev/SyncVPPLBState", false, false),
   GET_CHECKER_SUSPICION("/maglev.Maglev/GetCheckerSuspicion", false, true),
   RELEASE_CHECKER_SUSPICION("/maglev.Maglev/ReleaseCheckerSuspicion", false, false),

@@ -94,7 +94,10 @@ public final class Node {
     HEALTHCHECK("healthcheck"),
     WEIGHT("0-100"),
     COUNT("n"),
-    LEVEL("level");
+    LEVEL("level"),
+    SOURCE("src[:port]"),
+    DESTINATION("dst:port"),
+    PROTOCOL("tcp|udp");
 
     private final String label;
 
@@ -112,13 +115,18 @@ public final class Node {
         case WEIGHT -> word.matches("\\d{1,3}") && Integer.parseInt(word) <= 100;
         case COUNT -> word.matches("\\d{1,9}") && Integer.parseInt(word) > 0;
         case LEVEL -> List.of("debug", "info", "warn", "error").contains(word);
+        case PROTOCOL -> List.of("tcp", "udp").contains(word);
         default -> !word.isEmpty();
       };
     }
 
     /** The fixed values of the slot, for completion; empty when they come from the server. */
     public List<String> fixedValues() {
-      return this == LEVEL ? List.of("debug", "info", "warn", "error") : List.of();
+      return switch (this) {
+        case LEVEL -> List.of("debug", "info", "warn", "error");
+        case PROTOCOL -> List.of("tcp", "udp");
+        default -> List.of();
+      };
     }
   }
 

@@ -19,6 +19,9 @@ public interface DataplaneObserver {
   /** A counter scrape. */
   void vipCounters(Counters counters);
 
+  /** VPP's VIPs and ASes, read after each counter scrape while connected (table digests). */
+  default void lbTables(java.util.List<LbView.Vip> vips) {}
+
   DataplaneObserver NONE =
       new DataplaneObserver() {
         @Override

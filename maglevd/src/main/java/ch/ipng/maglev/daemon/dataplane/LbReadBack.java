@@ -42,6 +42,40 @@ final class LbReadBack {
   }
 
   /**
+   * VPP's VIPs in address order with their ASes, for the table digests: two dumps, without the CLI
+   * read {@link #view} adds for src-ip-sticky and the VIP index (false and 0 here: the new-flow
+   * table depends on neither) nor lb_conf; ASes are not named.
+   */
+  static List<LbView.Vip> tables(LbApi lb, Function<VipKey, String> frontendOf) {
+    List<LbClient.Vip> vips = new ArrayList<>(VppConnection.await(lb.vips()));
+    List<LbClient.As> ases = VppConnection.await(lb.ases());
+    Map<VipKey, List<LbView.As>> byVip = new HashMap<>();
+    for (LbClient.Vip v : vips) {
+      byVip.put(v.key(), new ArrayList<>());
+    }
+    for (LbClient.As a : ases) {
+      List<LbView.As> list = byVip.get(a.vip());
+      if (list != null) {
+        list.add(new LbView.As(a.address(), a.weight(), a.active(), a.buckets(), ""));
+      }
+    }
+    DesiredVip.sortByVip(vips, LbClient.Vip::key);
+    List<LbView.Vip> out = new ArrayList<>();
+    for (LbClient.Vip v : vips) {
+      out.add(
+          new LbView.Vip(
+              VipId.of(v.key()),
+              frontendOf.apply(v.key()),
+              v.encap().name().toLowerCase(Locale.ROOT),
+              false,
+              0,
+              v.tableLength() > 0 ? v.tableLength() : DesiredVip.TABLE_LENGTH,
+              byVip.get(v.key())));
+    }
+    return out;
+  }
+
+  /**
    * Everything VPP's lb plugin holds, VIPs in address order.
    *
    * @param frontendOf the frontend a VIP belongs to, or ""

@@ -228,6 +228,23 @@ public final class VppDataplane implements AutoCloseable {
     VppLink l = link;
     if (l != null) {
       scraper.scrape(l, this::frontendOf, () -> link);
+      readTables(l);
+    }
+  }
+
+  /**
+   * Reads VPP's lb state for the table digests (metrics); a read amid a sync may lag one scrape.
+   */
+  private void readTables(VppLink l) {
+    try {
+      List<LbView.Vip> v = LbReadBack.tables(l.lb(), this::frontendOf);
+      synchronized (scraper) { // as the counters: nothing of a closed connection comes back
+        if (link == l) {
+          observer.lbTables(v);
+        }
+      }
+    } catch (VppException e) {
+      logger.atWarn().setMessage("vpp-lb-read-failed").addKeyValue("error", e.getMessage()).log();
     }
   }
 

@@ -14,6 +14,7 @@ import ch.ipng.maglev.daemon.dataplane.VppInfo;
 import ch.ipng.maglev.daemon.dataplane.WarmUpView;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
+import ch.ipng.maglev.daemon.fleet.FlowLookup;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.daemon.model.ModelSource;
@@ -36,6 +37,7 @@ import ch.ipng.maglev.proto.ListFrontendsRequest;
 import ch.ipng.maglev.proto.ListFrontendsResponse;
 import ch.ipng.maglev.proto.ListHealthChecksRequest;
 import ch.ipng.maglev.proto.ListHealthChecksResponse;
+import ch.ipng.maglev.proto.LookupVPPLBFlowRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
 import ch.ipng.maglev.proto.PreviewWeightRequest;
 import ch.ipng.maglev.proto.PreviewWeightResponse;
@@ -46,6 +48,7 @@ import ch.ipng.maglev.proto.SyncVPPLBStateRequest;
 import ch.ipng.maglev.proto.SyncVPPLBStateResponse;
 import ch.ipng.maglev.proto.VPPInfo;
 import ch.ipng.maglev.proto.VPPLBCounters;
+import ch.ipng.maglev.proto.VPPLBFlow;
 import ch.ipng.maglev.proto.VPPLBState;
 import ch.ipng.maglev.proto.VPPWarmUp;
 import ch.ipng.maglev.proto.WatchRequest;
@@ -391,7 +394,30 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       return;
     }
     try {
-      reply(out, Protos.lbState(vpp.state()));
+      reply(out, FleetCalls.lbState(vpp.state(), models.current()));
+    } catch (DataplaneException e) {
+      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+
+  @Override
+  public void lookupVPPLBFlow(LookupVPPLBFlowRequest req, StreamObserver<VPPLBFlow> out) {
+    FlowLookup.Tuple tuple;
+    try {
+      tuple = FleetCalls.tuple(req); // bad input is refused whether VPP is there or not
+    } catch (StatusRuntimeException e) {
+      out.onError(e);
+      return;
+    }
+    StatusRuntimeException unavailable = vppUnavailable();
+    if (unavailable != null || vpp == null) {
+      out.onError(unavailable);
+      return;
+    }
+    try {
+      reply(out, FleetCalls.lookup(vpp.state(), tuple));
+    } catch (StatusRuntimeException e) {
+      out.onError(e);
     } catch (DataplaneException e) {
       out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
     }

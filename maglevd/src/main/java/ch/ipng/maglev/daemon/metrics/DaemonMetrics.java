@@ -46,6 +46,7 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
   private final Map<String, List<Meter>> frontendMeters = new HashMap<>();
   private final ModelHub models;
   private final BackendCollector backendCollector;
+  private final DigestGauges digests = new DigestGauges(registry);
 
   private DaemonMetrics(ModelHub models) {
     this.models = models;
@@ -108,6 +109,7 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
 
   /** Registers gauges for the backends and frontends of {@code config}, dropping old ones. */
   private synchronized void configApplied(Config config) {
+    digests.configApplied(config);
     backendCollector.backends(new ArrayList<>(config.backends().keySet()));
     for (List<Meter> meters : frontendMeters.values()) {
       meters.forEach(registry::remove);
@@ -316,6 +318,15 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
     vipMeters.values().forEach(ms -> java.util.Arrays.stream(ms).forEach(registry::remove));
     vipMeters.clear();
     vipValues = Map.of();
+    digests.clear();
+  }
+
+  @Override
+  public void lbTables(List<ch.ipng.maglev.daemon.dataplane.LbView.Vip> vips) {
+    LiveModel now = models.currentOrNull();
+    if (now != null) {
+      digests.tables(vips, now);
+    }
   }
 
   @Override
