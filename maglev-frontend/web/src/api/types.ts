@@ -9,12 +9,23 @@ export interface Transition {
   detail: string;
 }
 
+/** A backend's slow-start ramp in one frontend (absent when it does not ramp). */
+export interface SlowStart {
+  frontend: string;
+  weight: number;
+  target_weight: number;
+  left_ns: string;
+  since_ns: string;
+  duration_ns: string;
+}
+
 export interface PoolBackend {
   name: string;
   weight: number;
   effective_weight: number;
   flush: boolean;
   state: string;
+  slow_start?: SlowStart;
 }
 
 export interface Pool {
