@@ -128,14 +128,12 @@ public final class SlowStarter implements AutoCloseable {
     }
     SlowStart ss = next.slowStart();
     for (String name : names) {
-      FrontendStatus after = next.frontend(name).orElse(null);
-      if (after == null) {
-        continue;
+      Frontend f = next.config().frontends().get(name);
+      if (f == null || (ss.ramps(name).isEmpty() && !anyOn(next.config(), f))) {
+        continue; // its status is not even computed
       }
+      FrontendStatus after = next.frontend(name).orElseThrow();
       SlowStart.Frontend a = facts(next.config(), after);
-      if (!a.on() && ss.ramps(name).isEmpty()) {
-        continue;
-      }
       SlowStart.Frontend b =
           before == null
               ? null
@@ -190,6 +188,21 @@ public final class SlowStarter implements AutoCloseable {
     }
     return new SlowStart.Frontend(
         f.name(), st.view(), st.weights(), st.states(), durations, f.slowStartMaxChurn());
+  }
+
+  /** Whether some backend of the frontend has a slow-start there. */
+  private static boolean anyOn(Config config, Frontend f) {
+    if (f.slowStart() != null) {
+      return f.slowStart().isPositive();
+    }
+    for (Frontend.Pool p : f.pools()) {
+      for (String b : p.backends().keySet()) {
+        if (duration(config, f, b).isPositive()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The frontend's slow-start when set, else the backend's health check's. */
