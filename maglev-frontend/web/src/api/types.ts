@@ -9,6 +9,16 @@ export interface Transition {
   detail: string;
 }
 
+/** A backend's slow-start ramp in one frontend (absent when it does not ramp). */
+export interface SlowStart {
+  frontend: string;
+  weight: number;
+  target_weight: number;
+  left_ns: string;
+  since_ns: string;
+  duration_ns: string;
+}
+
 export interface PoolBackend {
   name: string;
   weight: number;
@@ -17,6 +27,7 @@ export interface PoolBackend {
   state: string;
   /** Why effective_weight is what it is (proto WeightReason name); absent from an older maglevd. */
   reason?: string;
+  slow_start?: SlowStart;
 }
 
 export interface Pool {

@@ -1,6 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { Backend, Frontend, LbState } from '../api/types';
 import { ageOf } from '../state/age';
+import { rampSuffix } from '../state/ramp';
 import { bucketsOf, type Health, ICONS, MEANINGS } from '../state/cascade';
 import { type Agreement, agreementText } from '../state/fleet';
 import { reasonWord, summarize } from '../state/summary';
@@ -94,6 +95,7 @@ export function FrontendCard(props: {
                       </td>
                       <td class="num">
                         <Flash value={b.effective_weight} />
+                        <span class="muted">{rampSuffix(b, props.now)}</span>
                       </td>
                       <td class="muted nowrap">{reasonWord(b.reason)}</td>
                       <td class="num">

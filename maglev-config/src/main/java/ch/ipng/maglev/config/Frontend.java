@@ -1,8 +1,10 @@
 package ch.ipng.maglev.config;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code maglev.frontends.<name>}: a VIP and its priority-ordered pools.
@@ -11,6 +13,10 @@ import java.util.Map;
  * @param onAllDown what happens to the weights when no backend is up
  * @param minHealthy the percentage (0-100, 0 = off) of the active pool's health-checked backends
  *     that must be up; below it the pool is in panic and all of them carry traffic
+ * @param slowStart the frontend's {@code slow-start}: how long a backend that comes up ramps to its
+ *     weight; null when not set (each backend's health check's applies), zero for off
+ * @param slowStartMaxChurn {@code slow-start-max-churn}: the percentage (1-100) of the VIP's
+ *     new-flow buckets one slow-start step may move
  */
 public record Frontend(
     String name,
@@ -22,10 +28,42 @@ public record Frontend(
     boolean flushOnDown,
     OnAllDown onAllDown,
     int minHealthy,
-    List<Pool> pools) {
+    List<Pool> pools,
+    @Nullable Duration slowStart,
+    int slowStartMaxChurn) {
+
+  /** The default {@code slow-start-max-churn}: one step moves at most 10 % of the buckets. */
+  public static final int DEFAULT_SLOW_START_MAX_CHURN = 10;
 
   public Frontend {
     pools = List.copyOf(pools);
+  }
+
+  /** A frontend without its own slow-start keys (the health checks' slow-start applies). */
+  public Frontend(
+      String name,
+      String description,
+      InetAddress address,
+      Protocol protocol,
+      int port,
+      boolean srcIpSticky,
+      boolean flushOnDown,
+      OnAllDown onAllDown,
+      int minHealthy,
+      List<Pool> pools) {
+    this(
+        name,
+        description,
+        address,
+        protocol,
+        port,
+        srcIpSticky,
+        flushOnDown,
+        onAllDown,
+        minHealthy,
+        pools,
+        null,
+        DEFAULT_SLOW_START_MAX_CHURN);
   }
 
   /** Whether any pool references the backend. */

@@ -3,6 +3,7 @@ package ch.ipng.maglev.config;
 import ch.ipng.maglev.config.YamlReader.Entry;
 import com.google.common.net.InetAddresses;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,6 +28,8 @@ final class FrontendDecoder {
           "flush-on-down",
           "on-all-down",
           "min-healthy",
+          "slow-start",
+          "slow-start-max-churn",
           "pools");
 
   /** A decoded frontend with its config node and those of its backend references. */
@@ -98,6 +101,9 @@ final class FrontendDecoder {
     OnAllDown onAllDown = onAllDown(m.get("on-all-down"));
     Entry minEntry = m.get("min-healthy");
     Long min = minEntry == null ? null : f.inRange(minEntry, 0, 100, "min-healthy ");
+    Entry slowEntry = m.get("slow-start");
+    Duration slowStart = slowEntry == null ? null : f.nonNegative(slowEntry, Duration.ZERO);
+    int maxChurn = percent(m.get("slow-start-max-churn"), Frontend.DEFAULT_SLOW_START_MAX_CHURN);
     PoolsDecoder.Pools pools = new PoolsDecoder(f, backendNames).decode(e, m.get("pools"));
     backendAddresses(pools.refs(), backends);
     if (address == null) {
@@ -114,7 +120,9 @@ final class FrontendDecoder {
             flushOnDown,
             onAllDown,
             min == null ? 0 : min.intValue(),
-            pools.pools());
+            pools.pools(),
+            slowStart,
+            maxChurn);
     return new Decoded(frontend, e, pools.refs());
   }
 
@@ -136,6 +144,31 @@ final class FrontendDecoder {
         yield Protocol.ANY;
       }
     };
+  }
+
+  /** A percentage 1-100, written 10 or "10%", or {@code fallback} when not set or not one. */
+  private int percent(@Nullable Entry e, int fallback) {
+    String v = e == null ? null : f.string(e);
+    if (v == null) {
+      return fallback;
+    }
+    String digits = v.strip();
+    if (digits.endsWith("%")) {
+      digits = digits.substring(0, digits.length() - 1).strip();
+    }
+    int p = -1;
+    if (!digits.isEmpty() && digits.length() <= 3 && digits.chars().allMatch(Character::isDigit)) {
+      p = Integer.parseInt(digits);
+    }
+    if (p < 1 || p > 100) {
+      f.semantic(
+          e,
+          "slow-start-max-churn \""
+              + Text.shorten(v)
+              + "\" (expected: a percentage of the buckets, 1-100, e.g. 10%)");
+      return fallback;
+    }
+    return p;
   }
 
   /** drain (the default) or keep-last. */

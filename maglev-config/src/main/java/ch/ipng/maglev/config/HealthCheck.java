@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param port destination port, 0 for icmp
  * @param http HTTP parameters for http and https, else null
  * @param tcp TCP parameters for tcp, else null
+ * @param slowStart how long a backend of this check that comes up ramps to its weight (zero: off);
+ *     a frontend's own {@code slow-start} wins. Not part of the probe ({@link #sameProbe})
  */
 public record HealthCheck(
     String name,
@@ -27,7 +29,40 @@ public record HealthCheck(
     @Nullable Inet4Address probeIpv4Src,
     @Nullable Inet6Address probeIpv6Src,
     @Nullable HttpParams http,
-    @Nullable TcpParams tcp) {
+    @Nullable TcpParams tcp,
+    Duration slowStart) {
+
+  /** A check without slow start. */
+  public HealthCheck(
+      String name,
+      ProbeType type,
+      int port,
+      Duration interval,
+      Duration fastInterval,
+      Duration downInterval,
+      Duration timeout,
+      int rise,
+      int fall,
+      @Nullable Inet4Address probeIpv4Src,
+      @Nullable Inet6Address probeIpv6Src,
+      @Nullable HttpParams http,
+      @Nullable TcpParams tcp) {
+    this(
+        name,
+        type,
+        port,
+        interval,
+        fastInterval,
+        downInterval,
+        timeout,
+        rise,
+        fall,
+        probeIpv4Src,
+        probeIpv6Src,
+        http,
+        tcp,
+        Duration.ZERO);
+  }
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);

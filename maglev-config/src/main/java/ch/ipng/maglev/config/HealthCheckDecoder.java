@@ -28,7 +28,8 @@ final class HealthCheckDecoder {
           "fall",
           "probe-ipv4-src",
           "probe-ipv6-src",
-          "params");
+          "params",
+          "slow-start");
   static final Set<String> PARAMS =
       Fields.keys(
           "path",
@@ -89,6 +90,7 @@ final class HealthCheckDecoder {
     int fall = f.atLeastOne(m.get("fall"), HealthCheck.DEFAULT_FALL);
     Inet4Address src4 = f.ipv4(m.get("probe-ipv4-src"));
     Inet6Address src6 = f.ipv6(m.get("probe-ipv6-src"));
+    Duration slowStart = f.nonNegative(m.get("slow-start"), Duration.ZERO);
     Entry paramsEntry = m.get("params");
     Map<String, Entry> params = paramsEntry == null ? null : f.mapping(paramsEntry, PARAMS);
     if (params == null) {
@@ -106,7 +108,8 @@ final class HealthCheckDecoder {
         type == ProbeType.HTTP || type == ProbeType.HTTPS ? http(params) : null;
     HealthCheck.TcpParams tcp = type == ProbeType.TCP ? tcp(params) : null;
     return new HealthCheck(
-        name, type, port, interval, fast, down, timeout, rise, fall, src4, src6, http, tcp);
+        name, type, port, interval, fast, down, timeout, rise, fall, src4, src6, http, tcp,
+        slowStart);
   }
 
   private @Nullable ProbeType type(Entry check, @Nullable Entry e) {

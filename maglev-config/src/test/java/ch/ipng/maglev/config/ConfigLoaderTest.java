@@ -111,7 +111,7 @@ class ConfigLoaderTest {
             "maglev.healthchecks.http.port: expected an integer, got string \"eighty\" (line 5, column 13)",
             "maglev.healthchecks.http.retries: unknown key \"retries\" (expected one of: type, port,"
                 + " interval, fast-interval, down-interval, timeout, rise, fall, probe-ipv4-src,"
-                + " probe-ipv6-src, params) (line 6, column 7)",
+                + " probe-ipv6-src, params, slow-start) (line 6, column 7)",
             "maglev.backends.nginx0.wieght: unknown key \"wieght\" (expected one of: address,"
                 + " healthcheck, description, enabled) (line 13, column 7)");
   }

@@ -179,4 +179,82 @@ class FrontendDecoderTest {
             "maglev.frontends.f.min-healthy: min-healthy -1 (expected: 0-100) (line 10, column"
                 + " 20)");
   }
+
+  @Test
+  void slowStart_isOffAndUnsetByDefault() throws Exception {
+    Frontend f =
+        config(frontend("address: 198.51.100.1\npools: [ { name: p, backends: { a: {} } } ]\n"))
+            .frontends()
+            .get("f");
+    assertThat(f.slowStart()).isNull();
+    assertThat(f.slowStartMaxChurn()).isEqualTo(Frontend.DEFAULT_SLOW_START_MAX_CHURN);
+  }
+
+  @Test
+  void slowStart_isReadWithAPercentOrAPlainNumber() throws Exception {
+    Frontend f =
+        config(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    slow-start: 30s
+                    slow-start-max-churn: 5%
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """))
+            .frontends()
+            .get("f");
+    assertThat(f.slowStart()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(f.slowStartMaxChurn()).isEqualTo(5);
+    Frontend off =
+        config(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    slow-start: 0s
+                    slow-start-max-churn: 100
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """))
+            .frontends()
+            .get("f");
+    assertThat(off.slowStart()).isZero();
+    assertThat(off.slowStartMaxChurn()).isEqualTo(100);
+  }
+
+  @Test
+  void slowStart_badValuesAreRefusedNamingKeyLineAndColumn() {
+    assertThat(
+            errors(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    slow-start: -5s
+                    slow-start-max-churn: 0%
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """)))
+        .containsExactly(
+            "maglev.frontends.f.slow-start: -5s (expected: >= 0) (line 10, column 19)",
+            "maglev.frontends.f.slow-start-max-churn: slow-start-max-churn \"0%\" (expected: a"
+                + " percentage of the buckets, 1-100, e.g. 10%) (line 11, column 29)");
+    for (String bad : new String[] {"101%", "ten", "-1", "1.5%", "%", "1000"}) {
+      assertThat(
+              errors(
+                  frontend(
+                      "address: 198.51.100.1\nslow-start-max-churn: \""
+                          + bad
+                          + "\"\npools: [ { name: p, backends: { a: {} } } ]\n")))
+          .as(bad)
+          .singleElement()
+          .asString()
+          .startsWith("maglev.frontends.f.slow-start-max-churn: slow-start-max-churn")
+          .contains("(line 10, column");
+    }
+    assertThat(
+            errors(
+                frontend(
+                    "address: 198.51.100.1\nslow-start: soon\n"
+                        + "pools: [ { name: p, backends: { a: {} } } ]\n")))
+        .singleElement()
+        .asString()
+        .startsWith("maglev.frontends.f.slow-start: ");
+  }
 }

@@ -118,4 +118,26 @@ class HealthCheckDecoderTest {
         .containsExactly(
             "maglev.healthchecks.hc.params.path: not valid for type icmp (line 6, column 9)");
   }
+
+  @Test
+  void slowStart_defaultsToOffAndIsRead() throws Exception {
+    assertThat(config(check("type: icmp\n")).healthchecks().get("hc").slowStart()).isZero();
+    HealthCheck hc = config(check("type: icmp\nslow-start: 1m30s\n")).healthchecks().get("hc");
+    assertThat(hc.slowStart()).isEqualTo(java.time.Duration.ofSeconds(90));
+  }
+
+  @Test
+  void slowStart_isNotPartOfTheProbe() throws Exception {
+    HealthCheck a = config(check("type: icmp\n")).healthchecks().get("hc");
+    HealthCheck b = config(check("type: icmp\nslow-start: 20s\n")).healthchecks().get("hc");
+    assertThat(a.sameProbe(b)).isTrue(); // a reload that sets it does not restart probes
+    assertThat(a).isNotEqualTo(b);
+  }
+
+  @Test
+  void negativeSlowStart_isRefusedNamingKeyLineAndColumn() {
+    assertThat(errors(check("type: icmp\nslow-start: -1s\n")))
+        .containsExactly(
+            "maglev.healthchecks.hc.slow-start: -1s (expected: >= 0) (line 5, column 19)");
+  }
 }

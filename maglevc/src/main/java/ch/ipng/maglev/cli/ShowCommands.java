@@ -20,6 +20,7 @@ import ch.ipng.maglev.proto.ListHealthChecksRequest;
 import ch.ipng.maglev.proto.PoolBackendInfo;
 import ch.ipng.maglev.proto.PoolInfo;
 import ch.ipng.maglev.proto.ProbeResultInfo;
+import ch.ipng.maglev.proto.SlowStartInfo;
 import ch.ipng.maglev.proto.TransitionInfo;
 import ch.ipng.maglev.proto.WeightReason;
 import java.time.Instant;
@@ -166,13 +167,31 @@ final class ShowCommands {
                 b.getName(),
                 b.getState(),
                 Integer.toString(b.getWeight()),
-                Integer.toString(b.getEffectiveWeight()),
+                effective(b),
                 reason(b.getReason()),
                 b.getFlush() ? "yes" : "no"));
       }
     }
     out().line("");
     out().table(List.of("POOL", "BACKEND", "STATE", "WEIGHT", "EFFECTIVE", "WHY", "FLUSH"), rows);
+  }
+
+  /** The effective weight, with a slow-start ramp's target and time left: "40 → 100, 12 s left". */
+  static String effective(PoolBackendInfo b) {
+    if (!b.hasSlowStart() || b.getSlowStart().getTargetWeight() == 0) {
+      return Integer.toString(b.getEffectiveWeight());
+    }
+    return b.getEffectiveWeight() + " " + ramp(b.getSlowStart());
+  }
+
+  /** A ramp's target and time left: "→ 100, 12 s left" (seconds rounded up). */
+  static String ramp(SlowStartInfo r) {
+    long left = r.getLeftNs();
+    String when =
+        left <= 0
+            ? "past slow-start (churn bound)"
+            : ((left + 999_999_999L) / 1_000_000_000L) + " s left";
+    return "→ " + r.getTargetWeight() + ", " + when;
   }
 
   /** A weight reason as the user guide spells it: "configured", "kept-last"... */
@@ -235,6 +254,10 @@ final class ShowCommands {
       fields.add(new String[] {"description", b.getDescription()});
     }
     fields.add(new String[] {"frontends", String.join(", ", b.getFrontendsList())});
+    for (SlowStartInfo r : b.getSlowStartsList()) {
+      fields.add(
+          new String[] {"slow-start", r.getFrontend() + ": " + r.getWeight() + " " + ramp(r)});
+    }
     out().fields(fields);
     out().line("");
     out().line(out().label("transitions") + " (newest first)");

@@ -4,6 +4,7 @@ import ch.ipng.maglev.common.Version;
 import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.ConfigLoader;
 import ch.ipng.maglev.daemon.checker.Checker;
+import ch.ipng.maglev.daemon.checker.SlowStarter;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.grpc.GrpcObserver;
@@ -60,6 +61,7 @@ final class Daemon implements AutoCloseable {
   }
 
   private final Checker checker;
+  private final SlowStarter slowStarter;
   private final ConfigReloader reloader;
   private final GrpcServer grpc;
   private final @Nullable MetricsServer metricsServer;
@@ -67,12 +69,14 @@ final class Daemon implements AutoCloseable {
 
   private Daemon(
       Checker checker,
+      SlowStarter slowStarter,
       ConfigReloader reloader,
       GrpcServer grpc,
       @Nullable MetricsServer metricsServer,
       @Nullable VppDataplane vpp) {
     this.vpp = vpp;
     this.checker = checker;
+    this.slowStarter = slowStarter;
     this.reloader = reloader;
     this.grpc = grpc;
     this.metricsServer = metricsServer;
@@ -94,6 +98,8 @@ final class Daemon implements AutoCloseable {
             metrics,
             ns -> Probers.of(ns, userAgent),
             models);
+    // slow start amends every model from the first on, and steps ramps on its own timer
+    SlowStarter slowStarter = SlowStarter.start(models, Clock.systemUTC());
     checker.apply(config);
     VppDataplane vpp =
         settings.vpp() == null
@@ -154,9 +160,10 @@ final class Daemon implements AutoCloseable {
         vpp.close();
       }
       checker.close();
+      slowStarter.close();
       throw e;
     }
-    return new Daemon(checker, reloader, grpc, metricsServer, vpp);
+    return new Daemon(checker, slowStarter, reloader, grpc, metricsServer, vpp);
   }
 
   private static String describe(InetSocketAddress a) {
@@ -196,5 +203,6 @@ final class Daemon implements AutoCloseable {
       metricsServer.close();
     }
     checker.close();
+    slowStarter.close();
   }
 }

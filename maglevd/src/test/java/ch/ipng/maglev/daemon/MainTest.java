@@ -7,11 +7,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -161,6 +163,33 @@ class MainTest {
   void check_takesOneDashFlags_andIgnoresTheListenAddresses() {
     assertThat(run("-check", "-config", EXAMPLE.toString(), "-grpc-addr=nonsense"))
         .isEqualTo(new Result(0, EXAMPLE + ": ok\n", ""));
+  }
+
+  @Test
+  void check_refusesBadSlowStartKeys_exits2NamingPathAndLine(@TempDir Path dir) throws IOException {
+    Path bad = dir.resolve("maglev.yaml");
+    Files.writeString(
+        bad,
+        """
+        maglev:
+          vpp: { lb: { ipv4-src-address: 192.0.2.254, ipv6-src-address: 2001:db8::254 } }
+          healthchecks: { t: { type: tcp, port: 80, slow-start: -1s } }
+          backends: { a: { address: 192.0.2.1, healthcheck: t } }
+          frontends:
+            web:
+              address: 198.51.100.1
+              slow-start: 30s
+              slow-start-max-churn: 0%
+              pools: [ { name: p, backends: { a: {} } } ]
+        """);
+    Result r = run("--check", "--config", bad.toString());
+    assertThat(r.rc()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("maglev.healthchecks.t.slow-start: -1s (expected: >= 0) (line 3")
+        .contains("maglev.frontends.web.slow-start-max-churn: slow-start-max-churn \"0%\"")
+        .contains("(line 9, column");
+    Files.writeString(bad, Files.readString(bad).replace("-1s", "10s").replace("0%", "25%"));
+    assertThat(run("--check", "--config", bad.toString()).rc()).isZero();
   }
 
   @Test

@@ -28,6 +28,8 @@ import java.util.function.Supplier;
  * status                           generation, answering, #vips, #ass, lb writes
  * forward                          listeners, open connections, accepted, no-server, cut, refused,
  *                                  unreachable (the forwarder's counts)
+ * table ADDRESS PROTOCOL PORT      a host-prefix VIP's new-flow table: its length, then the AS
+ *                                  index of every bucket (0 for none)
  * </pre>
  */
 final class ControlServer implements AutoCloseable {
@@ -112,10 +114,24 @@ final class ControlServer implements AutoCloseable {
         case "forward" -> {
           return "ok " + forwarding.get();
         }
+        case "table" -> {
+          String address = arg(w, 1, "ADDRESS");
+          int protocol = Integer.parseInt(arg(w, 2, "PROTOCOL"));
+          int port = Integer.parseInt(arg(w, 3, "PORT"));
+          int[] t = sim.table(address, protocol, port);
+          if (t == null) {
+            return "error: no VIP " + address + " protocol " + protocol + " port " + port;
+          }
+          StringBuilder b = new StringBuilder("ok ").append(t.length);
+          for (int x : t) {
+            b.append(' ').append(x);
+          }
+          return b.toString();
+        }
         default -> {
           return "error: unknown command '"
               + w[0]
-              + "' (expected restart, pause, resume, advance, bump, status or forward)";
+              + "' (expected restart, pause, resume, advance, bump, status, forward or table)";
         }
       }
     } catch (NumberFormatException e) {

@@ -151,6 +151,16 @@ final class Simulator {
     return true;
   }
 
+  /**
+   * The new-flow table of the host-prefix VIP (address, protocol, port): bucket to AS index (0 for
+   * none), or null when there is no such VIP. The AS index of an AS stays while it exists, so two
+   * tables compare bucket by bucket.
+   */
+  synchronized int @Nullable [] table(String address, int protocol, int port) {
+    LbPlugin.Vip vip = lb.findVip(Addresses.parse(address), 128, protocol, port);
+    return vip == null ? null : lb.table(vip).clone();
+  }
+
   synchronized void onChange(Runnable r) {
     onChange = r;
   }

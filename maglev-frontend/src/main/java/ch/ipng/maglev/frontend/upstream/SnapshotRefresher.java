@@ -100,6 +100,23 @@ final class SnapshotRefresher {
     snapshot = s;
     publishChanges(s);
     status.announceIfBack();
+    if (ramping(s.frontends())) {
+      requestRefresh(); // slow-start steps carry no event: follow them once a second
+    }
+  }
+
+  /** Whether some backend of some frontend is in a slow-start ramp. */
+  static boolean ramping(ch.ipng.maglev.proto.ListFrontendsResponse frontends) {
+    for (var f : frontends.getFrontendsList()) {
+      for (var p : f.getPoolsList()) {
+        for (var b : p.getBackendsList()) {
+          if (b.hasSlowStart() && b.getSlowStart().getTargetWeight() > 0) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** Asks maglevd for everything the page shows; VPP's part may fail alone. */

@@ -181,7 +181,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   public void listFrontends(ListFrontendsRequest req, StreamObserver<ListFrontendsResponse> out) {
     ListFrontendsResponse.Builder b = ListFrontendsResponse.newBuilder();
     LiveModel m = models.current();
-    m.frontends().forEach(f -> b.addFrontends(Protos.frontend(f)));
+    m.frontends().forEach(f -> b.addFrontends(Protos.frontend(f, m.slowStart())));
     m.suspect().ifPresent(s -> b.setCheckerSuspicion(Protos.suspicion(s)));
     reply(out, b.build());
   }
@@ -206,19 +206,21 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
   @Override
   public void getFrontend(GetFrontendRequest req, StreamObserver<FrontendInfo> out) {
-    var f = models.current().frontend(req.getName());
+    LiveModel m = models.current();
+    var f = m.frontend(req.getName());
     if (f.isEmpty()) {
       out.onError(notFound("frontend", req.getName()));
       return;
     }
-    reply(out, Protos.frontend(f.get()));
+    reply(out, Protos.frontend(f.get(), m.slowStart()));
   }
 
   @Override
   public void listBackends(ListBackendsRequest req, StreamObserver<ListBackendsResponse> out) {
-    Config c = models.current().config();
+    LiveModel m = models.current();
+    Config c = m.config();
     ListBackendsResponse.Builder b = ListBackendsResponse.newBuilder();
-    checker.backends().forEach(s -> b.addBackends(Protos.backend(s, c)));
+    checker.backends().forEach(s -> b.addBackends(Protos.backend(s, c, m.slowStart())));
     reply(out, b.build());
   }
 
@@ -229,7 +231,8 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       out.onError(notFound("backend", req.getName()));
       return;
     }
-    reply(out, Protos.backend(s.get(), models.current().config()));
+    LiveModel m = models.current();
+    reply(out, Protos.backend(s.get(), m.config(), m.slowStart()));
   }
 
   @Override

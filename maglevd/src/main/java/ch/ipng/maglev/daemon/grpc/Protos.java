@@ -9,6 +9,7 @@ import ch.ipng.maglev.daemon.dataplane.Counters;
 import ch.ipng.maglev.daemon.dataplane.LbView;
 import ch.ipng.maglev.daemon.events.MaglevEvent;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
+import ch.ipng.maglev.daemon.health.SlowStart;
 import ch.ipng.maglev.daemon.model.FrontendStatus;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
 import ch.ipng.maglev.proto.BackendEvent;
@@ -21,6 +22,7 @@ import ch.ipng.maglev.proto.LogEvent;
 import ch.ipng.maglev.proto.PoolBackendInfo;
 import ch.ipng.maglev.proto.PoolInfo;
 import ch.ipng.maglev.proto.ProbeResultInfo;
+import ch.ipng.maglev.proto.SlowStartInfo;
 import ch.ipng.maglev.proto.TransitionInfo;
 import ch.ipng.maglev.proto.VPPLBAS;
 import ch.ipng.maglev.proto.VPPLBConf;
@@ -42,7 +44,14 @@ final class Protos {
   }
 
   static FrontendInfo frontend(FrontendStatus s) {
+    return frontend(s, SlowStart.none());
+  }
+
+  /** A frontend with its backends' slow-start ramps, their time left counted from now. */
+  static FrontendInfo frontend(FrontendStatus s, SlowStart slowStart) {
     Frontend f = s.frontend();
+    Map<String, SlowStart.Ramp> ramps = slowStart.ramps(f.name());
+    Instant now = Instant.now();
     FrontendInfo.Builder b =
         FrontendInfo.newBuilder()
             .setName(f.name())
@@ -61,14 +70,19 @@ final class Protos {
       PoolInfo.Builder p = PoolInfo.newBuilder().setName(f.pools().get(i).name());
       for (Map.Entry<String, Integer> e : s.weights().get(i).entrySet()) {
         EffectiveWeights.Weight w = s.view().pools().get(i).get(e.getKey());
-        p.addBackends(
+        PoolBackendInfo.Builder pb =
             PoolBackendInfo.newBuilder()
                 .setName(e.getKey())
                 .setWeight(e.getValue())
                 .setEffectiveWeight(w.weight())
                 .setFlush(w.flush())
                 .setState(s.states().get(e.getKey()).label())
-                .setReason(reason(s.view().reasons().get(i).get(e.getKey()))));
+                .setReason(reason(s.view().reasons().get(i).get(e.getKey())));
+        SlowStart.Ramp r = ramps.get(e.getKey());
+        if (r != null) {
+          pb.setSlowStart(slowStart(f.name(), r, now));
+        }
+        p.addBackends(pb);
       }
       b.addPools(p);
     }
@@ -103,7 +117,24 @@ final class Protos {
         : ch.ipng.maglev.proto.WeightReason.valueOf("WEIGHT_REASON_" + r.name());
   }
 
+  /** A ramp as the API shows it. */
+  static SlowStartInfo slowStart(String frontend, SlowStart.Ramp r, Instant now) {
+    return SlowStartInfo.newBuilder()
+        .setFrontend(frontend)
+        .setWeight(r.weight())
+        .setTargetWeight(r.target())
+        .setLeftNs(r.left(now).toNanos())
+        .setSinceNs(nanos(r.since()))
+        .setDurationNs(r.duration().toNanos())
+        .build();
+  }
+
   static BackendInfo backend(BackendStatus s, Config config) {
+    return backend(s, config, SlowStart.none());
+  }
+
+  /** A backend with its slow-start ramps, one per frontend it ramps in. */
+  static BackendInfo backend(BackendStatus s, Config config, SlowStart slowStart) {
     BackendInfo.Builder b =
         BackendInfo.newBuilder()
             .setName(s.backend().name())
@@ -133,6 +164,10 @@ final class Protos {
     for (Frontend f : config.frontends().values()) {
       if (f.references(s.backend().name())) {
         b.addFrontends(f.name());
+        SlowStart.Ramp r = slowStart.ramps(f.name()).get(s.backend().name());
+        if (r != null) {
+          b.addSlowStarts(slowStart(f.name(), r, Instant.now()));
+        }
       }
     }
     return b.build();

@@ -29,7 +29,12 @@ public enum WeightReason {
    * Failed its health check while maglevd suspects its own probes (self-suspicion): it keeps the
    * weight it had when up.
    */
-  FROZEN;
+  FROZEN,
+  /**
+   * Came up (or was resumed or enabled) and is ramping to its pool weight (slow start): it carries
+   * the ramp's current step, below its pool weight.
+   */
+  SLOW_START;
 
   private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
 

@@ -8,6 +8,7 @@ import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.health.SelfSuspicion;
+import ch.ipng.maglev.daemon.health.SlowStart;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -45,6 +46,7 @@ public final class LiveModel {
   private final Map<WeightKey, Integer> overrides;
   private final ShardedMap<String, Slot> frontends;
   private final @Nullable Suspect suspect;
+  private final SlowStart slowStart;
 
   private LiveModel(
       long version,
@@ -53,7 +55,8 @@ public final class LiveModel {
       ShardedMap<String, BackendState> states,
       Map<WeightKey, Integer> overrides,
       ShardedMap<String, Slot> frontends,
-      @Nullable Suspect suspect) {
+      @Nullable Suspect suspect,
+      SlowStart slowStart) {
     this.version = version;
     this.config = config;
     this.index = index;
@@ -61,6 +64,7 @@ public final class LiveModel {
     this.overrides = overrides;
     this.frontends = frontends;
     this.suspect = suspect;
+    this.slowStart = slowStart;
   }
 
   /** The first model of a config; a backend not in {@code states} is unknown. */
@@ -98,7 +102,10 @@ public final class LiveModel {
         s,
         Map.copyOf(overrides),
         ShardedMap.of(fs),
-        kept);
+        kept,
+        previous == null
+            ? SlowStart.none()
+            : previous.slowStart.retain(config.backends().keySet(), config.frontends().keySet()));
   }
 
   private static BackendState stateIn(ShardedMap<String, BackendState> states, String backend) {
@@ -211,7 +218,14 @@ public final class LiveModel {
     }
     ShardedMap<String, BackendState> s = states.withAll(changed);
     return new LiveModel(
-        version + 1, config, index, s, overrides, freshSlots(affected.values()), suspect);
+        version + 1,
+        config,
+        index,
+        s,
+        overrides,
+        freshSlots(affected.values()),
+        suspect,
+        slowStart);
   }
 
   /**
@@ -229,7 +243,8 @@ public final class LiveModel {
     Map<WeightKey, Integer> o = new HashMap<>(overrides);
     o.put(key, weight);
     Map<WeightKey, Integer> next = Map.copyOf(o);
-    return new LiveModel(version + 1, config, index, states, next, freshSlots(List.of(f)), suspect);
+    return new LiveModel(
+        version + 1, config, index, states, next, freshSlots(List.of(f)), suspect, slowStart);
   }
 
   /**
@@ -260,7 +275,47 @@ public final class LiveModel {
       index.frontendsOf(b).forEach(f -> affected.putIfAbsent(f.name(), f));
     }
     return new LiveModel(
-        version + 1, config, index, states, overrides, freshSlots(affected.values()), kept);
+        version + 1,
+        config,
+        index,
+        states,
+        overrides,
+        freshSlots(affected.values()),
+        kept,
+        slowStart);
+  }
+
+  /**
+   * The model with these slow-start ramps: a ramping backend carries its ramp's weight (reason
+   * slow-start). Only the frontends whose ramps changed change.
+   */
+  public LiveModel withSlowStart(SlowStart next) {
+    if (next == slowStart) {
+      return this;
+    }
+    Map<String, Frontend> affected = new LinkedHashMap<>();
+    Set<String> names = new HashSet<>(slowStart.ramps().keySet());
+    names.addAll(next.ramps().keySet());
+    for (String name : names) {
+      Frontend f = config.frontends().get(name);
+      if (f != null && !slowStart.ramps(name).equals(next.ramps(name))) {
+        affected.put(name, f);
+      }
+    }
+    return new LiveModel(
+        version + 1,
+        config,
+        index,
+        states,
+        overrides,
+        freshSlots(affected.values()),
+        suspect,
+        next);
+  }
+
+  /** The slow-start ramps in force (and what the rule remembers). */
+  public SlowStart slowStart() {
+    return slowStart;
   }
 
   /** The checker's suspicion of its own probes, if it has one. */
@@ -340,6 +395,12 @@ public final class LiveModel {
     FrontendStatus st = slot.status;
     if (st == null) {
       st = status(slot.frontend, overrides, b -> stateIn(states, b), slot.memory, frozen());
+      Map<String, SlowStart.Ramp> ramps = slowStart.ramps(slot.frontend.name());
+      if (!ramps.isEmpty()) {
+        st =
+            new FrontendStatus(
+                st.frontend(), st.weights(), st.states(), SlowStart.cap(st.view(), ramps));
+      }
       slot.status = st;
     }
     return st;

@@ -15,6 +15,7 @@ public final class ModelHub implements ModelSource {
   private static final Logger logger = LoggerFactory.getLogger(ModelHub.class);
 
   private final List<ModelListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile Amender amender = (before, next, change) -> next;
   private volatile @Nullable LiveModel current;
 
   private ModelHub() {}
@@ -42,6 +43,21 @@ public final class ModelHub implements ModelSource {
   }
 
   /**
+   * Rewrites every next model before it is published, in the same step (under the lock): rules that
+   * must hold from the first model a change makes (slow start's ramps) live there. It must be quick
+   * and pure; one amender at a time (the last set wins).
+   */
+  @FunctionalInterface
+  public interface Amender {
+    LiveModel amend(@Nullable LiveModel before, LiveModel next, ModelChange change);
+  }
+
+  /** Sets the amender (see {@link Amender}). */
+  public void amendWith(Amender a) {
+    amender = java.util.Objects.requireNonNull(a, "a");
+  }
+
+  /**
    * Makes and publishes the next model from the current one (null before the first) in one step;
    * returns the model now current. A change that leaves the model as it is (or null) publishes
    * nothing.
@@ -55,6 +71,7 @@ public final class ModelHub implements ModelSource {
     if (next == null || next == before) {
       return before;
     }
+    next = amender.amend(before, next, change);
     current = next;
     for (ModelListener l : listeners) {
       try {
