@@ -1,6 +1,7 @@
 package ch.ipng.maglev.config;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,9 @@ import java.util.Map;
  * @param onAllDown what happens to the weights when no backend is up
  * @param minHealthy the percentage (0-100, 0 = off) of the active pool's health-checked backends
  *     that must be up; below it the pool is in panic and all of them carry traffic
+ * @param maxDrain the removal budget: the percentage (0-100, 0 = off) of the frontend's serving
+ *     weight that health alone may remove within {@code maxDrainWindow}; further removals are held
+ * @param maxDrainWindow the removal budget's window
  */
 public record Frontend(
     String name,
@@ -22,7 +26,11 @@ public record Frontend(
     boolean flushOnDown,
     OnAllDown onAllDown,
     int minHealthy,
+    int maxDrain,
+    Duration maxDrainWindow,
     List<Pool> pools) {
+  /** {@code max-drain-window} when not set. */
+  public static final Duration DEFAULT_MAX_DRAIN_WINDOW = Duration.ofMinutes(1);
 
   public Frontend {
     pools = List.copyOf(pools);
