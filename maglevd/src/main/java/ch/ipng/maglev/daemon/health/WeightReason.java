@@ -29,11 +29,19 @@ public enum WeightReason {
    * Failed its health check while maglevd suspects its own probes (self-suspicion): it keeps the
    * weight it had when up.
    */
-  FROZEN;
+  FROZEN,
+  /**
+   * Failed its health check, but removing it would exceed the frontend's removal budget (max-drain
+   * within max-drain-window): it keeps the weight it served with until the window allows it or an
+   * operator releases it.
+   */
+  HELD;
 
   private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
-  /** "configured", "standby", "panic", "kept-last", "down", "unknown", "paused", "frozen"... */
+  /**
+   * "configured", "standby", "panic", "kept-last", "down", "unknown", "paused", "frozen", "held"...
+   */
   public String label() {
     return label;
   }
