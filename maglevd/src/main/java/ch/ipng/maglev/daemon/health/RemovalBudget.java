@@ -36,7 +36,10 @@ import org.jspecify.annotations.Nullable;
  * from, to a pool that is healthy enough, nothing is held and those removals are not counted (the
  * fallback pool serves instead). Panic and keep-last keep down backends' weights themselves, so
  * their backends are no removals; a backend frozen by self-suspicion is none either, until the
- * suspicion lifts. Operator actions always apply at once and are never counted.
+ * suspicion lifts. A hold never starts a panic: while a frontend holds backends, its weights are
+ * computed without min-healthy ({@link #whileHolding}), so a held backend keeps its own weight and
+ * does not bring back the ones drained beside it. Operator actions always apply at once and are
+ * never counted.
  */
 public final class RemovalBudget {
   /**
@@ -191,7 +194,8 @@ public final class RemovalBudget {
    * @param before the frontend's view as last published (null: none, nothing can be a removal)
    * @param states each backend's state now
    * @param compute the frontend's view now with the given backends held (a held backend that is
-   *     down is computed as up); the caller includes self-suspicion's frozen backends
+   *     down is computed as up, and, when any is held, with the policy {@link #whileHolding}); the
+   *     caller includes self-suspicion's frozen backends
    */
   public Step step(
       Instant now,
@@ -281,6 +285,14 @@ public final class RemovalBudget {
             java.util.Collections.unmodifiableMap(nextHeld),
             Set.copyOf(stillReleased));
     return new Step(next, view, events);
+  }
+
+  /**
+   * The policy a frontend's weights are computed with while it holds backends: min-healthy off (a
+   * held backend counts as up for choosing the pool, never toward a panic), on-all-down as it is.
+   */
+  public static EffectiveWeights.Policy whileHolding(EffectiveWeights.Policy p) {
+    return p.minHealthy() == 0 ? p : new EffectiveWeights.Policy(0, p.keepLast());
   }
 
   /**

@@ -174,8 +174,10 @@ public final class LiveModel {
       kept = new HashSet<>(frozen);
       kept.addAll(held);
     }
+    EffectiveWeights.Policy policy =
+        held.isEmpty() ? policy(f) : RemovalBudget.whileHolding(policy(f));
     EffectiveWeights.View view =
-        EffectiveWeights.compute(weights, states::get, f.flushOnDown(), policy(f), memory, kept);
+        EffectiveWeights.compute(weights, states::get, f.flushOnDown(), policy, memory, kept);
     return new FrontendStatus(f, weights, states, RemovalBudget.label(view, held, frozen));
   }
 
