@@ -11,6 +11,7 @@ import ch.ipng.maglev.daemon.dataplane.AllDownPolicyProcessTest.Listeners;
 import ch.ipng.maglev.daemon.testing.DaemonProcess;
 import ch.ipng.maglev.proto.Event;
 import ch.ipng.maglev.proto.FrontendInfo;
+import ch.ipng.maglev.proto.GetBackendRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
 import ch.ipng.maglev.proto.ReleaseDrainHoldRequest;
 import ch.ipng.maglev.proto.ReleaseDrainHoldResponse;
@@ -143,21 +144,31 @@ class RemovalBudgetProcessTest {
               MaglevGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
           MaglevGrpc.newStub(ch)
               .watchEvents(
-                  WatchRequest.newBuilder().setLog(true).setLogLevel("info").build(),
+                  WatchRequest.newBuilder()
+                      .setLog(true)
+                      .setLogLevel("info")
+                      .setFrontend(true)
+                      .build(),
                   new StreamObserver<Event>() {
                     @Override
                     public void onNext(Event e) {
                       if (e.hasLog()) {
                         logged.add(e.getLog().getMsg() + " " + e.getLog().getAttrsMap());
+                      } else if (e.hasFrontend()) {
+                        logged.add("frontend " + e.getFrontend().getName());
                       }
                     }
 
                     @Override
-                    public void onError(Throwable t) {}
+                    public void onError(Throwable t) {
+                      logged.add("error " + t);
+                    }
 
                     @Override
                     public void onCompleted() {}
                   });
+          // the stream is up once its synthetic frontend events arrived
+          await().atMost(Duration.ofSeconds(30)).until(() -> logged.contains("frontend long"));
           await()
               .atMost(Duration.ofSeconds(30))
               .untilAsserted(
@@ -215,8 +226,17 @@ class RemovalBudgetProcessTest {
                                   100)));
           assertThat(frontend(stub, "short").getHeldCount()).isZero();
           assertThat(d.log()).contains("\"msg\":\"drain-held\"").contains("\"frontend\":\"short\"");
-          assertThat(logged)
-              .anySatisfy(m -> assertThat(m).startsWith("drain-released").contains("how=window"));
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .untilAsserted(
+                  () ->
+                      assertThat(logged)
+                          .anySatisfy(
+                              m ->
+                                  assertThat(m)
+                                      .startsWith("drain-released")
+                                      .contains("how=window")));
+          assertThat(logged).anySatisfy(m -> assertThat(m).startsWith("drain-held"));
           // "long", with an hour's window, still holds its backend
           assertThat(weights(lb, longVip)).containsEntry(heldAddress, 100);
           assertThat(frontend(stub, "long").getHeldList()).containsExactly(held);
@@ -273,6 +293,18 @@ class RemovalBudgetProcessTest {
                   stub.releaseDrainHold(ReleaseDrainHoldRequest.newBuilder().setAll(true).build())
                       .getReleasedCount())
               .isZero();
+
+          // a reload changes the budget and touches no probe
+          var dBefore = stub.getBackend(GetBackendRequest.newBuilder().setName("d").build());
+          Files.writeString(file, config(l).replace("max-drain: 50\n", "max-drain: 25\n"));
+          d.signal("HUP");
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(() -> frontend(stub, "long").getMaxDrain() == 25);
+          var dAfter = stub.getBackend(GetBackendRequest.newBuilder().setName("d").build());
+          assertThat(dAfter.getState()).isEqualTo("up");
+          assertThat(dAfter.getTransitionsList()).isEqualTo(dBefore.getTransitionsList());
+          assertThat(weights(lb, longVip)).containsEntry(l.address(3), 100);
         } finally {
           ch.shutdownNow();
         }
