@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  *     weight; null when not set (each backend's health check's applies), zero for off
  * @param slowStartMaxChurn {@code slow-start-max-churn}: the percentage (1-100) of the VIP's
  *     new-flow buckets one slow-start step may move
+ * @param maxDrain the removal budget: the percentage (0-100, 0 = off) of the frontend's serving
+ *     weight that health alone may remove within {@code maxDrainWindow}; further removals are held
+ * @param maxDrainWindow the removal budget's window
  */
 public record Frontend(
     String name,
@@ -28,9 +31,13 @@ public record Frontend(
     boolean flushOnDown,
     OnAllDown onAllDown,
     int minHealthy,
+    int maxDrain,
+    Duration maxDrainWindow,
     List<Pool> pools,
     @Nullable Duration slowStart,
     int slowStartMaxChurn) {
+  /** {@code max-drain-window} when not set. */
+  public static final Duration DEFAULT_MAX_DRAIN_WINDOW = Duration.ofMinutes(1);
 
   /** The default {@code slow-start-max-churn}: one step moves at most 10 % of the buckets. */
   public static final int DEFAULT_SLOW_START_MAX_CHURN = 10;
@@ -39,7 +46,10 @@ public record Frontend(
     pools = List.copyOf(pools);
   }
 
-  /** A frontend without its own slow-start keys (the health checks' slow-start applies). */
+  /**
+   * A frontend without a removal budget and without its own slow-start keys (the health checks'
+   * slow-start applies).
+   */
   public Frontend(
       String name,
       String description,
@@ -61,6 +71,8 @@ public record Frontend(
         flushOnDown,
         onAllDown,
         minHealthy,
+        0,
+        DEFAULT_MAX_DRAIN_WINDOW,
         pools,
         null,
         DEFAULT_SLOW_START_MAX_CHURN);

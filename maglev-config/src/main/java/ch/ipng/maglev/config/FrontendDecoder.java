@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Decodes {@code maglev.frontends}: each VIP, its protocol and port, and its pools (through {@link
@@ -30,6 +32,8 @@ final class FrontendDecoder {
           "min-healthy",
           "slow-start",
           "slow-start-max-churn",
+          "max-drain",
+          "max-drain-window",
           "pools");
 
   /** A decoded frontend with its config node and those of its backend references. */
@@ -104,6 +108,9 @@ final class FrontendDecoder {
     Entry slowEntry = m.get("slow-start");
     Duration slowStart = slowEntry == null ? null : f.nonNegative(slowEntry, Duration.ZERO);
     int maxChurn = percent(m.get("slow-start-max-churn"), Frontend.DEFAULT_SLOW_START_MAX_CHURN);
+    Entry drainEntry = m.get("max-drain");
+    Integer maxDrain = drainEntry == null ? null : percent(drainEntry, "max-drain ");
+    Duration drainWindow = f.positive(m.get("max-drain-window"), Frontend.DEFAULT_MAX_DRAIN_WINDOW);
     PoolsDecoder.Pools pools = new PoolsDecoder(f, backendNames).decode(e, m.get("pools"));
     backendAddresses(pools.refs(), backends);
     if (address == null) {
@@ -120,6 +127,8 @@ final class FrontendDecoder {
             flushOnDown,
             onAllDown,
             min == null ? 0 : min.intValue(),
+            maxDrain == null ? 0 : maxDrain,
+            drainWindow,
             pools.pools(),
             slowStart,
             maxChurn);
@@ -186,6 +195,28 @@ final class FrontendDecoder {
         yield OnAllDown.DRAIN;
       }
     };
+  }
+
+  /**
+   * A percentage 0-100, written as an integer ({@code 50}) or with a percent sign ({@code 50%}), or
+   * null (after reporting) when it is neither.
+   */
+  private @Nullable Integer percent(Entry e, String label) {
+    if (e.value() instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
+      String v = s.getValue().strip();
+      if (v.matches("[0-9]{1,3}%")) {
+        int p = Integer.parseInt(v.substring(0, v.length() - 1));
+        if (p <= 100) {
+          return p;
+        }
+      }
+      f.semantic(
+          e,
+          label + "\"" + Text.shorten(v) + "\" (expected: a percentage 0-100, such as 50 or 50%)");
+      return null;
+    }
+    Long v = f.inRange(e, 0, 100, label);
+    return v == null ? null : v.intValue();
   }
 
   /** 0-65535; 0 or omitted for all ports. */

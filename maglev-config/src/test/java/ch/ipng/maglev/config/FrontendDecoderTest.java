@@ -257,4 +257,83 @@ class FrontendDecoderTest {
         .asString()
         .startsWith("maglev.frontends.f.slow-start: ");
   }
+
+  @Test
+  void removalBudget_isOffByDefaultWithAOneMinuteWindow() throws Exception {
+    Frontend f =
+        config(frontend("address: 198.51.100.1\npools: [ { name: p, backends: { a: {} } } ]\n"))
+            .frontends()
+            .get("f");
+    assertThat(f.maxDrain()).isZero();
+    assertThat(f.maxDrainWindow()).isEqualTo(java.time.Duration.ofMinutes(1));
+  }
+
+  @Test
+  void removalBudget_isReadAsAnIntegerOrAPercentage() throws Exception {
+    for (String v : new String[] {"50", "50%", "\"50%\""}) {
+      Frontend f =
+          config(
+                  frontend(
+                      """
+                      address: 198.51.100.1
+                      max-drain: %s
+                      max-drain-window: 30s
+                      pools: [ { name: p, backends: { a: {} } } ]
+                      """
+                          .formatted(v)))
+              .frontends()
+              .get("f");
+      assertThat(f.maxDrain()).as(v).isEqualTo(50);
+      assertThat(f.maxDrainWindow()).isEqualTo(java.time.Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void removalBudget_badValuesAreRefusedNamingKeyLineAndColumn() {
+    assertThat(
+            errors(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    max-drain: 101%
+                    max-drain-window: 0s
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """)))
+        .containsExactly(
+            "maglev.frontends.f.max-drain: max-drain \"101%\" (expected: a percentage 0-100, such"
+                + " as 50 or 50%) (line 10, column 18)",
+            "maglev.frontends.f.max-drain-window: 0s (expected: > 0) (line 11, column 25)");
+    assertThat(
+            errors(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    max-drain: -5
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """)))
+        .containsExactly(
+            "maglev.frontends.f.max-drain: max-drain -5 (expected: 0-100) (line 10, column 18)");
+    assertThat(
+            errors(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    max-drain-window: soon
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """)))
+        .singleElement()
+        .asString()
+        .startsWith("maglev.frontends.f.max-drain-window: invalid duration \"soon\"");
+    assertThat(
+            errors(
+                frontend(
+                    """
+                    address: 198.51.100.1
+                    max-drain: half
+                    pools: [ { name: p, backends: { a: {} } } ]
+                    """)))
+        .containsExactly(
+            "maglev.frontends.f.max-drain: max-drain \"half\" (expected: a percentage 0-100, such"
+                + " as 50 or 50%) (line 10, column 18)");
+  }
 }

@@ -45,9 +45,17 @@ final class SetCommands {
             .word("weight", "new weight")
             .slot(Slot.WEIGHT, "weight 0-100")
             .action(c::setWeight);
-    root.word("release", "lift a hold maglevd put on weights")
+    Node release = root.word("release", "lift a hold maglevd put on weights");
+    release
         .word("checker", "the checker's self-suspicion: believe its probes again")
         .action(c::releaseChecker);
+    release
+        .word("frontend", "a frontend's removal budget: drain the backends it holds")
+        .slot(Slot.FRONTEND, "frontend name")
+        .action(c::releaseFrontend);
+    release
+        .word("frontends", "every frontend's removal budget: drain all held backends")
+        .action(c::releaseFrontend);
     String dryRun = "show the buckets that would move; change nothing";
     weight.word("dry-run", dryRun).action(c::previewWeight);
     weight
@@ -75,6 +83,37 @@ final class SetCommands {
             s.getSuspected()
                 ? "checker suspicion released: " + s.getFrozenCount() + " frozen backends believed"
                 : "the checker suspected nothing");
+  }
+
+  /** {@code release frontend NAME} or {@code release frontends}: drain what the budget holds. */
+  private void releaseFrontend(Invocation inv) throws Exception {
+    var req = ch.ipng.maglev.proto.ReleaseDrainHoldRequest.newBuilder();
+    if (inv.has("frontends")) {
+      req.setAll(true);
+    } else {
+      req.setFrontend(name(inv, Slot.FRONTEND));
+    }
+    var r = session.stub().releaseDrainHold(req.build());
+    if (json(session, r)) {
+      return;
+    }
+    if (r.getReleasedCount() == 0) {
+      out()
+          .line(
+              inv.has("frontends")
+                  ? "no frontend held a backend"
+                  : "frontend " + req.getFrontend() + " held no backend");
+      return;
+    }
+    for (var f : r.getReleasedList()) {
+      out()
+          .line(
+              "frontend "
+                  + f.getFrontend()
+                  + ": released "
+                  + String.join(", ", f.getBackendsList())
+                  + " (drained now)");
+    }
   }
 
   private void lifecycle(Invocation inv) throws Exception {

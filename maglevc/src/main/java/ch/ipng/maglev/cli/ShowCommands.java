@@ -148,6 +148,17 @@ final class ShowCommands {
     fields.add(
         new String[] {"min-healthy", f.getMinHealthy() == 0 ? "off" : f.getMinHealthy() + "%"});
     fields.add(new String[] {"mode", f.getMode().isEmpty() ? "-" : f.getMode()});
+    fields.add(new String[] {"max-drain", maxDrain(f)});
+    if (f.getHeldCount() > 0) {
+      fields.add(
+          new String[] {
+            "held",
+            String.join(", ", f.getHeldList())
+                + " (removal budget; maglevc release frontend "
+                + f.getName()
+                + " drains now)"
+          });
+    }
     if (!f.getDescription().isEmpty()) {
       fields.add(new String[] {"description", f.getDescription()});
     }
@@ -192,6 +203,17 @@ final class ShowCommands {
             ? "past slow-start (churn bound)"
             : ((left + 999_999_999L) / 1_000_000_000L) + " s left";
     return "→ " + r.getTargetWeight() + ", " + when;
+  }
+
+  /** "off", or "50% per 1m0s": the removal budget. */
+  static String maxDrain(FrontendInfo f) {
+    if (f.getMaxDrain() == 0) {
+      return "off";
+    }
+    return f.getMaxDrain()
+        + "% per "
+        + ch.ipng.maglev.common.GoDuration.format(
+            java.time.Duration.ofNanos(f.getMaxDrainWindowNs()));
   }
 
   /** A weight reason as the user guide spells it: "configured", "kept-last"... */

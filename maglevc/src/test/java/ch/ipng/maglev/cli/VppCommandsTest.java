@@ -258,6 +258,37 @@ class VppCommandsTest {
   }
 
   @Test
+  void releaseFrontend_whenNothingIsHeld_andShowFrontendSaysTheBudget() throws Exception {
+    Result one = run("release", "frontend", "web");
+    assertThat(one.rc()).isZero();
+    assertThat(one.out()).isEqualTo("frontend web held no backend\n");
+    Result all = run("release", "frontends");
+    assertThat(all.rc()).isZero();
+    assertThat(all.out()).isEqualTo("no frontend held a backend\n");
+    ch.ipng.maglev.proto.ReleaseDrainHoldResponse r =
+        parse(
+                run("--json", "release", "frontends").out(),
+                ch.ipng.maglev.proto.ReleaseDrainHoldResponse.newBuilder())
+            .build();
+    assertThat(r.getReleasedCount()).isZero();
+    Result unknown = run("release", "frontend", "nope");
+    assertThat(unknown.rc()).isEqualTo(2);
+    assertThat(unknown.err()).isEqualTo("frontend \"nope\" not found\n");
+    assertThat(run("show", "frontend", "web").out()).containsPattern("max-drain\\s+off\n");
+  }
+
+  @Test
+  void maxDrain_saysTheShareAndTheWindow() {
+    assertThat(
+            ShowCommands.maxDrain(
+                ch.ipng.maglev.proto.FrontendInfo.newBuilder()
+                    .setMaxDrain(50)
+                    .setMaxDrainWindowNs(90_000_000_000L)
+                    .build()))
+        .isEqualTo("50% per 1m30s");
+  }
+
+  @Test
   void suspicionFields_sayWhatTheSuspicionRestsOn() {
     long now = 10_000_000_000L;
     var s =

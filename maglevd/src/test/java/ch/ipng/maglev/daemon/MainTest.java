@@ -208,4 +208,30 @@ class MainTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(List.of(p.exitValue(), out)).containsExactly(0, EXAMPLE + ": ok\n");
   }
+
+  @Test
+  void check_refusesABadRemovalBudget_exits2_namingPathAndLine(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("maglev.yaml");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        maglev:
+          healthchecks: { t: { type: tcp, port: 80 } }
+          backends: { a: { address: 192.0.2.1, healthcheck: t } }
+          frontends:
+            web:
+              address: 198.51.100.1
+              max-drain: 150%
+              max-drain-window: -1s
+              pools: [ { name: p, backends: { a: {} } } ]
+        """);
+    Result r = run("--check", "--config", file.toString());
+    assertThat(r.rc()).isEqualTo(2);
+    assertThat(r.err())
+        .contains(
+            "maglev.frontends.web.max-drain: max-drain \"150%\" (expected: a percentage 0-100,"
+                + " such as 50 or 50%) (line 7, column 18)")
+        .contains("maglev.frontends.web.max-drain-window: -1s (expected: > 0) (line 8, column 25)");
+  }
 }

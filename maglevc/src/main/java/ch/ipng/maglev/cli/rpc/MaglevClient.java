@@ -139,6 +139,12 @@ public final class MaglevClient {
         MaglevMethod.RELEASE_CHECKER_SUSPICION, r, ch.ipng.maglev.proto.CheckerSuspicion.parser());
   }
 
+  public ch.ipng.maglev.proto.ReleaseDrainHoldResponse releaseDrainHold(
+      ch.ipng.maglev.proto.ReleaseDrainHoldRequest r) {
+    return call(
+        MaglevMethod.RELEASE_DRAIN_HOLD, r, ch.ipng.maglev.proto.ReleaseDrainHoldResponse.parser());
+  }
+
   public VPPInfo getVPPInfo(GetVPPInfoRequest r) {
     return call(MaglevMethod.GET_VPP_INFO, r, VPPInfo.parser());
   }

@@ -29,6 +29,7 @@ enum MaglevMethod {
   SYNC_VPPLB_STATE("/maglev.Maglev/SyncVPPLBState", false, false),
   GET_CHECKER_SUSPICION("/maglev.Maglev/GetCheckerSuspicion", false, true),
   RELEASE_CHECKER_SUSPICION("/maglev.Maglev/ReleaseCheckerSuspicion", false, false),
+  RELEASE_DRAIN_HOLD("/maglev.Maglev/ReleaseDrainHold", false, false),
   GET_VPPLB_COUNTERS("/maglev.Maglev/GetVPPLBCounters", false, true),
   ;
 

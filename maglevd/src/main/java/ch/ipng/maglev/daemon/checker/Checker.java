@@ -12,12 +12,14 @@ import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.health.Jitter;
+import ch.ipng.maglev.daemon.health.RemovalBudget;
 import ch.ipng.maglev.daemon.health.SelfSuspicion;
 import ch.ipng.maglev.daemon.model.FrontendStatus;
 import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.daemon.model.ModelChange;
 import ch.ipng.maglev.daemon.model.ModelException;
 import ch.ipng.maglev.daemon.model.ModelHub;
+import ch.ipng.maglev.daemon.model.RemovalBudgets;
 import ch.ipng.maglev.daemon.model.WeightKey;
 import ch.ipng.maglev.daemon.probe.ProbeNamespace;
 import ch.ipng.maglev.daemon.probe.ProbeResult;
@@ -74,10 +76,15 @@ public final class Checker implements AutoCloseable {
   private @Nullable String netns;
   private @Nullable SelfSuspicion suspicion;
   private int ranges;
+  private RemovalBudgets budgets = RemovalBudgets.none();
+  private @Nullable Config budgetsConfig;
+  private boolean budgetsOn;
 
   // read by every probe start without the lock: a late start, or a deadline passed, takes it
   private volatile long maxLatenessNanos = Long.MAX_VALUE;
   private volatile @Nullable Instant suspicionDeadline;
+  // when a removal budget's window may let a held backend go (read by every probe start)
+  private volatile @Nullable Instant budgetDeadline;
   // up backends whose last probe failed: the first failure of each is early evidence for the rule
   private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
@@ -416,11 +423,20 @@ public final class Checker implements AutoCloseable {
       if (latenessNanos > maxLatenessNanos || (due != null && !Instant.now().isBefore(due))) {
         lateOrDue(latenessNanos);
       }
+      Instant budgetDue = budgetDeadline;
+      if (budgetDue != null && !Instant.now().isBefore(budgetDue)) {
+        budgetDue();
+      }
     }
 
     @Override
     public void suspected(SelfSuspicion.Evidence evidence) {
       outer.suspected(evidence);
+    }
+
+    @Override
+    public void drainHeld(String frontend, String backend) {
+      outer.drainHeld(frontend, backend);
     }
   }
 
@@ -503,11 +519,161 @@ public final class Checker implements AutoCloseable {
   private @Nullable LiveModel publish(
       java.util.function.UnaryOperator<@Nullable LiveModel> update, ModelChange change) {
     LiveModel before = models.currentOrNull();
-    LiveModel after = models.update(update, change);
+    LiveModel after;
+    if (!budgeted(before)) {
+      after = models.update(update, change);
+    } else {
+      // The checker is the model's only writer and publishes with its lock held, so the budgets
+      // step from the model current now to the next one, which is published with their holds
+      // (never a model without them: the dataplane would drain a held backend for a moment).
+      LiveModel next = update.apply(before);
+      if (next == null || !budgeted(next)) {
+        after = models.update(m -> next, change);
+      } else {
+        Instant now = Instant.now();
+        RemovalBudgets.Result r =
+            budgets.apply(
+                now,
+                before,
+                next,
+                change instanceof ModelChange.WeightSet w ? w.key().frontend() : null);
+        ModelChange c = widened(change, r.events(), now);
+        after = models.update(m -> r.model(), c);
+        budgetsStepped(r);
+        change = c;
+      }
+    }
     if (after != null && after != before) {
       toAnnounce.add(new Published(before, after, change));
     }
     return after;
+  }
+
+  /** Whether any frontend of the model has a removal budget, or a budget remembers anything. */
+  private boolean budgeted(@Nullable LiveModel m) {
+    if (m == null) {
+      return false;
+    }
+    if (m.config() != budgetsConfig) {
+      budgetsConfig = m.config();
+      budgetsOn = m.config().frontends().values().stream().anyMatch(f -> f.maxDrain() > 0);
+    }
+    return budgetsOn || budgets != RemovalBudgets.none();
+  }
+
+  /**
+   * The change, with the backends a budget held or released added when it names backends (the
+   * dataplane syncs their frontends); a config change syncs everything, an operator weight its
+   * frontend, which is the only one a weight change steps.
+   */
+  private static ModelChange widened(
+      ModelChange change, List<RemovalBudgets.Event> events, Instant now) {
+    if (events.isEmpty() || !(change instanceof ModelChange.BackendsChanged b)) {
+      return change;
+    }
+    Map<String, Instant> all = new LinkedHashMap<>(b.backends());
+    for (RemovalBudgets.Event e : events) {
+      all.putIfAbsent(e.event().backend(), now);
+    }
+    return new ModelChange.BackendsChanged(all);
+  }
+
+  /** Keeps the budgets a publish stepped to, and logs and tells what they did. Locked. */
+  private void budgetsStepped(RemovalBudgets.Result r) {
+    budgets = r.budgets();
+    budgetDeadline = budgets.nextDeadline().orElse(null);
+    for (RemovalBudgets.Event e : r.events()) {
+      RemovalBudget.Event ev = e.event();
+      RemovalBudget.Settings s =
+          budgets.of(e.frontend()).map(RemovalBudget::settings).orElse(RemovalBudget.Settings.OFF);
+      if (ev.held()) {
+        logger
+            .atWarn()
+            .setMessage("drain-held")
+            .addKeyValue("frontend", e.frontend())
+            .addKeyValue("backend", ev.backend())
+            .addKeyValue("weight", ev.weight())
+            .addKeyValue("drained", ev.drained())
+            .addKeyValue("capacity", ev.capacity())
+            .addKeyValue("max_drain", s.maxDrain() + "%")
+            .addKeyValue("window", s.window().toMillis() + "ms")
+            .log();
+        try {
+          listener.drainHeld(e.frontend(), ev.backend());
+        } catch (RuntimeException ex) {
+          logger.warn("probe listener failed", ex);
+        }
+      } else {
+        logger
+            .atInfo()
+            .setMessage("drain-released")
+            .addKeyValue("frontend", e.frontend())
+            .addKeyValue("backend", ev.backend())
+            .addKeyValue(
+                "how",
+                ev.release() == null ? "cleared" : Objects.requireNonNull(ev.release()).label())
+            .log();
+      }
+    }
+  }
+
+  /** A budget's window may let a held backend go: steps the budgets with nothing else changed. */
+  private void budgetDue() {
+    synchronized (this) {
+      Instant due = budgetDeadline;
+      if (due == null || Instant.now().isBefore(due)) {
+        return; // another probe start took it
+      }
+      budgetDeadline = null;
+      publish(m -> m, new ModelChange.BackendsChanged(Map.of()));
+    }
+    announce();
+  }
+
+  /**
+   * Releases what the removal budget of one frontend holds (or of every frontend: {@code frontend}
+   * null): the held backends drain at once, are not counted, and are not held again while they stay
+   * down. Returns the released backends by frontend.
+   *
+   * @throws CheckerException NOT_FOUND for a frontend not in the config
+   */
+  public Map<String, List<String>> releaseHolds(@Nullable String frontend) throws CheckerException {
+    Map<String, List<String>> released = new java.util.TreeMap<>();
+    synchronized (this) {
+      LiveModel now = models.currentOrNull();
+      if (frontend != null && (now == null || !now.config().frontends().containsKey(frontend))) {
+        throw new CheckerException(Reason.NOT_FOUND, "frontend \"" + frontend + "\" not found");
+      }
+      if (now == null) {
+        return released;
+      }
+      Instant t = Instant.now();
+      RemovalBudgets.Result r = budgets.release(t, frontend, now);
+      for (RemovalBudgets.Event e : r.events()) {
+        if (e.event().release() == RemovalBudget.Release.OPERATOR) {
+          released.computeIfAbsent(e.frontend(), k -> new ArrayList<>()).add(e.event().backend());
+        }
+      }
+      logger
+          .atInfo()
+          .setMessage("drain-release")
+          .addKeyValue("frontend", frontend == null ? "all" : frontend)
+          .addKeyValue("released", released.values().stream().mapToInt(List::size).sum())
+          .log();
+      ModelChange c = widened(new ModelChange.BackendsChanged(Map.of()), r.events(), t);
+      LiveModel after = models.update(m -> r.model(), c);
+      budgetsStepped(r);
+      if (after != null && after != now) {
+        toAnnounce.add(new Published(now, after, c));
+      }
+    }
+    announceAndWait();
+    return released;
+  }
+
+  /** The removal budget of a frontend, when it holds or remembers anything. */
+  public synchronized Optional<RemovalBudget> removalBudget(String frontend) {
+    return budgets.of(frontend);
   }
 
   /**

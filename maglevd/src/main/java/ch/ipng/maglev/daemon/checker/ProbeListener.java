@@ -16,5 +16,8 @@ public interface ProbeListener {
   /** The checker began to suspect its own probes (self-suspicion) on this evidence. */
   default void suspected(ch.ipng.maglev.daemon.health.SelfSuspicion.Evidence evidence) {}
 
+  /** A frontend's removal budget (max-drain) began to hold a backend that health would drain. */
+  default void drainHeld(String frontend, String backend) {}
+
   ProbeListener NONE = (b, c, r) -> {};
 }

@@ -71,6 +71,8 @@ public final class ConfigDigest {
           .append(h.http())
           .append(" tcp=")
           .append(h.tcp())
+          .append(" slow-start=")
+          .append(h.slowStart())
           .append('\n');
     }
     for (Backend b : c.backends().values()) {
@@ -101,6 +103,14 @@ public final class ConfigDigest {
           .append(f.onAllDown())
           .append(" min-healthy=")
           .append(f.minHealthy())
+          .append(" max-drain=")
+          .append(f.maxDrain())
+          .append(" max-drain-window=")
+          .append(f.maxDrainWindow())
+          .append(" slow-start=")
+          .append(f.slowStart())
+          .append(" slow-start-max-churn=")
+          .append(f.slowStartMaxChurn())
           .append('\n');
       for (Frontend.Pool p : f.pools()) {
         s.append("  pool ").append(p.name());

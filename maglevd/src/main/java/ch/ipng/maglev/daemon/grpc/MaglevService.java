@@ -205,6 +205,38 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   }
 
   @Override
+  public void releaseDrainHold(
+      ch.ipng.maglev.proto.ReleaseDrainHoldRequest req,
+      StreamObserver<ch.ipng.maglev.proto.ReleaseDrainHoldResponse> out) {
+    if (req.getAll() == !req.getFrontend().isEmpty()) {
+      out.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription(
+                  "frontend: \""
+                      + req.getFrontend()
+                      + "\", all: "
+                      + req.getAll()
+                      + " (expected: a frontend name, or all with no name)")
+              .asRuntimeException());
+      return;
+    }
+    try {
+      var b = ch.ipng.maglev.proto.ReleaseDrainHoldResponse.newBuilder();
+      checker
+          .releaseHolds(req.getAll() ? null : req.getFrontend())
+          .forEach(
+              (f, backends) ->
+                  b.addReleased(
+                      ch.ipng.maglev.proto.ReleasedHolds.newBuilder()
+                          .setFrontend(f)
+                          .addAllBackends(new java.util.TreeSet<>(backends))));
+      reply(out, b.build());
+    } catch (CheckerException e) {
+      out.onError(status(e));
+    }
+  }
+
+  @Override
   public void getFrontend(GetFrontendRequest req, StreamObserver<FrontendInfo> out) {
     LiveModel m = models.current();
     var f = m.frontend(req.getName());

@@ -65,7 +65,19 @@ final class Protos {
             .setActivePool(s.view().activePool())
             .setOnAllDown(f.onAllDown().label())
             .setMinHealthy(f.minHealthy())
-            .setMode(s.view().mode().label());
+            .setMode(s.view().mode().label())
+            .setMaxDrain(f.maxDrain())
+            .setMaxDrainWindowNs(f.maxDrainWindow().toNanos());
+    java.util.Set<String> held = new java.util.TreeSet<>();
+    for (Map<String, ch.ipng.maglev.daemon.health.WeightReason> pool : s.view().reasons()) {
+      pool.forEach(
+          (backend, r) -> {
+            if (r == ch.ipng.maglev.daemon.health.WeightReason.HELD) {
+              held.add(backend);
+            }
+          });
+    }
+    b.addAllHeld(held);
     for (int i = 0; i < f.pools().size(); i++) {
       PoolInfo.Builder p = PoolInfo.newBuilder().setName(f.pools().get(i).name());
       for (Map.Entry<String, Integer> e : s.weights().get(i).entrySet()) {

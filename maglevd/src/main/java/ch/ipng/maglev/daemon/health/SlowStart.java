@@ -439,7 +439,8 @@ public final class SlowStart {
    * belongs here too).
    */
   private static boolean holdsRamp(@Nullable WeightReason r) {
-    return r == WeightReason.FROZEN;
+    // self-suspicion and the removal budget keep a down backend's weight: its ramp's, too
+    return r == WeightReason.FROZEN || r == WeightReason.HELD;
   }
 
   /** Buckets whose AS differs between two tables of one length. */

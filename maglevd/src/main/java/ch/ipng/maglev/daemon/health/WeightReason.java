@@ -31,6 +31,12 @@ public enum WeightReason {
    */
   FROZEN,
   /**
+   * Failed its health check, but removing it would exceed the frontend's removal budget (max-drain
+   * within max-drain-window): it keeps the weight it served with until the window allows it or an
+   * operator releases it.
+   */
+  HELD,
+  /**
    * Came up (or was resumed or enabled) and is ramping to its pool weight (slow start): it carries
    * the ramp's current step, below its pool weight.
    */
@@ -38,7 +44,9 @@ public enum WeightReason {
 
   private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
-  /** "configured", "standby", "panic", "kept-last", "down", "unknown", "paused", "frozen"... */
+  /**
+   * "configured", "standby", "panic", "kept-last", "down", "unknown", "paused", "frozen", "held"...
+   */
   public String label() {
     return label;
   }

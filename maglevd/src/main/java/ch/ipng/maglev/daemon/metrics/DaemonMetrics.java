@@ -133,6 +133,11 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
                 .tags("frontend", f.name(), "mode", mode.label())
                 .register(registry));
       }
+      meters.add(
+          Gauge.builder("maglev.frontend.held", () -> heldIn(f.name()))
+              .description("Backends the frontend's removal budget (max-drain) holds now")
+              .tags("frontend", f.name())
+              .register(registry));
       for (int i = 0; i < f.pools().size(); i++) {
         int pool = i;
         Frontend.Pool p = f.pools().get(i);
@@ -155,6 +160,11 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
       }
       frontendMeters.put(f.name(), meters);
     }
+  }
+
+  private int heldIn(String frontend) {
+    LiveModel m = models.currentOrNull();
+    return m == null ? 0 : m.held().getOrDefault(frontend, java.util.Set.of()).size();
   }
 
   private FrontendState frontendStateOf(String frontend) {
@@ -200,6 +210,15 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
   @Override
   public void suspected(ch.ipng.maglev.daemon.health.SelfSuspicion.Evidence evidence) {
     suspicions.increment();
+  }
+
+  @Override
+  public void drainHeld(String frontend, String backend) {
+    Counter.builder("maglev.frontend.drain.holds")
+        .description("Health removals the frontend's removal budget (max-drain) held")
+        .tags("frontend", frontend)
+        .register(registry)
+        .increment();
   }
 
   /** Counts a transition; called for every event on the bus. */

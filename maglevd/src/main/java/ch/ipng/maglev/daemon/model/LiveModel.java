@@ -7,6 +7,7 @@ import ch.ipng.maglev.config.OnAllDown;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;
+import ch.ipng.maglev.daemon.health.RemovalBudget;
 import ch.ipng.maglev.daemon.health.SelfSuspicion;
 import ch.ipng.maglev.daemon.health.SlowStart;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ public final class LiveModel {
   private final ShardedMap<String, Slot> frontends;
   private final @Nullable Suspect suspect;
   private final SlowStart slowStart;
+  // frontend → backends its removal budget holds (RemovalBudget); absent when none
+  private final Map<String, Set<String>> held;
 
   private LiveModel(
       long version,
@@ -56,7 +59,8 @@ public final class LiveModel {
       Map<WeightKey, Integer> overrides,
       ShardedMap<String, Slot> frontends,
       @Nullable Suspect suspect,
-      SlowStart slowStart) {
+      SlowStart slowStart,
+      Map<String, Set<String>> held) {
     this.version = version;
     this.config = config;
     this.index = index;
@@ -65,6 +69,7 @@ public final class LiveModel {
     this.frontends = frontends;
     this.suspect = suspect;
     this.slowStart = slowStart;
+    this.held = held;
   }
 
   /** The first model of a config; a backend not in {@code states} is unknown. */
@@ -105,7 +110,8 @@ public final class LiveModel {
         kept,
         previous == null
             ? SlowStart.none()
-            : previous.slowStart.retain(config.backends().keySet(), config.frontends().keySet()));
+            : previous.slowStart.retain(config.backends().keySet(), config.frontends().keySet()),
+        previous == null ? Map.of() : previous.heldIn(config));
   }
 
   private static BackendState stateIn(ShardedMap<String, BackendState> states, String backend) {
@@ -150,7 +156,8 @@ public final class LiveModel {
       Map<WeightKey, Integer> overrides,
       Function<String, BackendState> state,
       EffectiveWeights.Memory memory,
-      Set<String> frozen) {
+      Set<String> frozen,
+      Set<String> held) {
     List<Map<String, Integer>> weights = new ArrayList<>();
     Map<String, BackendState> states = new LinkedHashMap<>();
     for (Frontend.Pool pool : f.pools()) {
@@ -169,9 +176,16 @@ public final class LiveModel {
       }
       weights.add(java.util.Collections.unmodifiableMap(w));
     }
+    Set<String> kept = frozen;
+    if (!held.isEmpty()) {
+      kept = new HashSet<>(frozen);
+      kept.addAll(held);
+    }
+    EffectiveWeights.Policy policy =
+        held.isEmpty() ? policy(f) : RemovalBudget.whileHolding(policy(f));
     EffectiveWeights.View view =
-        EffectiveWeights.compute(weights, states::get, f.flushOnDown(), policy(f), memory, frozen);
-    return new FrontendStatus(f, weights, states, view);
+        EffectiveWeights.compute(weights, states::get, f.flushOnDown(), policy, memory, kept);
+    return new FrontendStatus(f, weights, states, RemovalBudget.label(view, held, frozen));
   }
 
   /**
@@ -225,7 +239,8 @@ public final class LiveModel {
         overrides,
         freshSlots(affected.values()),
         suspect,
-        slowStart);
+        slowStart,
+        held);
   }
 
   /**
@@ -244,7 +259,7 @@ public final class LiveModel {
     o.put(key, weight);
     Map<WeightKey, Integer> next = Map.copyOf(o);
     return new LiveModel(
-        version + 1, config, index, states, next, freshSlots(List.of(f)), suspect, slowStart);
+        version + 1, config, index, states, next, freshSlots(List.of(f)), suspect, slowStart, held);
   }
 
   /**
@@ -282,7 +297,8 @@ public final class LiveModel {
         overrides,
         freshSlots(affected.values()),
         kept,
-        slowStart);
+        slowStart,
+        held);
   }
 
   /**
@@ -310,7 +326,85 @@ public final class LiveModel {
         overrides,
         freshSlots(affected.values()),
         suspect,
-        next);
+        next,
+        held);
+  }
+
+  /**
+   * The model with the backends each frontend's removal budget holds (frontend → backends; absent
+   * or empty: none): a held backend that is down keeps its weight, with reason held. Only the
+   * frontends whose held set changed change.
+   */
+  public LiveModel withHeld(Map<String, Set<String>> next) {
+    Map<String, Set<String>> clean = new HashMap<>();
+    next.forEach(
+        (f, bs) -> {
+          if (!bs.isEmpty() && config.frontends().containsKey(f)) {
+            clean.put(f, Set.copyOf(bs));
+          }
+        });
+    if (clean.equals(held)) {
+      return this;
+    }
+    List<Frontend> affected = new ArrayList<>();
+    for (Frontend f : config.frontends().values()) {
+      if (!Objects.equals(clean.get(f.name()), held.get(f.name()))) {
+        affected.add(f);
+      }
+    }
+    return new LiveModel(
+        version + 1,
+        config,
+        index,
+        states,
+        overrides,
+        freshSlots(affected),
+        suspect,
+        slowStart,
+        Map.copyOf(clean));
+  }
+
+  /** The backends each frontend's removal budget holds, by frontend (only those holding any). */
+  public Map<String, Set<String>> held() {
+    return held;
+  }
+
+  /**
+   * A frontend's view in this model as it would be with {@code held} held instead (not kept): what
+   * the removal budget weighs its choices with. Empty for a frontend not in the config.
+   */
+  public Optional<EffectiveWeights.View> viewWithHeld(String frontend, Set<String> held) {
+    Slot slot = frontends.get(frontend);
+    if (slot == null) {
+      return Optional.empty();
+    }
+    if (held.equals(this.held.getOrDefault(frontend, Set.of()))) {
+      return Optional.of(statusOf(slot).view());
+    }
+    return Optional.of(
+        status(slot.frontend, overrides, b -> stateIn(states, b), slot.memory, frozen(), held)
+            .view());
+  }
+
+  /** The held sets carried into a new config: frontends and backend references still there. */
+  private Map<String, Set<String>> heldIn(Config next) {
+    Map<String, Set<String>> out = new HashMap<>();
+    held.forEach(
+        (name, bs) -> {
+          Frontend f = next.frontends().get(name);
+          if (f != null) {
+            Set<String> keep = new HashSet<>();
+            for (String b : bs) {
+              if (f.references(b)) {
+                keep.add(b);
+              }
+            }
+            if (!keep.isEmpty()) {
+              out.put(name, Set.copyOf(keep));
+            }
+          }
+        });
+    return Map.copyOf(out);
   }
 
   /** The slow-start ramps in force (and what the rule remembers). */
@@ -394,7 +488,14 @@ public final class LiveModel {
   private FrontendStatus statusOf(Slot slot) {
     FrontendStatus st = slot.status;
     if (st == null) {
-      st = status(slot.frontend, overrides, b -> stateIn(states, b), slot.memory, frozen());
+      st =
+          status(
+              slot.frontend,
+              overrides,
+              b -> stateIn(states, b),
+              slot.memory,
+              frozen(),
+              held.getOrDefault(slot.frontend.name(), Set.of()));
       Map<String, SlowStart.Ramp> ramps = slowStart.ramps(slot.frontend.name());
       if (!ramps.isEmpty()) {
         st =
@@ -478,12 +579,13 @@ public final class LiveModel {
     boolean usable = false;
     boolean allUnknown = true;
     Set<String> frozen = frozen();
+    Set<String> kept = held.getOrDefault(name, Set.of());
     for (Frontend.Pool pool : f.pools()) {
       for (Map.Entry<String, Integer> b : pool.backends().entrySet()) {
         BackendState s = stateIn(states, b.getKey());
         allUnknown &= s == BackendState.UNKNOWN;
-        if (s == BackendState.DOWN && frozen.contains(b.getKey())) {
-          s = BackendState.UP; // self-suspicion keeps its weight
+        if (s == BackendState.DOWN && (frozen.contains(b.getKey()) || kept.contains(b.getKey()))) {
+          s = BackendState.UP; // self-suspicion or the removal budget keeps its weight
         }
         if (!usable && s == BackendState.UP) {
           Integer set =
