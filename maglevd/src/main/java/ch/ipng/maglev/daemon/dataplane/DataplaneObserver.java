@@ -19,6 +19,12 @@ public interface DataplaneObserver {
   /** A counter scrape. */
   void vipCounters(Counters counters);
 
+  /**
+   * VPP announced an API frame over the 16 MiB limit: refused at its header, the link ends (and is
+   * tried again).
+   */
+  default void vppFrameRefused(long claimedLength) {}
+
   DataplaneObserver NONE =
       new DataplaneObserver() {
         @Override
