@@ -112,6 +112,11 @@ class SelfSuspicionProcessTest {
   }
 
   String config(Netns ns, Link link, TcpListeners l) {
+    return config(ns, link, l, "");
+  }
+
+  /** The config, with {@code extra} added to the self-suspicion mapping (e.g. canaries). */
+  String config(Netns ns, Link link, TcpListeners l, String extra) {
     StringBuilder b = new StringBuilder();
     b.append(
         """
@@ -125,12 +130,12 @@ class SelfSuspicionProcessTest {
               startup-max-delay: 3s
           healthchecker:
             netns: %s
-            self-suspicion: { window: 5s, max-lateness: 30s, hold: 5m }
+            self-suspicion: { window: 5s, max-lateness: 30s, hold: 5m%s }
           healthchecks:
             tcp: { type: tcp, port: %d, interval: 200ms, timeout: 500ms, rise: 2, fall: 3 }
           backends:
         """
-            .formatted(ns.name(), l.port()));
+            .formatted(ns.name(), extra, l.port()));
     for (int i = 0; i < N; i++) {
       b.append("    b%d: { address: %s, healthcheck: tcp }\n".formatted(i, link.address(i)));
     }
@@ -226,6 +231,45 @@ class SelfSuspicionProcessTest {
                 stub.releaseCheckerSuspicion(ReleaseCheckerSuspicionRequest.getDefaultInstance())
                     .getSuspected())
             .isFalse();
+      }
+    }
+  }
+
+  /**
+   * With a canary (a listener on the host's end of the link) that answers, half of the backends
+   * failing for real across frontends and ranges is believed: the storm rule may freeze them for a
+   * moment, but the next canary round lifts it ({@code how=believed}) and the simulator drains
+   * them; the others keep their weight.
+   */
+  @Test
+  void answeringCanaries_makeARealStormBelieved_andDrained() throws Exception {
+    String reason = Netns.unavailableReason();
+    assumeTrue(reason == null, "network namespaces: " + reason);
+    try (Netns ns = Netns.create();
+        Link link = new Link(ns);
+        TcpListeners l = listeners(link);
+        TcpListeners canary = TcpListeners.on(List.of(link.net0 + "254"))) {
+      Map<String, Integer> all = new HashMap<>();
+      for (int i = 0; i < N; i++) {
+        all.put(link.address(i), 100);
+      }
+      String yaml =
+          config(ns, link, l, ", canaries: [ \"" + link.net0 + "254:" + canary.port() + "\" ]");
+      VipKey[] vips = vips();
+      try (SimRig rig = SimRig.start(dir, yaml)) {
+        rig.awaitWeights(Duration.ofSeconds(30), all, vips);
+        // backends 0-9 (frontends fe0 and fe1, both ranges) fail for real: a storm's pattern
+        Map<String, Integer> after = new HashMap<>(all);
+        for (int i = 0; i < N / 2; i++) {
+          l.stop(i);
+          after.put(link.address(i), 0);
+        }
+        rig.awaitWeights(Duration.ofSeconds(30), after, vips);
+        assertThat(rig.daemon().metric("maglev_checker_suspect")).isEqualTo("0.0");
+        String log = rig.daemon().log();
+        if (log.contains("\"msg\":\"checker-suspect\"")) {
+          assertThat(log).contains("\"how\":\"believed\"");
+        }
       }
     }
   }
