@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * continued. Its probes in flight time out late and the next ones start far behind their schedule;
  * none of that is evidence against the backends, so maglev-vppsim, read through its own API during
  * the stop and after it, never sees a weight decrease. The stall lasts 3 s, or {@code
- * -Dmaglev.test.stall=10s} (seconds) to try another length by hand.
+ * -Dmaglev.test.stall=10} (seconds) to try another length by hand ({@code -Dmaglev.test.fall=1}
+ * another fall).
  */
 class StalledCheckerProcessTest {
   private static final int BACKENDS = 6;
@@ -40,10 +41,10 @@ class StalledCheckerProcessTest {
               startup-min-delay: 1s
               startup-max-delay: 3s
           healthchecks:
-            tcp: { type: tcp, port: %d, interval: 200ms, timeout: 500ms, rise: 2, fall: 3 }
+            tcp: { type: tcp, port: %d, interval: 200ms, timeout: 500ms, rise: 2, fall: %d }
           backends:
         """
-            .formatted(l.port()));
+            .formatted(l.port(), Long.getLong("maglev.test.fall", 3)));
     for (int i = 0; i < BACKENDS; i++) {
       b.append("    b%d: { address: %s, healthcheck: tcp }\n".formatted(i, l.address(i)));
     }
