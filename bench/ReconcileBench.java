@@ -1,4 +1,8 @@
+import ch.ipng.maglev.proto.CheckerSuspicion;
+import ch.ipng.maglev.proto.GetCheckerSuspicionRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.proto.ReloadConfigRequest;
+import ch.ipng.maglev.proto.ReloadConfigResponse;
 import ch.ipng.maglev.proto.SyncVPPLBStateRequest;
 import ch.ipng.maglev.proto.SyncVPPLBStateResponse;
 import com.google.gson.JsonObject;
@@ -27,7 +31,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * maglevd's reconciler against maglev-vppsim (both as processes): 1,000 frontends x 16 backends.
  * Time to program everything into an empty VPP, time of a full sync that finds nothing to do, and
- * the latency from a backend transition to its weight write while all 1,000 backends flap. Run by
+ * the latency from a backend transition to its weight write while all 1,000 backends flap; then,
+ * with self-suspicion turned on by a reload, a storm: all 1,000 backends fail at once (their
+ * listeners close), and the bench measures the time until maglevd suspects itself and has frozen
+ * every backend, and the writes the simulator received meanwhile (target 0). Run by
  * bench/reconcile.sh with the build directory and a scratch directory.
  */
 public class ReconcileBench {
@@ -67,7 +74,7 @@ public class ReconcileBench {
       y.append(" }\n");
     }
     Path config = dir.resolve("maglev.yaml");
-    Files.writeString(config, y);
+    Files.writeString(config, y.toString());
     Path log = dir.resolve("maglevd.log");
 
     Process sim = new ProcessBuilder(build.resolve("bin/maglev-vppsim").toString(), "--api-addr", dir.resolve("api.sock").toString(),
@@ -172,6 +179,54 @@ public class ReconcileBench {
             latencies.size(), latencies.get(latencies.size() / 2) / 1e3, latencies.get(latencies.size() * 99 / 100) / 1e3,
             latencies.getLast() / 1e3);
       }
+
+      // 4. the storm: self-suspicion on (its defaults; fall 2, so the first failures are seen
+      // before any backend goes down), then every backend fails at once
+      Files.writeString(config, y.toString()
+          // max-lateness 10 s: on a loaded 2-core machine probes start over 1 s late (the default),
+          // and the stall rule would answer before the storm rule this measures
+          .replace("self-suspicion: { enabled: false }", "self-suspicion: { enabled: true, max-lateness: 10s }")
+          .replace("rise: 1, fall: 1", "rise: 1, fall: 2"));
+      ReloadConfigResponse reload = stub.withDeadlineAfter(60, TimeUnit.SECONDS).reloadConfig(ReloadConfigRequest.getDefaultInstance());
+      if (!reload.getOk()) {
+        throw new IllegalStateException("reload for the storm refused: " + reload);
+      }
+      Thread.sleep(3000); // every backend probed (1 s interval) under the new settings
+      for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          stub.withDeadlineAfter(10, TimeUnit.SECONDS).getCheckerSuspicion(GetCheckerSuspicionRequest.getDefaultInstance()).getSuspected(); ) {
+        if (System.nanoTime() > until) {
+          throw new IllegalStateException("maglevd suspects itself before the storm");
+        }
+        Thread.sleep(100);
+      }
+      long stormWrites = writes(dir);
+      long stormStart = System.nanoTime();
+      for (int i = 0; i < BACKENDS; i++) {
+        down(i);
+      }
+      long closed = System.nanoTime() - stormStart;
+      long detected = -1;
+      long frozen = -1;
+      CheckerSuspicion cs = CheckerSuspicion.getDefaultInstance();
+      while (System.nanoTime() - stormStart < TimeUnit.SECONDS.toNanos(30) && frozen < 0) {
+        cs = stub.withDeadlineAfter(10, TimeUnit.SECONDS).getCheckerSuspicion(GetCheckerSuspicionRequest.getDefaultInstance());
+        long at = System.nanoTime() - stormStart;
+        if (cs.getSuspected() && detected < 0) {
+          detected = at;
+        }
+        if (cs.getSuspected() && cs.getFrozenCount() == BACKENDS) {
+          frozen = at;
+        }
+        Thread.sleep(5);
+      }
+      if (frozen < 0) {
+        throw new IllegalStateException("the storm was not frozen within 30 s: " + cs);
+      }
+      // the backends would have gone down (fall 2 at 1 s) and been written by now: wait 5 s more
+      Thread.sleep(5000);
+      System.out.printf("storm, self-suspicion on: all %,d backends fail at once (listeners closed in %d ms): suspected after %d ms (cause %s, %d down seen), all %,d frozen after %d ms; VPP writes during the storm (5 s after the freeze): %d (target 0)%n",
+          BACKENDS, TimeUnit.NANOSECONDS.toMillis(closed), TimeUnit.NANOSECONDS.toMillis(detected), cs.getCause(), cs.getDown(),
+          BACKENDS, TimeUnit.NANOSECONDS.toMillis(frozen), writes(dir) - stormWrites);
     } catch (Exception e) {
       System.out.println("bench-reconcile failed: " + e);
       System.out.println("last maglevd log lines:");

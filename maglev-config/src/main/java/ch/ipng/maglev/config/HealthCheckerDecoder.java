@@ -2,11 +2,16 @@ package ch.ipng.maglev.config;
 
 import ch.ipng.maglev.common.GoDuration;
 import ch.ipng.maglev.config.YamlReader.Entry;
+import com.google.common.net.InetAddresses;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Decodes {@code maglev.healthchecker}: the transition history, the probes' namespace and
@@ -15,7 +20,11 @@ import org.jspecify.annotations.Nullable;
 final class HealthCheckerDecoder {
   static final Set<String> KEYS = Fields.keys("transition-history", "netns", "self-suspicion");
   static final Set<String> SELF_SUSPICION_KEYS =
-      Fields.keys("enabled", "min-backends", "share", "window", "max-lateness", "hold");
+      Fields.keys("enabled", "min-backends", "share", "window", "max-lateness", "hold", "canaries");
+
+  /** The most canaries: each is probed every interval, and a few answer the question. */
+  static final int MAX_CANARIES = 16;
+
   private static final Pattern NETNS_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
   private final Fields f;
@@ -56,7 +65,69 @@ final class HealthCheckerDecoder {
         sharePercent == null ? SelfSuspicionSettings.DEFAULT_SHARE : sharePercent.intValue(),
         positiveOrNull(window),
         positiveOrNull(late),
-        f.positive(m.get("hold"), SelfSuspicionSettings.DEFAULT_HOLD));
+        f.positive(m.get("hold"), SelfSuspicionSettings.DEFAULT_HOLD),
+        canaries(m.get("canaries")));
+  }
+
+  /** {@code canaries}: a list of IP addresses, each with an optional port ({@code [v6]:port}). */
+  private List<Canary> canaries(@Nullable Entry e) {
+    List<Node> items = e == null ? null : f.sequence(e);
+    if (e == null || items == null) {
+      return List.of();
+    }
+    if (items.size() > MAX_CANARIES) {
+      f.semantic(e, items.size() + " canaries (expected: at most " + MAX_CANARIES + ")");
+      return List.of();
+    }
+    List<Canary> out = new ArrayList<>();
+    Set<Canary> seen = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      Entry item = new Entry(e.path() + "[" + i + "]", e.key(), items.get(i));
+      String v = f.string(item);
+      if (v == null) {
+        continue;
+      }
+      Canary c = canary(v);
+      if (c == null) {
+        f.semantic(
+            item,
+            "invalid canary \""
+                + Text.shorten(v)
+                + "\" (expected: an IP address, or address:port with a port 1-65535, e.g."
+                + " 198.18.0.1, 198.18.0.1:80, [2001:db8::1]:443)");
+      } else if (!seen.add(c)) {
+        f.semantic(item, "duplicate canary \"" + Text.shorten(v) + "\"");
+      } else {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** An address, {@code v4:port} or {@code [v6]:port}; null when it is none of them. */
+  static @Nullable Canary canary(String v) {
+    if (InetAddresses.isInetAddress(v)) {
+      return new Canary(InetAddresses.forString(v), 0);
+    }
+    int colon = v.lastIndexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    String host = v.substring(0, colon);
+    String port = v.substring(colon + 1);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+      if (!host.contains(":")) {
+        return null; // brackets are for IPv6
+      }
+    } else if (host.contains(":")) {
+      return null; // IPv6 with a port needs brackets
+    }
+    if (!InetAddresses.isInetAddress(host) || !port.matches("[0-9]{1,5}")) {
+      return null;
+    }
+    int p = Integer.parseInt(port);
+    return p < 1 || p > 65_535 ? null : new Canary(InetAddresses.forString(host), p);
   }
 
   /** A duration > 0, or null (after reporting) when missing or not one. */

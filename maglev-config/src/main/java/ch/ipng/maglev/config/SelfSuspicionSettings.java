@@ -1,6 +1,7 @@
 package ch.ipng.maglev.config;
 
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  *     2 × the shortest health-check timeout, at least 500ms
  * @param hold the longest a suspicion lasts before the backends still down are believed (default
  *     60s)
+ * @param canaries addresses that should always answer (none by default): failing with the backends,
+ *     they say the checker is at fault; answering, that the backends' failures are real
  */
 public record SelfSuspicionSettings(
     boolean enabled,
@@ -23,10 +26,26 @@ public record SelfSuspicionSettings(
     int share,
     @Nullable Duration window,
     @Nullable Duration maxLateness,
-    Duration hold) {
+    Duration hold,
+    List<Canary> canaries) {
   public static final int DEFAULT_MIN_BACKENDS = 5;
   public static final int DEFAULT_SHARE = 50;
   public static final Duration DEFAULT_HOLD = Duration.ofSeconds(60);
+
+  public SelfSuspicionSettings {
+    canaries = List.copyOf(canaries);
+  }
+
+  /** Without canaries. */
+  public SelfSuspicionSettings(
+      boolean enabled,
+      int minBackends,
+      int share,
+      @Nullable Duration window,
+      @Nullable Duration maxLateness,
+      Duration hold) {
+    this(enabled, minBackends, share, window, maxLateness, hold, List.of());
+  }
 
   public static SelfSuspicionSettings defaults() {
     return new SelfSuspicionSettings(

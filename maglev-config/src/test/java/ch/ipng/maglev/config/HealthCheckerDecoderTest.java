@@ -94,6 +94,52 @@ class HealthCheckerDecoderTest {
             "maglev.healthchecker.self-suspicion.hold: invalid duration \"soon\" (expected: a Go"
                 + " duration such as 500ms, 2s or 1m30s) (line 8, column 13)",
             "maglev.healthchecker.self-suspicion.canary: unknown key \"canary\" (expected one of:"
-                + " enabled, min-backends, share, window, max-lateness, hold) (line 9, column 7)");
+                + " enabled, min-backends, share, window, max-lateness, hold, canaries) (line 9, column 7)");
+  }
+
+  @Test
+  void canaries_areRead_addressesForIcmp_addressAndPortForTcp() throws Exception {
+    SelfSuspicionSettings s =
+        config(
+                "maglev:\n  healthchecker:\n    self-suspicion:\n      canaries:\n"
+                    + "        - 198.18.0.1\n        - 198.18.0.2:80\n"
+                    + "        - \"[2001:db8::1]:443\"\n        - 2001:db8::2\n")
+            .healthchecker()
+            .selfSuspicion();
+    assertThat(s.canaries())
+        .extracting(Canary::label)
+        .containsExactly("198.18.0.1", "198.18.0.2:80", "[2001:db8::1]:443", "2001:db8::2");
+    assertThat(s.canaries()).extracting(Canary::icmp).containsExactly(true, false, false, true);
+    assertThat(config("maglev:\n  healthchecker: {}\n").healthchecker().selfSuspicion().canaries())
+        .isEmpty();
+  }
+
+  @Test
+  void canaries_badValues_areRefusedWithPathAndLine() {
+    assertThat(
+            errors(
+                "maglev:\n  healthchecker:\n    self-suspicion:\n      canaries:\n"
+                    + "        - example.com\n        - 198.18.0.1:0\n        - 198.18.0.1:65536\n"
+                    + "        - 2001:db8::1:80\n        - 198.18.0.3\n        - 198.18.0.3\n"))
+        .containsExactlyInAnyOrder(
+            "maglev.healthchecker.self-suspicion.canaries[0]: invalid canary \"example.com\""
+                + " (expected: an IP address, or address:port with a port 1-65535, e.g."
+                + " 198.18.0.1, 198.18.0.1:80, [2001:db8::1]:443) (line 5, column 11)",
+            "maglev.healthchecker.self-suspicion.canaries[1]: invalid canary \"198.18.0.1:0\""
+                + " (expected: an IP address, or address:port with a port 1-65535, e.g."
+                + " 198.18.0.1, 198.18.0.1:80, [2001:db8::1]:443) (line 6, column 11)",
+            "maglev.healthchecker.self-suspicion.canaries[2]: invalid canary"
+                + " \"198.18.0.1:65536\" (expected: an IP address, or address:port with a port"
+                + " 1-65535, e.g. 198.18.0.1, 198.18.0.1:80, [2001:db8::1]:443) (line 7, column 11)",
+            "maglev.healthchecker.self-suspicion.canaries[5]: duplicate canary \"198.18.0.3\""
+                + " (line 10, column 11)");
+    // a structural error (a parse error, exit status 1) is reported on its own
+    assertThat(
+            errors(
+                "maglev:\n  healthchecker:\n    self-suspicion:\n      canaries:\n"
+                    + "        - [1]\n"))
+        .containsExactly(
+            "maglev.healthchecker.self-suspicion.canaries[0]: expected a string, got a list"
+                + " (line 5, column 11)");
   }
 }

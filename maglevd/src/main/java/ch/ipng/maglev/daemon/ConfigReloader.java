@@ -7,6 +7,7 @@ import ch.ipng.maglev.config.ConfigLoader;
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.grpc.ConfigCommands;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * it is logged the same way and then thrown on, for the process's fail-fast handling, since the JVM
  * may no longer be sound. The loader's limits (file size, nesting depth) keep hostile files from
  * getting that far.
+ *
+ * <p>Every reload's result is counted ({@code maglev_config_reloads_total{result}}): {@link #OK},
+ * {@link #REFUSED} (the file was unreadable, too big, too deep, or failed parsing or validation) or
+ * {@link #FAILED} (valid, but applying it threw).
  */
 final class ConfigReloader implements ConfigCommands {
   private static final Logger logger = LoggerFactory.getLogger(ConfigReloader.class);
@@ -27,15 +32,26 @@ final class ConfigReloader implements ConfigCommands {
   /** The longest reason an unexpected failure is reported with. */
   static final int MAX_REASON = 300;
 
+  /** The results a reload is counted under. */
+  static final String OK = "ok";
+
+  static final String REFUSED = "refused";
+  static final String FAILED = "failed";
+
   private final Path path;
   private final ConfigLoader.Use use;
   private final Checker checker;
+  private final Consumer<String> results;
 
-  /** The checker applies a new config and publishes it in the live model for everyone else. */
-  ConfigReloader(Path path, ConfigLoader.Use use, Checker checker) {
+  /**
+   * The checker applies a new config and publishes it in the live model for everyone else; {@code
+   * results} hears each reload's result ({@link #OK}, {@link #REFUSED} or {@link #FAILED}).
+   */
+  ConfigReloader(Path path, ConfigLoader.Use use, Checker checker, Consumer<String> results) {
     this.path = path;
     this.use = use;
     this.checker = checker;
+    this.results = results;
   }
 
   @Override
@@ -65,9 +81,11 @@ final class ConfigReloader implements ConfigCommands {
               e.kind() == ConfigException.Kind.PARSE ? "parse_error" : "semantic_error",
               e.getMessage())
           .log();
+      results.accept(REFUSED);
       return outcome(e);
     } catch (RuntimeException | Error e) {
       String why = "cannot read " + path + ": " + reason(e);
+      results.accept(REFUSED);
       failed(why, e);
       return new Outcome(false, why, "");
     }
@@ -75,9 +93,11 @@ final class ConfigReloader implements ConfigCommands {
       checker.apply(next);
     } catch (RuntimeException | Error e) {
       String why = "cannot apply " + path + ": " + reason(e);
+      results.accept(FAILED);
       failed(why, e);
       return new Outcome(false, "", why);
     }
+    results.accept(OK);
     logger
         .atInfo()
         .setMessage("config-reload")

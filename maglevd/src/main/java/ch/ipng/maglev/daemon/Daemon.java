@@ -109,7 +109,8 @@ final class Daemon implements AutoCloseable {
         new ConfigReloader(
             settings.configPath(),
             vpp == null ? ConfigLoader.Use.HEALTH_CHECKS_ONLY : ConfigLoader.Use.PROGRAMS_VPP,
-            checker);
+            checker,
+            metrics::configReload);
     MetricsServer metricsServer = null;
     GrpcServer grpc = null;
     try {

@@ -35,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * config kept, no stack trace; and a reload that fails in an unexpected way is a failed outcome.
  */
 class HostileConfigTest {
+  private static final String REFUSED = "maglev_config_reloads_total{result=\"refused\"}";
+  private static final String OK = "maglev_config_reloads_total{result=\"ok\"}";
+
   @TempDir Path dir;
 
   private static void writeDeep(Path file) throws IOException {
@@ -67,9 +70,11 @@ class HostileConfigTest {
         try {
           var stub = MaglevGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
 
+          assertThat(d.metric(REFUSED)).isEqualTo("0.0");
           writeDeep(file);
           d.signal("HUP");
           await().until(() -> d.log().contains("\"msg\":\"config-reload-failed\""));
+          await().until(() -> d.metric(REFUSED).equals("1.0")); // SIGHUP counts
           assertThat(d.log())
               .contains("nested deeper than 64 levels of mappings and lists (line 1, column 72)")
               .doesNotContain("StackOverflowError")
@@ -77,6 +82,7 @@ class HostileConfigTest {
           ReloadConfigResponse deep = stub.reloadConfig(ReloadConfigRequest.getDefaultInstance());
           assertThat(deep.getOk()).isFalse();
           assertThat(deep.getParseError()).startsWith("nested deeper than 64 levels");
+          assertThat(d.metric(REFUSED)).isEqualTo("2.0"); // and so does ReloadConfig
 
           writeFiftyMegabyteValue(file);
           // refused by its size, unread: the message is the size check's (the call's deadline and
@@ -102,6 +108,13 @@ class HostileConfigTest {
           assertThat(stub.listBackends(ListBackendsRequest.getDefaultInstance()).getBackendsList())
               .extracting("name")
               .containsExactly("a");
+          assertThat(d.metric(REFUSED)).isEqualTo("4.0");
+          assertThat(d.metric(OK)).isEqualTo("0.0");
+          Files.delete(file);
+          Files.writeString(file, good);
+          assertThat(stub.reloadConfig(ReloadConfigRequest.getDefaultInstance()).getOk()).isTrue();
+          assertThat(d.metric(OK)).isEqualTo("1.0");
+          assertThat(d.metric(REFUSED)).isEqualTo("4.0");
           for (String line : d.log().lines().toList()) {
             assertThat(line).as("every log line is JSON").startsWith("{").endsWith("}");
           }
@@ -161,9 +174,11 @@ class HostileConfigTest {
               throw new IllegalStateException("no probers here\nsecond line");
             },
             ModelHub.create())) {
+      List<String> results = new java.util.ArrayList<>();
       ConfigReloader reloader =
-          new ConfigReloader(file, ConfigLoader.Use.HEALTH_CHECKS_ONLY, checker);
+          new ConfigReloader(file, ConfigLoader.Use.HEALTH_CHECKS_ONLY, checker, results::add);
       Outcome o = reloader.reload();
+      assertThat(results).containsExactly(ConfigReloader.FAILED);
       assertThat(o.ok()).isFalse();
       assertThat(o.semanticError())
           .isEqualTo("cannot apply " + file + ": IllegalStateException: no probers here");

@@ -3,32 +3,24 @@ package ch.ipng.maglev.tester;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.ipng.maglev.daemon.testing.DaemonProcess;
+import ch.ipng.maglev.daemon.testing.SimRig;
 import ch.ipng.maglev.proto.BackendRequest;
-import ch.ipng.maglev.proto.MaglevGrpc;
-import ch.ipng.maglev.vpp.api.VppConnection;
-import ch.ipng.maglev.vpp.lb.LbClient;
 import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
 import ch.ipng.maglev.vpp.maglev.FlowHash;
 import ch.ipng.maglev.vpp.maglev.MaglevTable;
 import ch.ipng.maglev.vppsim.testing.NamedBackends;
-import ch.ipng.maglev.vppsim.testing.SimProcess;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,19 +78,18 @@ class EndToEndTest {
   }
 
   /** Backend name to its weight in the simulator, for the active ASes. */
-  static Map<String, Integer> weights(LbClient lb, VipKey vip, NamedBackends backends) {
+  static Map<String, Integer> weights(SimRig rig, VipKey vip, NamedBackends backends) {
+    Map<String, Integer> byAddress = rig.weights(vip);
     Map<String, Integer> out = new TreeMap<>();
-    for (LbClient.As as : VppConnection.await(lb.ass(vip))) {
-      for (int i = 0; i < NAMES.length; i++) {
-        if (as.active() && as.address().equals(backends.address(i))) {
-          out.put(NAMES[i], as.weight());
-        }
+    for (int i = 0; i < NAMES.length; i++) {
+      Integer w = byAddress.get(backends.address(i).getHostAddress());
+      if (w != null) {
+        out.put(NAMES[i], w);
       }
     }
     return out;
   }
 
-  /** maglevt's per-probe JSON lines over {@code seconds}, keep-alives off, as fast as it goes. */
   static List<JsonObject> probe(Path config, String duration) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -157,31 +148,19 @@ class EndToEndTest {
     try (NamedBackends backends = NamedBackends.start(NAMES)) {
       InetAddress vipAddress = backends.sibling(100);
       VipKey key = new VipKey(vipAddress, 32, 6, backends.port());
-      Path file = dir.resolve("maglev.yaml");
-      Files.writeString(file, config(backends, vipAddress));
-      try (SimProcess sim = SimProcess.start(dir, "--forward-loopback");
-          DaemonProcess d =
-              DaemonProcess.start(
-                  dir,
-                  List.of(),
-                  "--config",
-                  file.toString(),
-                  "--vpp-api-addr=" + sim.api(),
-                  "--vpp-stats-addr=" + sim.stats());
-          VppConnection vpp =
-              VppConnection.connect(
-                  sim.api(), "maglevt-e2e", Duration.ofSeconds(5), LbClient.REQUIRED)) {
-        LbClient lb = new LbClient(vpp);
+      try (SimRig rig = SimRig.start(dir, config(backends, vipAddress), "--forward-loopback")) {
+        Path file = rig.config();
         await()
             .atMost(Duration.ofSeconds(30))
             .until(
-                () -> weights(lb, key, backends),
+                () -> weights(rig, key, backends),
                 w -> w.equals(Map.of("a", 100, "b", 100, "c", 50)));
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(() -> sim.log().contains("forwarding: VIP " + vipAddress.getHostAddress()));
+            .until(
+                () -> rig.sim().log().contains("forwarding: VIP " + vipAddress.getHostAddress()));
 
-        Map<String, Integer> w = weights(lb, key, backends);
+        Map<String, Integer> w = weights(rig, key, backends);
         List<JsonObject> probes = probe(file, "3s");
         assertThat(probes).hasSizeGreaterThan(100);
         Map<String, Integer> seen = new TreeMap<>();
@@ -194,20 +173,12 @@ class EndToEndTest {
         }
         assertThat(seen).as("the tally").containsOnlyKeys(NAMES);
 
-        ManagedChannel ch =
-            NettyChannelBuilder.forAddress("127.0.0.1", d.grpcPort()).usePlaintext().build();
-        try {
-          MaglevGrpc.newBlockingStub(ch)
-              .withDeadlineAfter(30, TimeUnit.SECONDS)
-              .pauseBackend(BackendRequest.newBuilder().setName("c").build());
-        } finally {
-          ch.shutdownNow();
-        }
+        rig.stub().pauseBackend(BackendRequest.newBuilder().setName("c").build());
         // the transition's sync: c's weight is 0 in VPP, and from then on no new flow reaches it
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(() -> weights(lb, key, backends), x -> x.getOrDefault("c", 0) == 0);
-        Map<String, Integer> after = weights(lb, key, backends);
+            .until(() -> weights(rig, key, backends), x -> x.getOrDefault("c", 0) == 0);
+        Map<String, Integer> after = weights(rig, key, backends);
         List<JsonObject> later = probe(file, "2s");
         assertThat(later).hasSizeGreaterThan(50);
         for (JsonObject p : later) {

@@ -79,6 +79,9 @@ public final class Checker implements AutoCloseable {
   private RemovalBudgets budgets = RemovalBudgets.none();
   private @Nullable Config budgetsConfig;
   private boolean budgetsOn;
+  // the canary rounds, and what they were started with (restarted only when that changes)
+  private @Nullable CanaryLoop canaryLoop;
+  private @Nullable List<Object> canaryKey;
 
   // read by every probe start without the lock: a late start, or a deadline passed, takes it
   private volatile long maxLatenessNanos = Long.MAX_VALUE;
@@ -176,6 +179,7 @@ public final class Checker implements AutoCloseable {
         }
       }
     }
+    canaries(next, p);
     if (oldProbers != null) {
       oldProbers.close();
     }
@@ -194,6 +198,49 @@ public final class Checker implements AutoCloseable {
                 .withSuspect(suspect),
         new ModelChange.ConfigApplied(prev == null));
     announceAndWait();
+  }
+
+  /**
+   * (Re)starts the canary rounds when the canaries, their interval and timeout (the shortest of the
+   * config's checks) or the probers changed; with the lock held. Backends' probes are not touched.
+   */
+  private void canaries(Config next, Probers p) {
+    SelfSuspicionSettings k = next.healthchecker().selfSuspicion();
+    Duration interval = HealthCheck.DEFAULT_INTERVAL;
+    Duration timeout = HealthCheck.DEFAULT_TIMEOUT;
+    boolean first = true;
+    for (HealthCheck hc : next.healthchecks().values()) {
+      interval = first || hc.interval().compareTo(interval) < 0 ? hc.interval() : interval;
+      timeout = first || hc.timeout().compareTo(timeout) < 0 ? hc.timeout() : timeout;
+      first = false;
+    }
+    List<Object> key =
+        k.enabled() && !k.canaries().isEmpty()
+            ? List.of(k.canaries(), interval, timeout, p)
+            : List.of();
+    if (key.equals(canaryKey)) {
+      return;
+    }
+    if (canaryLoop != null) {
+      canaryLoop.close();
+      canaryLoop = null;
+    }
+    canaryKey = key;
+    if (!key.isEmpty()) {
+      canaryLoop = CanaryLoop.start(k.canaries(), p, interval, timeout, this::canaryRound);
+    }
+  }
+
+  /** A round of canary probes ended: the rule hears it. */
+  private void canaryRound(SelfSuspicion.CanaryRound round) {
+    synchronized (this) {
+      SelfSuspicion s = suspicion;
+      if (s == null || canaryLoop == null) {
+        return;
+      }
+      advance(s.canaries(Instant.now(), round, population()), Map.of(), Map.of());
+    }
+    announce();
   }
 
   private Duration firstDelay(HealthCheck hc) {
@@ -846,6 +893,10 @@ public final class Checker implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (canaryLoop != null) {
+      canaryLoop.close();
+      canaryLoop = null;
+    }
     for (BackendWorker w : workers.values()) {
       w.retireForShutdown();
     }

@@ -22,6 +22,12 @@ public interface DataplaneObserver {
   /** VPP's VIPs and ASes, read after each counter scrape while connected (table digests). */
   default void lbTables(java.util.List<LbView.Vip> vips) {}
 
+  /**
+   * VPP announced an API frame over the 16 MiB limit: refused at its header, the link ends (and is
+   * tried again).
+   */
+  default void vppFrameRefused(long claimedLength) {}
+
   DataplaneObserver NONE =
       new DataplaneObserver() {
         @Override

@@ -187,6 +187,11 @@ public final class VppDataplane implements AutoCloseable {
             .addKeyValue("result", success ? "success" : "failure")
             .log();
       }
+
+      @Override
+      public void frameRefused(long claimedLength) {
+        observer.vppFrameRefused(claimedLength);
+      }
     };
   }
 

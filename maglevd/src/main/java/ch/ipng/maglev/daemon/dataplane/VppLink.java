@@ -46,9 +46,9 @@ final class VppLink implements AutoCloseable {
       Duration requestTimeout,
       VppConnection.Observer observer,
       Clock clock) {
-    VppConnection api = VppConnection.connect(apiSocket, CLIENT_NAME, requestTimeout, required());
+    VppConnection api =
+        VppConnection.connect(apiSocket, CLIENT_NAME, requestTimeout, required(), observer);
     try {
-      api.observe(observer);
       StatsSegment stats = StatsSegment.connect(statsSocket, Duration.ofSeconds(1));
       try {
         ShowVersionReply version =

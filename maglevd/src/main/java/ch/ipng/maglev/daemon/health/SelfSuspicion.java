@@ -120,7 +120,9 @@ public final class SelfSuspicion {
     /** Many backends in several frontends and ranges went down together. */
     STORM,
     /** A probe started far behind its schedule: maglevd itself stalled. */
-    STALL;
+    STALL,
+    /** Backends went down while the canaries failed too. */
+    CANARY;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -134,7 +136,9 @@ public final class SelfSuspicion {
     /** Hold passed: the backends still down are believed. */
     HELD,
     /** An operator released it (or the rule was disabled). */
-    RELEASED;
+    RELEASED,
+    /** The canaries answered after it began: the vantage point works, the failures are real. */
+    BELIEVED;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -166,6 +170,29 @@ public final class SelfSuspicion {
 
   private record Down(Instant time, Set<String> frontends, String range) {}
 
+  /** What a round of canary probes found. */
+  public enum CanaryVerdict {
+    /** Every canary answered. */
+    ANSWERED,
+    /** No canary answered. */
+    FAILED,
+    /** Some did, some did not: no evidence either way. */
+    MIXED
+  }
+
+  /**
+   * One round of probes of every canary.
+   *
+   * @param started when the round's probes started (a round that started before a failure says
+   *     nothing about it)
+   */
+  public record CanaryRound(Instant started, CanaryVerdict verdict) {
+    public CanaryRound {
+      Objects.requireNonNull(started, "started");
+      Objects.requireNonNull(verdict, "verdict");
+    }
+  }
+
   private final Settings settings;
   // backends that went from up to down within the window, by name, in order
   private final Map<String, Down> recent;
@@ -175,6 +202,7 @@ public final class SelfSuspicion {
   private final Duration maxLate;
   private final @Nullable Instant maxLateAt;
   private final @Nullable Thaw lastThaw;
+  private final @Nullable CanaryRound lastRound;
 
   private SelfSuspicion(
       Settings settings,
@@ -184,7 +212,8 @@ public final class SelfSuspicion {
       @Nullable Instant lastEvidence,
       Duration maxLate,
       @Nullable Instant maxLateAt,
-      @Nullable Thaw lastThaw) {
+      @Nullable Thaw lastThaw,
+      @Nullable CanaryRound lastRound) {
     this.settings = settings;
     this.recent = recent;
     this.frozen = frozen;
@@ -193,6 +222,7 @@ public final class SelfSuspicion {
     this.maxLate = maxLate;
     this.maxLateAt = maxLateAt;
     this.lastThaw = lastThaw;
+    this.lastRound = lastRound;
   }
 
   /** No suspicion, nothing seen. */
@@ -204,6 +234,7 @@ public final class SelfSuspicion {
         null,
         null,
         Duration.ZERO,
+        null,
         null,
         null);
   }
@@ -251,7 +282,8 @@ public final class SelfSuspicion {
             lastEvidence,
             maxLate,
             maxLateAt,
-            lastThaw);
+            lastThaw,
+            lastRound);
     return next.enabled() ? s : s.thaw(Thaw.RELEASED);
   }
 
@@ -285,12 +317,13 @@ public final class SelfSuspicion {
       at = now;
     }
     SelfSuspicion s =
-        new SelfSuspicion(settings, recent, frozen, evidence, lastEvidence, m, at, lastThaw);
+        new SelfSuspicion(
+            settings, recent, frozen, evidence, lastEvidence, m, at, lastThaw, lastRound);
     if (!settings.enabled() || lateness.compareTo(settings.maxLateness()) <= 0) {
       return s.thawIfDue(now);
     }
     if (s.evidence != null) {
-      return new SelfSuspicion(settings, recent, frozen, evidence, now, m, at, lastThaw);
+      return new SelfSuspicion(settings, recent, frozen, evidence, now, m, at, lastThaw, lastRound);
     }
     Map<String, Down> r = s.recentAt(now);
     Set<String> fs = new TreeSet<>();
@@ -308,7 +341,8 @@ public final class SelfSuspicion {
             List.copyOf(fs),
             ranges.size(),
             m);
-    return new SelfSuspicion(settings, r, Set.copyOf(r.keySet()), e, now, m, at, lastThaw);
+    return new SelfSuspicion(
+        settings, r, Set.copyOf(r.keySet()), e, now, m, at, lastThaw, lastRound);
   }
 
   /** Backends changed state; {@code population} is counted after the changes. */
@@ -340,7 +374,8 @@ public final class SelfSuspicion {
               lastEvidence,
               maxLate,
               maxLateAt,
-              lastThaw)
+              lastThaw,
+              lastRound)
           .thawIfDue(now);
     }
     Set<String> fs = new TreeSet<>();
@@ -350,18 +385,22 @@ public final class SelfSuspicion {
       ranges.add(d.range());
     }
     int down = r.size();
-    boolean storm =
-        down >= settings.minBackends()
-            && (long) down * 100 >= (long) settings.share() * population.withVerdict()
-            && fs.size() >= Math.min(2, population.frontends())
-            && ranges.size() >= Math.min(2, population.ranges());
-    if (!storm) {
+    Cause cause = stormCause(now, r, fs.size(), ranges.size(), population);
+    if (cause == null) {
       return new SelfSuspicion(
-          settings, Map.copyOf(r), Set.of(), null, lastEvidence, maxLate, maxLateAt, lastThaw);
+          settings,
+          Map.copyOf(r),
+          Set.of(),
+          null,
+          lastEvidence,
+          maxLate,
+          maxLateAt,
+          lastThaw,
+          lastRound);
     }
     Evidence e =
         new Evidence(
-            Cause.STORM,
+            cause,
             now,
             down,
             population.withVerdict(),
@@ -369,7 +408,83 @@ public final class SelfSuspicion {
             ranges.size(),
             lateAt(now));
     return new SelfSuspicion(
-        settings, Map.copyOf(r), Set.copyOf(r.keySet()), e, now, maxLate, maxLateAt, lastThaw);
+        settings,
+        Map.copyOf(r),
+        Set.copyOf(r.keySet()),
+        e,
+        now,
+        maxLate,
+        maxLateAt,
+        lastThaw,
+        lastRound);
+  }
+
+  /**
+   * Whether the downs within the window make a suspicion, and of which cause (null: they do not).
+   * With canaries, their latest round decides first: failing within the window, any down is suspect
+   * (it is us); answering in a round that started after the first of these downs, none is (the
+   * failures are real). Otherwise (no canaries, no round yet, a mixed or an old round) the storm
+   * thresholds decide.
+   */
+  private @Nullable Cause stormCause(
+      Instant now, Map<String, Down> downs, int frontends, int ranges, Population population) {
+    int down = downs.size();
+    if (down == 0) {
+      return null;
+    }
+    CanaryRound c = lastRound;
+    if (c != null) {
+      if (c.verdict() == CanaryVerdict.FAILED
+          && !c.started().isBefore(now.minus(settings.window()))) {
+        return Cause.CANARY;
+      }
+      Instant first = null;
+      for (Down d : downs.values()) {
+        first = first == null || d.time().isBefore(first) ? d.time() : first;
+      }
+      if (c.verdict() == CanaryVerdict.ANSWERED && !c.started().isBefore(first)) {
+        return null;
+      }
+    }
+    boolean storm =
+        down >= settings.minBackends()
+            && (long) down * 100 >= (long) settings.share() * population.withVerdict()
+            && frontends >= Math.min(2, population.frontends())
+            && ranges >= Math.min(2, population.ranges());
+    return storm ? Cause.STORM : null;
+  }
+
+  /**
+   * A round of canary probes ended. Canaries that fail while backends are down within the window
+   * make a suspicion of cause {@link Cause#CANARY} at once; canaries that answer in a round started
+   * after a storm or canary suspicion began lift it ({@link Thaw#BELIEVED}): the backends still
+   * down are believed. A stall's suspicion stays: its timeouts are not evidence either way.
+   */
+  public SelfSuspicion canaries(Instant now, CanaryRound round, Population population) {
+    Objects.requireNonNull(round, "round");
+    SelfSuspicion s =
+        new SelfSuspicion(
+            settings, recent, frozen, evidence, lastEvidence, maxLate, maxLateAt, lastThaw, round);
+    if (!settings.enabled()) {
+      return s.thawIfDue(now);
+    }
+    if (evidence != null) {
+      if (evidence.cause() != Cause.STALL
+          && round.verdict() == CanaryVerdict.ANSWERED
+          && !round.started().isBefore(evidence.since())) {
+        return s.thaw(Thaw.BELIEVED);
+      }
+      return s.thawIfDue(now);
+    }
+    if (round.verdict() == CanaryVerdict.FAILED) {
+      return s.observe(now, List.of(), population);
+    }
+    return s;
+  }
+
+  /** The latest canary round, if any. */
+  public Optional<CanaryRound> lastCanaryRound() {
+    return Optional.ofNullable(lastRound);
   }
 
   /** The downs still within the window at {@code now}. */
@@ -420,7 +535,8 @@ public final class SelfSuspicion {
       return this;
     }
     // what was seen is spent: the downs it held are believed, not counted again
-    return new SelfSuspicion(settings, Map.of(), Set.of(), null, null, maxLate, maxLateAt, how);
+    return new SelfSuspicion(
+        settings, Map.of(), Set.of(), null, null, maxLate, maxLateAt, how, lastRound);
   }
 
   /** The /24 (IPv4) or /64 (IPv6) an address lies in. */

@@ -68,9 +68,27 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
               "Times the checker began to suspect its own probes and froze weight decreases")
           .register(registry);
 
+  /** The results a config reload is counted under, each shown from the start (at 0). */
+  private static final List<String> RELOAD_RESULTS = List.of("ok", "refused", "failed");
+
+  private final Map<String, Counter> reloads = new HashMap<>();
+
   /** Metrics over the model in {@code models}; they follow its configs by themselves. */
   public static DaemonMetrics create(ModelHub models) {
     DaemonMetrics m = new DaemonMetrics(models);
+    for (String result : RELOAD_RESULTS) {
+      m.reloads.put(
+          result,
+          Counter.builder("maglev.config.reloads")
+              .description(
+                  "Config reloads (SIGHUP, ReloadConfig) by result: ok, refused (unreadable,"
+                      + " too big or deep, parse or validation error), failed (could not apply)")
+              .tag("result", result)
+              .register(m.registry));
+    }
+    Counter.builder("maglev.vpp.frames.refused")
+        .description("VPP API frames refused for claiming more than the 16 MiB frame limit")
+        .register(m.registry);
     Gauge.builder(
             "maglev.checker.suspect",
             () -> {
@@ -205,6 +223,25 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
   @Override
   public void started(long latenessNanos) {
     lateness.record(latenessNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * A config reload ended with {@code result} ("ok", "refused" or "failed").
+   *
+   * @throws IllegalArgumentException for another result
+   */
+  public void configReload(String result) {
+    Counter c = reloads.get(result);
+    if (c == null) {
+      throw new IllegalArgumentException(
+          "config reload result: " + result + " (expected: one of " + RELOAD_RESULTS + ")");
+    }
+    c.increment();
+  }
+
+  @Override
+  public void vppFrameRefused(long claimedLength) {
+    registry.counter("maglev.vpp.frames.refused").increment();
   }
 
   @Override

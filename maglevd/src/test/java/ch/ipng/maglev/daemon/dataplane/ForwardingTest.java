@@ -4,27 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import ch.ipng.maglev.daemon.testing.DaemonProcess;
+import ch.ipng.maglev.daemon.testing.SimRig;
 import ch.ipng.maglev.proto.BackendRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
-import ch.ipng.maglev.vpp.api.VppConnection;
-import ch.ipng.maglev.vpp.lb.LbClient;
 import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
 import ch.ipng.maglev.vppsim.testing.NamedBackends;
-import ch.ipng.maglev.vppsim.testing.SimProcess;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,17 +73,6 @@ class ForwardingTest {
             backends.port());
   }
 
-  /** Active AS address → (weight, buckets) as the simulator reports them. */
-  static Map<String, List<Integer>> ass(LbClient lb, VipKey vip) {
-    Map<String, List<Integer>> out = new TreeMap<>();
-    for (LbClient.As as : VppConnection.await(lb.ass(vip))) {
-      if (as.active()) {
-        out.put(as.address().getHostAddress(), List.of(as.weight(), as.buckets()));
-      }
-    }
-    return out;
-  }
-
   @Test
   void connectionsFollowTheBuckets_pauseDrains_disableCuts() throws Exception {
     try (NamedBackends backends = NamedBackends.start(NAMES)) {
@@ -98,34 +80,16 @@ class ForwardingTest {
       InetAddress vipAddress = backends.sibling(100);
       InetSocketAddress vip = new InetSocketAddress(vipAddress, port);
       VipKey key = new VipKey(vipAddress, 32, 6, port);
-      Path file = dir.resolve("maglev.yaml");
-      Files.writeString(file, config(backends, vipAddress));
       String a = backends.address(0).getHostAddress();
       String b = backends.address(1).getHostAddress();
       String c = backends.address(2).getHostAddress();
-      try (SimProcess sim = SimProcess.start(dir, "--forward-loopback");
-          DaemonProcess d =
-              DaemonProcess.start(
-                  dir,
-                  List.of(),
-                  "--config",
-                  file.toString(),
-                  "--vpp-api-addr=" + sim.api(),
-                  "--vpp-stats-addr=" + sim.stats());
-          VppConnection vpp =
-              VppConnection.connect(
-                  sim.api(), "forwarding-test", Duration.ofSeconds(5), LbClient.REQUIRED)) {
-        LbClient lb = new LbClient(vpp);
-        await()
-            .atMost(Duration.ofSeconds(20))
-            .untilAsserted(
-                () ->
-                    assertThat(ass(lb, key).values().stream().map(x -> x.get(0)).toList())
-                        .containsExactlyInAnyOrder(100, 100, 50));
+      try (SimRig rig = SimRig.start(dir, config(backends, vipAddress), "--forward-loopback")) {
+        rig.awaitWeights(Duration.ofSeconds(20), Map.of(a, 100, b, 100, c, 50), key);
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(() -> sim.log().contains("forwarding: VIP " + vipAddress.getHostAddress()));
-        Map<String, List<Integer>> state = ass(lb, key);
+            .until(
+                () -> rig.sim().log().contains("forwarding: VIP " + vipAddress.getHostAddress()));
+        Map<String, List<Integer>> state = rig.weightsAndBuckets(key);
 
         // 3,000 new connections: each backend's share is its share of the buckets
         Map<String, Integer> got = new TreeMap<>();
@@ -166,15 +130,13 @@ class ForwardingTest {
           }
         }
         assertThat(held).as("a connection to c").isNotNull();
-        ManagedChannel ch =
-            NettyChannelBuilder.forAddress("127.0.0.1", d.grpcPort()).usePlaintext().build();
         try (Socket open = held) {
-          MaglevGrpc.MaglevBlockingStub stub =
-              MaglevGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
+          MaglevGrpc.MaglevBlockingStub stub = rig.stub();
           stub.pauseBackend(BackendRequest.newBuilder().setName("c").build());
           await()
               .atMost(Duration.ofSeconds(10))
-              .untilAsserted(() -> assertThat(ass(lb, key).get(c)).isEqualTo(List.of(0, 0)));
+              .untilAsserted(
+                  () -> assertThat(rig.weightsAndBuckets(key).get(c)).isEqualTo(List.of(0, 0)));
           for (int k = 0; k < 300; k++) {
             assertThat(NamedBackends.name(vip)).isIn("a", "b");
           }
@@ -192,8 +154,6 @@ class ForwardingTest {
                       return true;
                     }
                   });
-        } finally {
-          ch.shutdownNow();
         }
       }
     }

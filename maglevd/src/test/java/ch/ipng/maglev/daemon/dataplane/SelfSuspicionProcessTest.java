@@ -6,27 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.ipng.maglev.daemon.testing.DaemonProcess;
 import ch.ipng.maglev.daemon.testing.Netns;
+import ch.ipng.maglev.daemon.testing.SimRig;
+import ch.ipng.maglev.daemon.testing.TcpListeners;
 import ch.ipng.maglev.proto.CheckerSuspicion;
 import ch.ipng.maglev.proto.GetCheckerSuspicionRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
 import ch.ipng.maglev.proto.ReleaseCheckerSuspicionRequest;
-import ch.ipng.maglev.vpp.api.VppConnection;
-import ch.ipng.maglev.vpp.lb.LbClient;
 import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
-import ch.ipng.maglev.vppsim.testing.SimProcess;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,44 +102,21 @@ class SelfSuspicionProcessTest {
     }
   }
 
-  /** TCP listeners that accept and close, one per backend address, on one port. */
-  static final class Listeners implements AutoCloseable {
-    final List<ServerSocketChannel> open = new ArrayList<>();
-    int port;
-
-    Listeners(Link link) throws IOException {
-      for (int i = 0; i < N; i++) {
-        ServerSocketChannel s = ServerSocketChannel.open();
-        open.add(s);
-        s.bind(new InetSocketAddress(InetAddress.getByName(link.address(i)), port), 64);
-        port = ((InetSocketAddress) s.getLocalAddress()).getPort();
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  while (s.isOpen()) {
-                    try (SocketChannel c = s.accept()) {
-                      // a TCP check only connects
-                    } catch (IOException e) {
-                      return;
-                    }
-                  }
-                });
-      }
+  /** Accept-and-close listeners on every backend address of the link. */
+  static TcpListeners listeners(Link link) throws IOException {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < N; i++) {
+      addresses.add(link.address(i));
     }
-
-    void stop(int i) throws IOException {
-      open.get(i).close();
-    }
-
-    @Override
-    public void close() throws IOException {
-      for (ServerSocketChannel s : open) {
-        s.close();
-      }
-    }
+    return TcpListeners.on(addresses);
   }
 
-  String config(Netns ns, Link link, Listeners l) {
+  String config(Netns ns, Link link, TcpListeners l) {
+    return config(ns, link, l, "");
+  }
+
+  /** The config, with {@code extra} added to the self-suspicion mapping (e.g. canaries). */
+  String config(Netns ns, Link link, TcpListeners l, String extra) {
     StringBuilder b = new StringBuilder();
     b.append(
         """
@@ -164,12 +130,12 @@ class SelfSuspicionProcessTest {
               startup-max-delay: 3s
           healthchecker:
             netns: %s
-            self-suspicion: { window: 5s, max-lateness: 30s, hold: 5m }
+            self-suspicion: { window: 5s, max-lateness: 30s, hold: 5m%s }
           healthchecks:
             tcp: { type: tcp, port: %d, interval: 200ms, timeout: 500ms, rise: 2, fall: 3 }
           backends:
         """
-            .formatted(ns.name(), l.port));
+            .formatted(ns.name(), extra, l.port()));
     for (int i = 0; i < N; i++) {
       b.append("    b%d: { address: %s, healthcheck: tcp }\n".formatted(i, link.address(i)));
     }
@@ -184,32 +150,13 @@ class SelfSuspicionProcessTest {
     return b.toString();
   }
 
-  /** Backend address → weight of the active ASes of every VIP, as the simulator has them. */
-  static Map<String, Integer> weights(LbClient lb) throws IOException {
-    Map<String, Integer> out = new HashMap<>();
+  /** Every frontend's VIP. */
+  static VipKey[] vips() throws IOException {
+    VipKey[] vips = new VipKey[FRONTENDS];
     for (int f = 0; f < FRONTENDS; f++) {
-      VipKey vip = new VipKey(InetAddress.getByName("192.0.2." + (40 + f)), 32, 6, 80);
-      for (LbClient.As as : VppConnection.await(lb.ass(vip))) {
-        if (as.active()) {
-          out.put(as.address().getHostAddress(), as.weight());
-        }
-      }
+      vips[f] = new VipKey(InetAddress.getByName("192.0.2." + (40 + f)), 32, 6, 80);
     }
-    return out;
-  }
-
-  static String metric(HttpClient http, int port, String name) throws Exception {
-    String body =
-        http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    for (String line : body.split("\n")) {
-      if (line.startsWith(name + " ")) {
-        return line.substring(name.length() + 1).trim();
-      }
-    }
-    return "absent";
+    return vips;
   }
 
   @Test
@@ -218,92 +165,110 @@ class SelfSuspicionProcessTest {
     assumeTrue(reason == null, "network namespaces: " + reason);
     try (Netns ns = Netns.create();
         Link link = new Link(ns);
-        Listeners l = new Listeners(link)) {
-      Path file = dir.resolve("maglev.yaml");
-      Files.writeString(file, config(ns, link, l));
+        TcpListeners l = listeners(link)) {
       Map<String, Integer> all = new HashMap<>();
       for (int i = 0; i < N; i++) {
         all.put(link.address(i), 100);
       }
-      HttpClient http = HttpClient.newHttpClient();
-      try (SimProcess sim = SimProcess.start(dir);
-          DaemonProcess d =
-              DaemonProcess.start(
-                  dir,
-                  List.of(),
-                  "--config",
-                  file.toString(),
-                  "--vpp-api-addr=" + sim.api(),
-                  "--vpp-stats-addr=" + sim.stats());
-          VppConnection vpp =
-              VppConnection.connect(
-                  sim.api(), "suspicion-test", Duration.ofSeconds(5), LbClient.REQUIRED)) {
-        LbClient lb = new LbClient(vpp);
-        ManagedChannel ch =
-            NettyChannelBuilder.forAddress("127.0.0.1", d.grpcPort()).usePlaintext().build();
-        try {
-          MaglevGrpc.MaglevBlockingStub stub =
-              MaglevGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
-          await().atMost(Duration.ofSeconds(30)).until(() -> weights(lb).equals(all));
-          assertThat(metric(http, d.metricsPort(), "maglev_checker_suspect")).isEqualTo("0.0");
+      VipKey[] vips = vips();
+      try (SimRig rig = SimRig.start(dir, config(ns, link, l))) {
+        DaemonProcess d = rig.daemon();
+        MaglevGrpc.MaglevBlockingStub stub = rig.stub();
+        await().atMost(Duration.ofSeconds(30)).until(() -> rig.weights(vips).equals(all));
+        assertThat(d.metric("maglev_checker_suspect")).isEqualTo("0.0");
 
-          // the probe namespace loses its link: every probe fails at once
-          long down = System.nanoTime();
-          link.up(false);
-          int lowest = 100;
-          CheckerSuspicion s = CheckerSuspicion.getDefaultInstance();
-          while (System.nanoTime() - down < TimeUnit.SECONDS.toNanos(20)) {
-            for (int w : weights(lb).values()) {
-              lowest = Math.min(lowest, w);
-            }
-            s = stub.getCheckerSuspicion(GetCheckerSuspicionRequest.getDefaultInstance());
-            if (s.getSuspected() && s.getFrozenCount() == N) {
-              break;
-            }
+        // the probe namespace loses its link: every probe fails at once
+        long down = System.nanoTime();
+        link.up(false);
+        int lowest = 100;
+        CheckerSuspicion s = CheckerSuspicion.getDefaultInstance();
+        while (System.nanoTime() - down < TimeUnit.SECONDS.toNanos(20)) {
+          for (int w : rig.weights(vips).values()) {
+            lowest = Math.min(lowest, w);
           }
-          long detected = System.nanoTime() - down;
-          System.out.printf(
-              "self-suspicion: detected and all %d frozen in %d ms; lowest sim weight seen"
-                  + " meanwhile %d%n",
-              N, TimeUnit.NANOSECONDS.toMillis(detected), lowest);
-          assertThat(s.getSuspected()).isTrue();
-          // with fall 3, the first failures make the storm before any backend goes down
-          assertThat(lowest).as("lowest weight in the simulator during the storm").isEqualTo(100);
-          assertThat(s.getCause()).isEqualTo("storm");
-          assertThat(s.getFrontendsList()).containsExactly("fe0", "fe1", "fe2", "fe3");
-          assertThat(s.getRanges()).isEqualTo(2);
-          assertThat(s.getFrozenCount()).isEqualTo(N);
-          assertThat(metric(http, d.metricsPort(), "maglev_checker_suspect")).isEqualTo("1.0");
-          assertThat(metric(http, d.metricsPort(), "maglev_checker_suspicions_total"))
-              .isEqualTo("1.0");
-          await().atMost(Duration.ofSeconds(10)).until(() -> weights(lb).equals(all));
-          assertThat(d.log()).contains("checker-suspect");
-
-          // link up: every backend answers again, the suspicion lifts by itself, no flap
-          link.up(true);
-          long up = System.nanoTime();
-          while (!metric(http, d.metricsPort(), "maglev_checker_suspect").equals("0.0")) {
-            if (!weights(lb).equals(all)) {
-              System.out.println("maglevd log at the weight change:\n" + d.log());
-            }
-            assertThat(weights(lb)).isEqualTo(all);
-            assertThat(System.nanoTime() - up).isLessThan(TimeUnit.SECONDS.toNanos(30));
+          s = stub.getCheckerSuspicion(GetCheckerSuspicionRequest.getDefaultInstance());
+          if (s.getSuspected() && s.getFrozenCount() == N) {
+            break;
           }
-          assertThat(weights(lb)).isEqualTo(all);
-          assertThat(d.log()).contains("checker-suspect-lifted");
+        }
+        long detected = System.nanoTime() - down;
+        System.out.printf(
+            "self-suspicion: detected and all %d frozen in %d ms; lowest sim weight seen"
+                + " meanwhile %d%n",
+            N, TimeUnit.NANOSECONDS.toMillis(detected), lowest);
+        assertThat(s.getSuspected()).isTrue();
+        // with fall 3, the first failures make the storm before any backend goes down
+        assertThat(lowest).as("lowest weight in the simulator during the storm").isEqualTo(100);
+        assertThat(s.getCause()).isEqualTo("storm");
+        assertThat(s.getFrontendsList()).containsExactly("fe0", "fe1", "fe2", "fe3");
+        assertThat(s.getRanges()).isEqualTo(2);
+        assertThat(s.getFrozenCount()).isEqualTo(N);
+        assertThat(d.metric("maglev_checker_suspect")).isEqualTo("1.0");
+        assertThat(d.metric("maglev_checker_suspicions_total")).isEqualTo("1.0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> rig.weights(vips).equals(all));
+        assertThat(d.log()).contains("checker-suspect");
 
-          // a real failure of one backend still drains it
-          l.stop(7);
-          await()
-              .atMost(Duration.ofSeconds(10))
-              .untilAsserted(() -> assertThat(weights(lb)).containsEntry(link.address(7), 0));
-          assertThat(metric(http, d.metricsPort(), "maglev_checker_suspect")).isEqualTo("0.0");
-          assertThat(
-                  stub.releaseCheckerSuspicion(ReleaseCheckerSuspicionRequest.getDefaultInstance())
-                      .getSuspected())
-              .isFalse();
-        } finally {
-          ch.shutdownNow();
+        // link up: every backend answers again, the suspicion lifts by itself, no flap
+        link.up(true);
+        long up = System.nanoTime();
+        while (!d.metric("maglev_checker_suspect").equals("0.0")) {
+          if (!rig.weights(vips).equals(all)) {
+            System.out.println("maglevd log at the weight change:\n" + d.log());
+          }
+          assertThat(rig.weights(vips)).isEqualTo(all);
+          assertThat(System.nanoTime() - up).isLessThan(TimeUnit.SECONDS.toNanos(30));
+        }
+        assertThat(rig.weights(vips)).isEqualTo(all);
+        assertThat(d.log()).contains("checker-suspect-lifted");
+
+        // a real failure of one backend still drains it
+        l.stop(7);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(rig.weights(vips)).containsEntry(link.address(7), 0));
+        assertThat(d.metric("maglev_checker_suspect")).isEqualTo("0.0");
+        assertThat(
+                stub.releaseCheckerSuspicion(ReleaseCheckerSuspicionRequest.getDefaultInstance())
+                    .getSuspected())
+            .isFalse();
+      }
+    }
+  }
+
+  /**
+   * With a canary (a listener on the host's end of the link) that answers, half of the backends
+   * failing for real across frontends and ranges is believed: the storm rule may freeze them for a
+   * moment, but the next canary round lifts it ({@code how=believed}) and the simulator drains
+   * them; the others keep their weight.
+   */
+  @Test
+  void answeringCanaries_makeARealStormBelieved_andDrained() throws Exception {
+    String reason = Netns.unavailableReason();
+    assumeTrue(reason == null, "network namespaces: " + reason);
+    try (Netns ns = Netns.create();
+        Link link = new Link(ns);
+        TcpListeners l = listeners(link);
+        TcpListeners canary = TcpListeners.on(List.of(link.net0 + "254"))) {
+      Map<String, Integer> all = new HashMap<>();
+      for (int i = 0; i < N; i++) {
+        all.put(link.address(i), 100);
+      }
+      String yaml =
+          config(ns, link, l, ", canaries: [ \"" + link.net0 + "254:" + canary.port() + "\" ]");
+      VipKey[] vips = vips();
+      try (SimRig rig = SimRig.start(dir, yaml)) {
+        rig.awaitWeights(Duration.ofSeconds(30), all, vips);
+        // backends 0-9 (frontends fe0 and fe1, both ranges) fail for real: a storm's pattern
+        Map<String, Integer> after = new HashMap<>(all);
+        for (int i = 0; i < N / 2; i++) {
+          l.stop(i);
+          after.put(link.address(i), 0);
+        }
+        rig.awaitWeights(Duration.ofSeconds(30), after, vips);
+        assertThat(rig.daemon().metric("maglev_checker_suspect")).isEqualTo("0.0");
+        String log = rig.daemon().log();
+        if (log.contains("\"msg\":\"checker-suspect\"")) {
+          assertThat(log).contains("\"how\":\"believed\"");
         }
       }
     }

@@ -3,6 +3,10 @@ package ch.ipng.maglev.daemon.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +93,28 @@ public final class DaemonProcess implements AutoCloseable {
 
   public int metricsPort() {
     return metricsPort;
+  }
+
+  /**
+   * The value of the sample {@code sample} (a name, with its labels as the exposition prints them,
+   * e.g. {@code maglev_config_reloads_total{result="ok"}}) in a scrape of /metrics, or "absent".
+   */
+  public String metric(String sample) throws IOException, InterruptedException {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      String body =
+          http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      for (String line : body.split("\n")) {
+        if (line.startsWith(sample + " ")) {
+          return line.substring(sample.length() + 1).trim();
+        }
+      }
+      return "absent";
+    }
   }
 
   public long pid() {

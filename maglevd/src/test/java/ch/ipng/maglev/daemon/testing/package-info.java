@@ -1,4 +1,7 @@
-/** Real servers on loopback for tests: HTTP, HTTPS, silent and closing TCP listeners. */
+/**
+ * Real servers and processes for tests: HTTP, HTTPS, silent and closing TCP listeners, maglevd and
+ * maglev-vppsim as processes, network namespaces.
+ */
 @NullMarked
 package ch.ipng.maglev.daemon.testing;
 

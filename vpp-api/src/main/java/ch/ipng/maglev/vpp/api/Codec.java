@@ -79,7 +79,8 @@ public final class Codec {
    * The body length a frame header announces, checked: at least the 2-byte message id and at most
    * {@link #MAX_BODY_LENGTH}.
    *
-   * @throws VppException naming the length and the limit otherwise
+   * @throws VppException naming the length and the limit otherwise ({@link FrameTooLongException}
+   *     for a frame over the limit)
    */
   public static int checkedBodyLength(ByteBuffer frameHeader) {
     long length = Integer.toUnsignedLong(bodyLength(frameHeader));
@@ -88,12 +89,7 @@ public final class Codec {
           "VPP sent a frame of " + length + " bytes (expected: at least the 2-byte message id)");
     }
     if (length > MAX_BODY_LENGTH) {
-      throw new VppException(
-          "VPP sent a frame of "
-              + length
-              + " bytes, more than the limit of "
-              + MAX_BODY_LENGTH
-              + " bytes");
+      throw new FrameTooLongException(length);
     }
     return (int) length;
   }

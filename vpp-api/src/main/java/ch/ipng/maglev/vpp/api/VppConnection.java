@@ -55,6 +55,13 @@ public final class VppConnection implements AutoCloseable {
 
     /** Its reply (or the end of its details) arrived, or it failed. */
     default void received(String message, boolean dump, boolean success) {}
+
+    /**
+     * VPP announced a frame longer than {@link Codec#MAX_BODY_LENGTH}: it was refused at its header
+     * and the connection ends (once per refusal, the connect's included when the observer was given
+     * to {@link #connect(Path, String, Duration, Collection, Observer)}).
+     */
+    default void frameRefused(long claimedLength) {}
   }
 
   private volatile Observer observer = Observer.NONE;
@@ -68,7 +75,8 @@ public final class VppConnection implements AutoCloseable {
     this.path = path;
     this.ids = MessageIds.bootstrap(path);
     this.requests = new Requests(path, timeout, closed);
-    this.socket = new ApiSocket(channel, path, closed, requests, this::dispatch, this::shutdown);
+    this.socket =
+        new ApiSocket(channel, path, closed, requests, this::dispatch, this::socketFailed);
   }
 
   /**
@@ -80,6 +88,19 @@ public final class VppConnection implements AutoCloseable {
    */
   public static VppConnection connect(
       Path socket, String clientName, Duration timeout, Collection<MessageType<?>> required) {
+    return connect(socket, clientName, timeout, required, Observer.NONE);
+  }
+
+  /**
+   * As {@link #connect(Path, String, Duration, Collection)}, with {@code observer} installed from
+   * the start, so that it also hears a frame refused during the connect.
+   */
+  public static VppConnection connect(
+      Path socket,
+      String clientName,
+      Duration timeout,
+      Collection<MessageType<?>> required,
+      Observer observer) {
     SocketChannel channel;
     try {
       channel = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -89,6 +110,7 @@ public final class VppConnection implements AutoCloseable {
           "cannot connect to VPP's API socket " + socket + ": " + e.getMessage(), e);
     }
     VppConnection c = new VppConnection(channel, socket, timeout);
+    c.observer = observer;
     c.socket.start();
     c.requests.start();
     try {
@@ -224,6 +246,15 @@ public final class VppConnection implements AutoCloseable {
       return;
     }
     requests.received(type, context, body);
+  }
+
+  /** The socket's reader or writer ended on {@code cause}: counted if a frame was refused. */
+  private void socketFailed(VppException cause) {
+    FrameTooLongException tooLong = FrameTooLongException.in(cause);
+    if (tooLong != null) {
+      observer.frameRefused(tooLong.claimed());
+    }
+    shutdown(cause);
   }
 
   private void shutdown(VppException cause) {

@@ -47,6 +47,16 @@ class FrameLimitTest {
 
   @TempDir Path dir;
 
+  /** Hears the refusals, as maglevd's metric does. */
+  private static final class Refusals implements VppConnection.Observer {
+    final List<Long> claimed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void frameRefused(long claimedLength) {
+      claimed.add(claimedLength);
+    }
+  }
+
   private static ByteBuffer readFrame(SocketChannel ch) throws IOException {
     ByteBuffer header = ByteBuffer.allocate(16);
     while (header.hasRemaining()) {
@@ -92,13 +102,15 @@ class FrameLimitTest {
                     // the client closed the link: expected
                   }
                 });
-        assertThatThrownBy(() -> VppConnection.connect(path, "limit", TIMEOUT, List.of()))
+        Refusals refusals = new Refusals();
+        assertThatThrownBy(() -> VppConnection.connect(path, "limit", TIMEOUT, List.of(), refusals))
             .isInstanceOf(VppException.class)
             .hasMessage(
                 "sockclnt_create: VPP sent a frame of "
                     + claimed
                     + " bytes, more than the limit of 16777216 bytes on the API socket "
                     + path);
+        assertThat(refusals.claimed).as("refusals heard").containsExactly(claimed);
         fake.get(10, TimeUnit.SECONDS); // the client closed its end
       }
     }
@@ -139,7 +151,8 @@ class FrameLimitTest {
                   throw new UncheckedIOException(e);
                 }
               });
-      VppConnection first = VppConnection.connect(path, "limit", TIMEOUT, List.of());
+      Refusals refusals = new Refusals();
+      VppConnection first = VppConnection.connect(path, "limit", TIMEOUT, List.of(), refusals);
       CompletableFuture<ControlPingReply> ping =
           first.call(new ControlPing(), ControlPingReply.TYPE, "control_ping");
       assertThatThrownBy(() -> VppConnection.await(ping))
@@ -150,6 +163,7 @@ class FrameLimitTest {
                   + path);
       first.closed().get(10, TimeUnit.SECONDS);
       assertThat(first.isOpen()).isFalse();
+      assertThat(refusals.claimed).as("refusals heard").containsExactly(80_000_000L);
 
       try (VppConnection second = VppConnection.connect(path, "limit", TIMEOUT, List.of())) {
         assertThat(second.callSync(new ControlPing(), ControlPingReply.TYPE, "ping").vpePid())
@@ -198,6 +212,7 @@ class FrameLimitTest {
         .isInstanceOf(VppException.class)
         .hasMessage("VPP sent a frame of 1 bytes (expected: at least the 2-byte message id)");
     assertThatThrownBy(() -> Codec.checkedBodyLength(claim(0xffff_ffffL)))
+        .isInstanceOf(FrameTooLongException.class)
         .hasMessage("VPP sent a frame of 4294967295 bytes, more than the limit of 16777216 bytes");
     assertThat(Codec.checkedBodyLength(claim(Codec.MAX_BODY_LENGTH)))
         .isEqualTo(Codec.MAX_BODY_LENGTH);
