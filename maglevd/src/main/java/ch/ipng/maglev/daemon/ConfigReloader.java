@@ -30,12 +30,19 @@ final class ConfigReloader implements ConfigCommands {
   private final Path path;
   private final ConfigLoader.Use use;
   private final Checker checker;
+  private final Runnable afterApply;
 
   /** The checker applies a new config and publishes it in the live model for everyone else. */
   ConfigReloader(Path path, ConfigLoader.Use use, Checker checker) {
+    this(path, use, checker, () -> {});
+  }
+
+  /** As above; {@code afterApply} runs after each config applied (the overrides follow it). */
+  ConfigReloader(Path path, ConfigLoader.Use use, Checker checker, Runnable afterApply) {
     this.path = path;
     this.use = use;
     this.checker = checker;
+    this.afterApply = afterApply;
   }
 
   @Override
@@ -73,6 +80,7 @@ final class ConfigReloader implements ConfigCommands {
     }
     try {
       checker.apply(next);
+      afterApply.run();
     } catch (RuntimeException | Error e) {
       String why = "cannot apply " + path + ": " + reason(e);
       failed(why, e);
