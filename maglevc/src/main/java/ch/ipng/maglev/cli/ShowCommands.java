@@ -203,11 +203,20 @@ final class ShowCommands {
               b.getHealthcheck(),
               b.getCounter() + "/" + (b.getRise() + b.getFall() - 1),
               Durations.age(b.getLastTransitionNs(), now),
-              last == null ? "-" : last.getCode() + " " + last.getDetail()));
+              last == null ? "-" : last.getCode() + " " + last.getDetail(),
+              OverrideText.cell(b, now)));
     }
     out()
         .table(
-            List.of("NAME", "ADDRESS", "STATE", "HEALTHCHECK", "HEALTH", "SINCE", "LAST PROBE"),
+            List.of(
+                "NAME",
+                "ADDRESS",
+                "STATE",
+                "HEALTHCHECK",
+                "HEALTH",
+                "SINCE",
+                "LAST PROBE",
+                "OVERRIDE"),
             rows);
   }
 
@@ -235,6 +244,9 @@ final class ShowCommands {
       fields.add(new String[] {"description", b.getDescription()});
     }
     fields.add(new String[] {"frontends", String.join(", ", b.getFrontendsList())});
+    for (var o : b.getOverridesList()) {
+      fields.add(new String[] {"override", OverrideText.line(o, now)});
+    }
     out().fields(fields);
     out().line("");
     out().line(out().label("transitions") + " (newest first)");

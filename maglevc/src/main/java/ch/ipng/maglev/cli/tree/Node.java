@@ -94,7 +94,11 @@ public final class Node {
     HEALTHCHECK("healthcheck"),
     WEIGHT("0-100"),
     COUNT("n"),
-    LEVEL("level");
+    LEVEL("level"),
+    /** Free text, one word: quote it in the shell ("kernel upgrade"). */
+    TEXT("text"),
+    /** A duration in Go syntax: 90s, 30m, 2h, 1h30m. */
+    DURATION("duration");
 
     private final String label;
 
@@ -112,6 +116,7 @@ public final class Node {
         case WEIGHT -> word.matches("\\d{1,3}") && Integer.parseInt(word) <= 100;
         case COUNT -> word.matches("\\d{1,9}") && Integer.parseInt(word) > 0;
         case LEVEL -> List.of("debug", "info", "warn", "error").contains(word);
+        case DURATION -> word.matches("(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h))+");
         default -> !word.isEmpty();
       };
     }
