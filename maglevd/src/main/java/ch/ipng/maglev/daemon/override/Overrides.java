@@ -152,11 +152,12 @@ public final class Overrides {
   public synchronized BackendStatus pause(String backend, Request r)
       throws CheckerException, NotPersistedException {
     r.validate();
+    Instant t = now();
     BackendStatus s = checker.pause(backend, detail("pause", r));
     if (s.health().state() == BackendState.PAUSED) {
       set(
           OperatorOverride.lifecycle(
-              backend, OperatorOverride.Kind.PAUSE, r.actor(), r.reason(), now(), until(r)));
+              backend, OperatorOverride.Kind.PAUSE, r.actor(), r.reason(), t, until(r, t)));
     }
     return settle(s, r.actor());
   }
@@ -175,6 +176,7 @@ public final class Overrides {
   public synchronized BackendStatus disable(String backend, Request r)
       throws CheckerException, NotPersistedException {
     r.validate();
+    Instant t = now();
     boolean configEnabled = configured(backend).enabled();
     if (!configEnabled && r.ttl() != null) {
       throw invalid(
@@ -188,7 +190,7 @@ public final class Overrides {
     if (configEnabled) {
       set(
           OperatorOverride.lifecycle(
-              backend, OperatorOverride.Kind.DISABLE, r.actor(), r.reason(), now(), until(r)));
+              backend, OperatorOverride.Kind.DISABLE, r.actor(), r.reason(), t, until(r, t)));
     } else {
       clear(OperatorOverride.Key.enablement(backend), r.actor());
     }
@@ -198,6 +200,7 @@ public final class Overrides {
   public synchronized BackendStatus enable(String backend, Request r)
       throws CheckerException, NotPersistedException {
     r.validate();
+    Instant t = now();
     boolean configEnabled = configured(backend).enabled();
     if (configEnabled && r.ttl() != null) {
       throw invalid(
@@ -213,7 +216,7 @@ public final class Overrides {
     } else {
       set(
           OperatorOverride.lifecycle(
-              backend, OperatorOverride.Kind.ENABLE, r.actor(), r.reason(), now(), until(r)));
+              backend, OperatorOverride.Kind.ENABLE, r.actor(), r.reason(), t, until(r, t)));
     }
     return settle(s, r.actor());
   }
@@ -223,15 +226,11 @@ public final class Overrides {
       String frontend, String pool, String backend, int weight, Request r)
       throws CheckerException, NotPersistedException {
     r.validate();
+    Instant t = now();
     FrontendStatus f = checker.setWeight(frontend, pool, backend, weight);
     set(
         OperatorOverride.weight(
-            new WeightKey(frontend, pool, backend),
-            weight,
-            r.actor(),
-            r.reason(),
-            now(),
-            until(r)));
+            new WeightKey(frontend, pool, backend), weight, r.actor(), r.reason(), t, until(r, t)));
     dropStale(r.actor());
     save();
     return f;
@@ -388,9 +387,9 @@ public final class Overrides {
     return clock.instant();
   }
 
-  private @Nullable Instant until(Request r) {
+  private static @Nullable Instant until(Request r, Instant since) {
     Duration ttl = r.ttl();
-    return ttl == null ? null : now().plus(ttl);
+    return ttl == null ? null : since.plus(ttl);
   }
 
   private static String detail(String verb, Request r) {

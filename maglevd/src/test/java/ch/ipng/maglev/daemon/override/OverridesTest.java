@@ -41,6 +41,7 @@ class OverridesTest {
   static final class MovingClock extends Clock {
     volatile Instant now = T0;
     volatile boolean failNext;
+    volatile Duration stepPerRead = Duration.ZERO;
 
     @Override
     public java.time.ZoneId getZone() {
@@ -58,7 +59,9 @@ class OverridesTest {
         failNext = false;
         throw new IllegalStateException("clock broke once");
       }
-      return now;
+      Instant t = now;
+      now = t.plus(stepPerRead);
+      return t;
     }
 
     void advance(Duration d) {
@@ -155,6 +158,14 @@ class OverridesTest {
     assertThat(o.since()).isEqualTo(T0);
     assertThat(o.until()).isEqualTo(T0.plus(Duration.ofHours(2)));
     assertThat(saved.getLast()).containsExactly(o);
+    // since and until come from one reading of the clock, however it moves meanwhile
+    clock.stepPerRead = Duration.ofMillis(1);
+    overrides.pause("b", req("", Duration.ofMinutes(1)));
+    clock.stepPerRead = Duration.ZERO;
+    OperatorOverride ob = overrides.book().get(OperatorOverride.Key.pause("b")).orElseThrow();
+    assertThat(Duration.between(ob.since(), ob.until())).isEqualTo(Duration.ofMinutes(1));
+    overrides.resume("b", req("", null));
+    clock.now = T0;
     assertThat(checker.backend("a").orElseThrow().transitions().get(0).detail())
         .isEqualTo("operator pause by peer 192.0.2.9:4242: kernel upgrade (for 2h)");
 
@@ -176,7 +187,7 @@ class OverridesTest {
             });
     assertThat(overrideEvents())
         .extracting(MaglevEvent.OverrideChanged::action)
-        .containsExactly("set", "expired");
+        .containsExactly("set", "set", "cleared", "expired");
   }
 
   @Test
