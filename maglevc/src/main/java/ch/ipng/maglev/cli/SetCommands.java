@@ -74,11 +74,18 @@ final class SetCommands {
 
   /** The reason given, or "". */
   static String reason(Invocation inv) {
+    if (keyword(inv, "reason") && inv.value(Slot.TEXT).isEmpty()) {
+      throw new Commands.CommandFailure("reason: no text (expected: reason \"some text\")");
+    }
     return inv.value(Slot.TEXT).orElse("");
   }
 
   /** The ttl given ("for 2h"), in nanoseconds; 0 for none. */
   static long ttlNanos(Invocation inv) {
+    if (keyword(inv, "for") && inv.value(Slot.DURATION).isEmpty()) {
+      // "for reason x": another option came where the duration should be
+      throw new Commands.CommandFailure("for: no duration (expected: for 30m, for 2h)");
+    }
     return inv.value(Slot.DURATION)
         .map(d -> ch.ipng.maglev.common.GoDuration.parse(d).toNanos())
         .orElse(0L);

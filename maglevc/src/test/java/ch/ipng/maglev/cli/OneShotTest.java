@@ -183,6 +183,21 @@ class OneShotTest {
     assertThat(bad.rc()).isNotZero();
     assertThat(run("set", "backend", "nginx0-fra", "pause", "for", "soon").err())
         .contains("unknown word \"soon\"", "expected: <duration>");
+    Result noDuration = run("set", "backend", "nginx0-fra", "pause", "for", "reason", "x");
+    assertThat(noDuration.rc()).isEqualTo(2);
+    assertThat(noDuration.err()).isEqualTo("for: no duration (expected: for 30m, for 2h)\n");
+    assertThat(backendState("nginx0-fra")).isNotEqualTo("paused");
+  }
+
+  static String backendState(String name) {
+    return run("show", "backend", name)
+        .out()
+        .lines()
+        .filter(l -> l.startsWith("state "))
+        .findFirst()
+        .orElse("")
+        .substring(5)
+        .strip();
   }
 
   @Test
