@@ -102,5 +102,6 @@ MSG
 (
   echo "$BASHPID" >"$logs/maglevd.pid"
   exec "$build/bin/maglevd" --config "$config" --grpc-addr "$grpc" \
-    --metrics-addr "$metrics" --vpp-api-addr "$www/vpp/api.sock" --vpp-stats-addr "$www/vpp/stats.sock"
+    --metrics-addr "$metrics" --vpp-api-addr "$www/vpp/api.sock" --vpp-stats-addr "$www/vpp/stats.sock" \
+    --state-file "${MAGLEV_STATE_FILE:-$www/state.json}"
 )

@@ -6,7 +6,7 @@ export type Verb = 'pause' | 'resume' | 'disable' | 'enable';
 export function consequence(verb: Verb, backend: string): string {
   switch (verb) {
     case 'pause':
-      return `Health checks of ${backend} stop and it counts as not serving: new connections stop going to it; existing ones continue until they end. It stays paused until you resume it or maglevd restarts.`;
+      return `Health checks of ${backend} stop and it counts as not serving: new connections stop going to it; existing ones continue until they end. It stays paused until you resume it, also across restarts of maglevd (its state file keeps the pause).`;
     case 'resume':
       return `Health checks of ${backend} start again from "unknown": it receives new connections once it has passed its rise checks.`;
     case 'disable':

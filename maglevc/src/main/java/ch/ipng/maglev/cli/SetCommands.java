@@ -31,10 +31,10 @@ final class SetCommands {
     SetCommands c = new SetCommands(session);
     Node set = root.word("set", "change runtime state");
     Node backend = set.word("backend", "a backend's lifecycle").slot(Slot.BACKEND, "backend name");
-    backend.word("pause", "stop probing; weight 0, flows kept").action(c::lifecycle);
-    backend.word("resume", "probe again, from unknown").action(c::lifecycle);
-    backend.word("enable", "re-enable a disabled backend").action(c::lifecycle);
-    backend.word("disable", "disable: weight 0, flows flushed").action(c::lifecycle);
+    overridable(backend.word("pause", "stop probing; weight 0, flows kept").action(c::lifecycle));
+    because(backend.word("resume", "probe again, from unknown").action(c::lifecycle).options());
+    overridable(backend.word("enable", "re-enable a disabled backend").action(c::lifecycle));
+    overridable(backend.word("disable", "disable: weight 0, flows flushed").action(c::lifecycle));
     Node weight =
         set.word("frontend", "a frontend's pool weights")
             .slot(Slot.FRONTEND, "frontend name")
@@ -44,7 +44,7 @@ final class SetCommands {
             .slot(Slot.BACKEND, "backend name")
             .word("weight", "new weight")
             .slot(Slot.WEIGHT, "weight 0-100")
-            .action(c::setWeight);
+            .action(c::weight);
     Node release = root.word("release", "lift a hold maglevd put on weights");
     release
         .word("checker", "the checker's self-suspicion: believe its probes again")
@@ -56,13 +56,55 @@ final class SetCommands {
     release
         .word("frontends", "every frontend's removal budget: drain all held backends")
         .action(c::releaseFrontend);
-    String dryRun = "show the buckets that would move; change nothing";
-    weight.word("dry-run", dryRun).action(c::previewWeight);
-    weight
-        .word("flush", "also flush the backend's existing flows")
-        .action(c::setWeight)
-        .word("dry-run", dryRun)
-        .action(c::previewWeight);
+    weight.word("dry-run", "show the buckets that would move; change nothing");
+    weight.word("flush", "also flush the backend's existing flows");
+    overridable(weight);
+  }
+
+  /** Adds "reason <text>" and "for <duration>", in any order, to an override's command. */
+  private static void overridable(Node n) {
+    because(n.options());
+    n.word("for", "revert by itself after this long")
+        .slot(Slot.DURATION, "duration, e.g. 30m, 2h, 1h30m");
+  }
+
+  private static void because(Node n) {
+    n.word("reason", "why, shown with the override (quote it: \"kernel upgrade\")")
+        .slot(Slot.TEXT, "reason text");
+  }
+
+  /** Whether {@code word} was typed as a keyword, not only as a slot's value (a reason). */
+  static boolean keyword(Invocation inv, String word) {
+    long asKeyword = inv.keywords().stream().filter(word::equals).count();
+    long asValue = inv.values().stream().filter(e -> e.getValue().equals(word)).count();
+    return asKeyword > asValue;
+  }
+
+  /** The reason given, or "". */
+  static String reason(Invocation inv) {
+    if (keyword(inv, "reason") && inv.value(Slot.TEXT).isEmpty()) {
+      throw new Commands.CommandFailure("reason: no text (expected: reason \"some text\")");
+    }
+    return inv.value(Slot.TEXT).orElse("");
+  }
+
+  /** The ttl given ("for 2h"), in nanoseconds; 0 for none. */
+  static long ttlNanos(Invocation inv) {
+    if (keyword(inv, "for") && inv.value(Slot.DURATION).isEmpty()) {
+      // "for reason x": another option came where the duration should be
+      throw new Commands.CommandFailure("for: no duration (expected: for 30m, for 2h)");
+    }
+    return inv.value(Slot.DURATION)
+        .map(d -> ch.ipng.maglev.common.GoDuration.parse(d).toNanos())
+        .orElse(0L);
+  }
+
+  private void weight(Invocation inv) throws Exception {
+    if (keyword(inv, "dry-run")) {
+      previewWeight(inv);
+    } else {
+      setWeight(inv);
+    }
   }
 
   private Output out() {
@@ -118,22 +160,31 @@ final class SetCommands {
 
   private void lifecycle(Invocation inv) throws Exception {
     String name = name(inv, Slot.BACKEND);
-    BackendRequest req = BackendRequest.newBuilder().setName(name).build();
+    BackendRequest req =
+        BackendRequest.newBuilder()
+            .setName(name)
+            .setReason(reason(inv))
+            .setTtlNs(ttlNanos(inv))
+            .build();
     var stub = session.stub();
     BackendInfo b;
-    if (inv.has("pause")) {
-      b = stub.pauseBackend(req);
-    } else if (inv.has("resume")) {
-      b = stub.resumeBackend(req);
-    } else if (inv.has("enable")) {
-      b = stub.enableBackend(req);
-    } else {
-      b = stub.disableBackend(req);
+    // the verb follows "set backend <name>" (a reason may repeat a verb)
+    String verb = inv.keywords().get(3);
+    switch (verb) {
+      case "pause" -> b = stub.pauseBackend(req);
+      case "resume" -> b = stub.resumeBackend(req);
+      case "enable" -> b = stub.enableBackend(req);
+      default -> b = stub.disableBackend(req);
     }
     if (json(session, b)) {
       return;
     }
-    out().line("backend " + b.getName() + ": " + b.getState());
+    out().line("backend " + b.getName() + ": " + b.getState() + OverrideText.suffix(b, nowNanos()));
+  }
+
+  private static long nowNanos() {
+    java.time.Instant t = java.time.Instant.now();
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
   private void setWeight(Invocation inv) throws Exception {
@@ -143,7 +194,9 @@ final class SetCommands {
             .setPool(name(inv, Slot.POOL))
             .setBackend(name(inv, Slot.BACKEND))
             .setWeight(Integer.parseInt(name(inv, Slot.WEIGHT)))
-            .setFlush(inv.has("flush"))
+            .setFlush(keyword(inv, "flush"))
+            .setReason(reason(inv))
+            .setTtlNs(ttlNanos(inv))
             .build();
     FrontendInfo f = session.stub().setFrontendPoolBackendWeight(req);
     if (json(session, f)) {

@@ -116,12 +116,49 @@ final class Shell {
     reader.callWidget(LineReader.REDISPLAY);
   }
 
+  /**
+   * The words of a line, split at blanks; "double" or 'single' quotes keep blanks inside one word
+   * (set backend a pause reason "kernel upgrade"), and a backslash in double quotes or outside
+   * quotes takes the next character as it is. An unclosed quote runs to the end of the line.
+   */
   static List<String> words(String line) {
     List<String> out = new ArrayList<>();
-    for (String w : line.trim().split("\\s+")) {
-      if (!w.isEmpty()) {
-        out.add(w);
+    StringBuilder w = new StringBuilder();
+    boolean inWord = false;
+    char quote = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quote == '\'') {
+        if (c == '\'') {
+          quote = 0;
+        } else {
+          w.append(c);
+        }
+      } else if (c == '\\' && i + 1 < line.length() && (quote == '"' || quote == 0)) {
+        w.append(line.charAt(++i));
+        inWord = true;
+      } else if (quote == '"') {
+        if (c == '"') {
+          quote = 0;
+        } else {
+          w.append(c);
+        }
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+        inWord = true;
+      } else if (Character.isWhitespace(c)) {
+        if (inWord) {
+          out.add(w.toString());
+          w.setLength(0);
+          inWord = false;
+        }
+      } else {
+        w.append(c);
+        inWord = true;
       }
+    }
+    if (inWord) {
+      out.add(w.toString());
     }
     return out;
   }

@@ -244,11 +244,20 @@ final class ShowCommands {
               b.getHealthcheck(),
               b.getCounter() + "/" + (b.getRise() + b.getFall() - 1),
               Durations.age(b.getLastTransitionNs(), now),
-              last == null ? "-" : last.getCode() + " " + last.getDetail()));
+              last == null ? "-" : last.getCode() + " " + last.getDetail(),
+              OverrideText.cell(b, now)));
     }
     out()
         .table(
-            List.of("NAME", "ADDRESS", "STATE", "HEALTHCHECK", "HEALTH", "SINCE", "LAST PROBE"),
+            List.of(
+                "NAME",
+                "ADDRESS",
+                "STATE",
+                "HEALTHCHECK",
+                "HEALTH",
+                "SINCE",
+                "LAST PROBE",
+                "OVERRIDE"),
             rows);
   }
 
@@ -279,6 +288,9 @@ final class ShowCommands {
     for (SlowStartInfo r : b.getSlowStartsList()) {
       fields.add(
           new String[] {"slow-start", r.getFrontend() + ": " + r.getWeight() + " " + ramp(r)});
+    }
+    for (var o : b.getOverridesList()) {
+      fields.add(new String[] {"override", OverrideText.line(o, now)});
     }
     out().fields(fields);
     out().line("");

@@ -29,6 +29,7 @@ final class WatchCommands {
     log.word("level", "minimum log level").slot(Slot.LEVEL, "debug, info, warn or error");
     events.word("backend", "backend transitions");
     events.word("frontend", "frontend transitions");
+    events.word("override", "overrides set, cleared and expired");
   }
 
   private Output out() {
@@ -39,10 +40,12 @@ final class WatchCommands {
     boolean log = inv.has("log");
     boolean backend = inv.has("backend");
     boolean frontend = inv.has("frontend");
-    if (!log && !backend && !frontend) {
+    boolean override = inv.has("override");
+    if (!log && !backend && !frontend && !override) {
       log = true;
       backend = true;
       frontend = true;
+      override = true;
     }
     WatchRequest req =
         WatchRequest.newBuilder()
@@ -50,6 +53,7 @@ final class WatchCommands {
             .setLogLevel(inv.value(Slot.LEVEL).orElse("info"))
             .setBackend(backend)
             .setFrontend(frontend)
+            .setOverride(override)
             .build();
     long limit = inv.value(Slot.COUNT).map(Long::parseLong).orElse(Long.MAX_VALUE);
     JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();

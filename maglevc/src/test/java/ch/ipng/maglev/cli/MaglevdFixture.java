@@ -92,6 +92,7 @@ final class MaglevdFixture implements AutoCloseable {
                     "--config=" + config,
                     "--grpc-addr=127.0.0.1:0",
                     "--metrics-addr=",
+                    "--state-file=" + dir.resolve("state.json"),
                     "--vpp-api-addr=" + (vpp == null ? "" : vpp.api()),
                     "--vpp-stats-addr=" + (vpp == null ? "" : vpp.stats())))
             .redirectErrorStream(true)

@@ -108,7 +108,9 @@ class OneShotTest {
   void set_and_config_commands() {
     Result p = run("set", "backend", "nginx0-fra", "pause");
     assertThat(p.rc()).isZero();
-    assertThat(p.out()).isEqualTo("backend nginx0-fra: paused\n");
+    assertThat(p.out())
+        .matches(
+            "backend nginx0-fra: paused \\(paused by peer 127\\.0\\.0\\.1:\\d+, no expiry\\)\n");
     assertThat(run("set", "backend", "nginx0-fra", "resume").out())
         .isEqualTo("backend nginx0-fra: unknown\n");
     Result refused = run("set", "backend", "spare", "pause");
@@ -116,7 +118,7 @@ class OneShotTest {
     assertThat(refused.err()).isEqualTo("backend \"spare\": cannot pause a disabled backend\n");
     assertThat(refused.out()).isEmpty();
     assertThat(run("set", "backend", "spare", "enable").out())
-        .isEqualTo("backend spare: unknown\n");
+        .matches("backend spare: unknown \\(enabled by peer 127\\.0\\.0\\.1:\\d+, no expiry\\)\n");
     assertThat(run("set", "backend", "spare", "disable").out())
         .isEqualTo("backend spare: disabled\n");
 
@@ -155,6 +157,47 @@ class OneShotTest {
 
     assertThat(run("config", "check").out()).isEqualTo("config ok\n");
     assertThat(run("config", "reload").out()).isEqualTo("config reloaded\n");
+  }
+
+  @Test
+  void anOverride_withReasonAndTtl_isShownWithWhoWhyAndUntil() {
+    Result p =
+        run("set", "backend", "nginx0-fra", "pause", "reason", "kernel upgrade", "for", "2h");
+    assertThat(p.rc()).as(p.err()).isZero();
+    assertThat(p.out())
+        .matches(
+            "backend nginx0-fra: paused \\(paused by peer 127\\.0\\.0\\.1:\\d+ \"kernel"
+                + " upgrade\" until \\S+Z \\(in (1h59m|2h)\\)\\)\n");
+    assertThat(run("show", "backends").out())
+        .containsPattern(
+            "nginx0-fra .* paused by peer 127\\.0\\.0\\.1:\\d+ \"kernel upgrade\" until");
+    assertThat(run("show", "backend", "nginx0-fra").out())
+        .containsPattern("override\\s+paused by peer .* \"kernel upgrade\" until")
+        .contains("operator pause by peer 127.0.0.1:");
+    // the options come in any order, and a reason may be a verb
+    Result again = run("set", "backend", "nginx0-fra", "pause", "for", "30m", "reason", "resume");
+    assertThat(again.out()).contains("paused by", "\"resume\"", "(in 29m");
+    assertThat(run("set", "backend", "nginx0-fra", "resume", "reason", "done").out())
+        .isEqualTo("backend nginx0-fra: unknown\n");
+    Result bad = run("set", "backend", "nginx0-fra", "resume", "for", "1h");
+    assertThat(bad.rc()).isNotZero();
+    assertThat(run("set", "backend", "nginx0-fra", "pause", "for", "soon").err())
+        .contains("unknown word \"soon\"", "expected: <duration>");
+    Result noDuration = run("set", "backend", "nginx0-fra", "pause", "for", "reason", "x");
+    assertThat(noDuration.rc()).isEqualTo(2);
+    assertThat(noDuration.err()).isEqualTo("for: no duration (expected: for 30m, for 2h)\n");
+    assertThat(backendState("nginx0-fra")).isNotEqualTo("paused");
+  }
+
+  static String backendState(String name) {
+    return run("show", "backend", name)
+        .out()
+        .lines()
+        .filter(l -> l.startsWith("state "))
+        .findFirst()
+        .orElse("")
+        .substring(5)
+        .strip();
   }
 
   @Test
@@ -294,6 +337,8 @@ class OneShotTest {
                     "40",
                     "")
                 .out())
-        .isEqualTo("dry-run\nflush\n");
+        .isEqualTo("dry-run\nflush\nreason\nfor\n");
+    assertThat(run("--complete", "set", "backend", "nginx0-ams", "pause", "").out())
+        .isEqualTo("reason\nfor\n");
   }
 }

@@ -42,16 +42,28 @@ final class ConfigReloader implements ConfigCommands {
   private final ConfigLoader.Use use;
   private final Checker checker;
   private final Consumer<String> results;
+  private final Runnable afterApply;
 
   /**
    * The checker applies a new config and publishes it in the live model for everyone else; {@code
    * results} hears each reload's result ({@link #OK}, {@link #REFUSED} or {@link #FAILED}).
    */
   ConfigReloader(Path path, ConfigLoader.Use use, Checker checker, Consumer<String> results) {
+    this(path, use, checker, results, () -> {});
+  }
+
+  /** As above; {@code afterApply} runs after each config applied (the overrides follow it). */
+  ConfigReloader(
+      Path path,
+      ConfigLoader.Use use,
+      Checker checker,
+      Consumer<String> results,
+      Runnable afterApply) {
     this.path = path;
     this.use = use;
     this.checker = checker;
     this.results = results;
+    this.afterApply = afterApply;
   }
 
   @Override
@@ -91,6 +103,7 @@ final class ConfigReloader implements ConfigCommands {
     }
     try {
       checker.apply(next);
+      afterApply.run();
     } catch (RuntimeException | Error e) {
       String why = "cannot apply " + path + ": " + reason(e);
       results.accept(FAILED);

@@ -5,6 +5,7 @@ import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.ConfigLoader;
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.checker.SlowStarter;
+import ch.ipng.maglev.daemon.dataplane.DataplaneException;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.grpc.GrpcObserver;
@@ -14,13 +15,23 @@ import ch.ipng.maglev.daemon.health.Jitter;
 import ch.ipng.maglev.daemon.metrics.DaemonMetrics;
 import ch.ipng.maglev.daemon.metrics.MetricsServer;
 import ch.ipng.maglev.daemon.model.ModelHub;
+import ch.ipng.maglev.daemon.override.ExpiryLoop;
+import ch.ipng.maglev.daemon.override.OverrideCollector;
+import ch.ipng.maglev.daemon.override.Overrides;
+import ch.ipng.maglev.daemon.override.StateFile;
 import ch.ipng.maglev.daemon.probe.Probers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * maglevd's components, wired by hand and started in order: checker, metrics, gRPC. Closing stops
@@ -40,7 +51,30 @@ final class Daemon implements AutoCloseable {
       VppDataplane.@Nullable Settings vpp,
       GrpcServer.Limits grpcLimits,
       MaglevService.WatchSettings watch,
-      MetricsServer.Limits metricsLimits) {
+      MetricsServer.Limits metricsLimits,
+      @Nullable Path stateFile) {
+    /** No state file: overrides are kept in memory only. */
+    Settings(
+        Path configPath,
+        InetSocketAddress grpcAddress,
+        @Nullable InetSocketAddress metricsAddress,
+        boolean reflection,
+        VppDataplane.@Nullable Settings vpp,
+        GrpcServer.Limits grpcLimits,
+        MaglevService.WatchSettings watch,
+        MetricsServer.Limits metricsLimits) {
+      this(
+          configPath,
+          grpcAddress,
+          metricsAddress,
+          reflection,
+          vpp,
+          grpcLimits,
+          watch,
+          metricsLimits,
+          null);
+    }
+
     /** The default limits. */
     Settings(
         Path configPath,
@@ -56,7 +90,8 @@ final class Daemon implements AutoCloseable {
           vpp,
           GrpcServer.Limits.DEFAULT,
           MaglevService.WatchSettings.DEFAULT,
-          MetricsServer.Limits.DEFAULT);
+          MetricsServer.Limits.DEFAULT,
+          null);
     }
   }
 
@@ -66,8 +101,12 @@ final class Daemon implements AutoCloseable {
   private final GrpcServer grpc;
   private final @Nullable MetricsServer metricsServer;
   private final @Nullable VppDataplane vpp;
+  private final ScheduledExecutorService overrideScheduler;
+  private final ExpiryLoop expiry;
 
   private Daemon(
+      ScheduledExecutorService overrideScheduler,
+      ExpiryLoop expiry,
       Checker checker,
       SlowStarter slowStarter,
       ConfigReloader reloader,
@@ -75,6 +114,8 @@ final class Daemon implements AutoCloseable {
       @Nullable MetricsServer metricsServer,
       @Nullable VppDataplane vpp) {
     this.vpp = vpp;
+    this.overrideScheduler = overrideScheduler;
+    this.expiry = expiry;
     this.checker = checker;
     this.slowStarter = slowStarter;
     this.reloader = reloader;
@@ -101,16 +142,31 @@ final class Daemon implements AutoCloseable {
     // slow start amends every model from the first on, and steps ramps on its own timer
     SlowStarter slowStarter = SlowStarter.start(models, Clock.systemUTC());
     checker.apply(config);
+    // The overrides of the state file are in force before the dataplane starts: VPP never sees a
+    // paused backend's weight move across a restart.
+    AtomicReference<@Nullable VppDataplane> vppRef = new AtomicReference<>();
+    Overrides overrides = overrides(settings.stateFile(), checker, models, bus, vppRef);
+    metrics.register(OverrideCollector.of(overrides::book));
     VppDataplane vpp =
         settings.vpp() == null
             ? null
             : VppDataplane.start(settings.vpp(), models, metrics, Clock.systemUTC());
+    vppRef.set(vpp);
+    ScheduledExecutorService overrideScheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "maglev-overrides");
+              t.setDaemon(true);
+              return t;
+            });
+    ExpiryLoop expiry = ExpiryLoop.of(overrides, overrideScheduler).start();
     ConfigReloader reloader =
         new ConfigReloader(
             settings.configPath(),
             vpp == null ? ConfigLoader.Use.HEALTH_CHECKS_ONLY : ConfigLoader.Use.PROGRAMS_VPP,
             checker,
-            metrics::configReload);
+            metrics::configReload,
+            overrides::reconciled);
     MetricsServer metricsServer = null;
     GrpcServer grpc = null;
     try {
@@ -145,7 +201,8 @@ final class Daemon implements AutoCloseable {
         grpc =
             GrpcServer.start(
                 settings.grpcAddress(),
-                MaglevService.of(checker, models, bus, reloader, vpp, settings.watch(), observer),
+                MaglevService.of(
+                    checker, overrides, models, bus, reloader, vpp, settings.watch(), observer),
                 settings.reflection(),
                 settings.grpcLimits(),
                 observer);
@@ -160,11 +217,80 @@ final class Daemon implements AutoCloseable {
       if (vpp != null) {
         vpp.close();
       }
+      expiry.close();
+      overrideScheduler.shutdownNow();
       checker.close();
       slowStarter.close();
       throw e;
     }
-    return new Daemon(checker, slowStarter, reloader, grpc, metricsServer, vpp);
+    return new Daemon(
+        overrideScheduler, expiry, checker, slowStarter, reloader, grpc, metricsServer, vpp);
+  }
+
+  /**
+   * The overrides, with the state file's put back in force. Without a state file, or when its
+   * directory cannot be written, they are kept in memory only (logged).
+   */
+  private static Overrides overrides(
+      @Nullable Path path,
+      Checker checker,
+      ModelHub models,
+      EventBus bus,
+      AtomicReference<@Nullable VppDataplane> vpp) {
+    Logger logger = LoggerFactory.getLogger(Daemon.class);
+    java.util.function.Consumer<String> weightChanged =
+        frontend -> {
+          VppDataplane d = vpp.get();
+          if (d != null && d.info().isPresent()) {
+            try {
+              d.syncFrontendNow(frontend, null);
+            } catch (DataplaneException e) {
+              logger.warn(
+                  "frontend {}: VPP not synced after an override expired: {}",
+                  frontend,
+                  e.getMessage());
+            }
+          }
+        };
+    Overrides.Store memory = (list, now) -> {};
+    if (path == null) {
+      logger
+          .atInfo()
+          .setMessage("state-file-disabled")
+          .addKeyValue("detail", "empty --state-file: overrides will not survive a restart")
+          .log();
+      return Overrides.of(checker, models, bus, Clock.systemUTC(), memory, "(none)", weightChanged);
+    }
+    StateFile file = StateFile.of(path);
+    Path dir = file.path().getParent();
+    if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+      logger
+          .atError()
+          .setMessage("state-file-unwritable")
+          .addKeyValue("path", file.path().toString())
+          .addKeyValue(
+              "detail",
+              "its directory is missing or not writable: overrides are kept in memory only and"
+                  + " will not survive a restart")
+          .log();
+      Overrides o =
+          Overrides.of(checker, models, bus, Clock.systemUTC(), memory, "(none)", weightChanged);
+      if (Files.isReadable(file.path())) {
+        o.restore(file.load());
+      }
+      return o;
+    }
+    Overrides o =
+        Overrides.of(
+            checker,
+            models,
+            bus,
+            Clock.systemUTC(),
+            file::save,
+            file.path().toString(),
+            weightChanged);
+    o.restore(file.load());
+    return o;
   }
 
   private static String describe(InetSocketAddress a) {
@@ -197,6 +323,8 @@ final class Daemon implements AutoCloseable {
   @Override
   public void close() {
     grpc.close();
+    expiry.close();
+    overrideScheduler.shutdownNow();
     if (vpp != null) {
       vpp.close(); // VPP keeps its state: a restart of maglevd is dataplane-neutral
     }

@@ -185,7 +185,8 @@ public final class Main {
                   vpp,
                   grpcLimits,
                   watch,
-                  metricsLimits),
+                  metricsLimits,
+                  o.stateFile.isEmpty() ? null : Path.of(o.stateFile)),
               config,
               bus);
     } catch (IOException | RuntimeException e) {

@@ -54,6 +54,15 @@ final class Options {
   String vppStatsAddr = "/run/vpp/stats.sock";
 
   @Option(
+      names = {"--state-file", "-state-file"},
+      paramLabel = "FILE",
+      defaultValue = "${env:MAGLEV_STATE_FILE:-/var/lib/vpp-maglev/state.json}",
+      description =
+          "Where operator overrides (pauses, disables, weights) are kept across restarts; empty"
+              + " keeps them in memory only (env MAGLEV_STATE_FILE, default ${DEFAULT-VALUE}).")
+  String stateFile = "/var/lib/vpp-maglev/state.json";
+
+  @Option(
       names = {"--grpc-max-connections", "-grpc-max-connections"},
       paramLabel = "N",
       defaultValue = "${env:MAGLEV_GRPC_MAX_CONNECTIONS:-1024}",

@@ -53,6 +53,10 @@ class ArchitectureTest {
                   "vpp/"),
               "the state machine and weights are pure functions"),
           new Rule(
+              "daemon/override",
+              List.of("daemon/grpc", "daemon/dataplane", "daemon/metrics", "vpp/"),
+              "overrides act through the checker and know nothing of who calls them"),
+          new Rule(
               "daemon/metrics",
               List.of("daemon/checker/Checker", "daemon/grpc", "vpp/"),
               "metrics hear listener interfaces, not the checker"),

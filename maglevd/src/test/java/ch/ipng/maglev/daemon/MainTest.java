@@ -30,9 +30,9 @@ class MainTest {
                      [-grpc-addr=ADDR] [-grpc-idle-timeout=DURATION]
                      [-grpc-max-connections=N] [-log-level=LEVEL]
                      [-metrics-addr=ADDR] [-metrics-idle-timeout=DURATION]
-                     [-metrics-max-connections=N] [-vpp-api-addr=PATH]
-                     [-vpp-stats-addr=PATH] [-watch-queue=N] [-watch-streams-max=N]
-                     [-watch-streams-per-address=N]
+                     [-metrics-max-connections=N] [-state-file=FILE]
+                     [-vpp-api-addr=PATH] [-vpp-stats-addr=PATH] [-watch-queue=N]
+                     [-watch-streams-max=N] [-watch-streams-per-address=N]
       Health-checks backends and programs VPP's lb (Maglev) plugin.
             -config, --config=FILE
                                   Config file (env MAGLEV_CONFIG, default
@@ -49,6 +49,11 @@ class MainTest {
             -vpp-stats-addr, --vpp-stats-addr=PATH
                                   VPP stats socket (env MAGLEV_VPP_STATS_ADDR,
                                     default /run/vpp/stats.sock).
+            -state-file, --state-file=FILE
+                                  Where operator overrides (pauses, disables,
+                                    weights) are kept across restarts; empty keeps
+                                    them in memory only (env MAGLEV_STATE_FILE,
+                                    default /var/lib/vpp-maglev/state.json).
             -grpc-max-connections, --grpc-max-connections=N
                                   gRPC connections open at once; more are closed as
                                     accepted (env MAGLEV_GRPC_MAX_CONNECTIONS,

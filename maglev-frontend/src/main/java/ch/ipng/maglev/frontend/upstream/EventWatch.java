@@ -156,6 +156,7 @@ final class EventWatch {
           case BACKEND -> "backend-transition";
           case FRONTEND -> "frontend-transition";
           case LOG -> "log";
+          case OVERRIDE -> "override";
           case EVENT_NOT_SET -> null;
         };
     if (kind == null) {

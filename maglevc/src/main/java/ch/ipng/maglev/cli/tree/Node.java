@@ -97,7 +97,11 @@ public final class Node {
     LEVEL("level"),
     SOURCE("src[:port]"),
     DESTINATION("dst:port"),
-    PROTOCOL("tcp|udp");
+    PROTOCOL("tcp|udp"),
+    /** Free text, one word: quote it in the shell ("kernel upgrade"). */
+    TEXT("text"),
+    /** A duration in Go syntax: 90s, 30m, 2h, 1h30m. */
+    DURATION("duration");
 
     private final String label;
 
@@ -116,6 +120,7 @@ public final class Node {
         case COUNT -> word.matches("\\d{1,9}") && Integer.parseInt(word) > 0;
         case LEVEL -> List.of("debug", "info", "warn", "error").contains(word);
         case PROTOCOL -> List.of("tcp", "udp").contains(word);
+        case DURATION -> word.matches("(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h))+");
         default -> !word.isEmpty();
       };
     }

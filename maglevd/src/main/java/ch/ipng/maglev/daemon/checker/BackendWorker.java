@@ -260,6 +260,11 @@ final class BackendWorker {
    * restarts can land).
    */
   BackendStatus act(Action action, Duration restartDelay) {
+    return act(action, restartDelay, "operator " + action.verb());
+  }
+
+  /** An operator action whose transition carries {@code detail} (who, why). */
+  BackendStatus act(Action action, Duration restartDelay, String detail) {
     Transition t;
     BackendStatus after;
     synchronized (this) {
@@ -282,7 +287,7 @@ final class BackendWorker {
             case RESUME -> "resumed";
             case ENABLE -> "enabled";
           };
-      t = transition(before.state(), health.state(), code, "operator " + action.verb());
+      t = transition(before.state(), health.state(), code, detail);
       after = status();
       if (health.state().probing()) {
         schedule(restartDelay);

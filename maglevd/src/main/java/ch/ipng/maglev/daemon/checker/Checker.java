@@ -835,10 +835,34 @@ public final class Checker implements AutoCloseable {
     return act(name, Action.ENABLE);
   }
 
+  /** Pauses with {@code detail} in the transition (who paused it and why). */
+  public BackendStatus pause(String name, String detail) throws CheckerException {
+    return act(name, Action.PAUSE, detail);
+  }
+
+  /** Resumes with {@code detail} in the transition. */
+  public BackendStatus resume(String name, String detail) throws CheckerException {
+    return act(name, Action.RESUME, detail);
+  }
+
+  /** Disables with {@code detail} in the transition. */
+  public BackendStatus disable(String name, String detail) throws CheckerException {
+    return act(name, Action.DISABLE, detail);
+  }
+
+  /** Enables with {@code detail} in the transition. */
+  public BackendStatus enable(String name, String detail) throws CheckerException {
+    return act(name, Action.ENABLE, detail);
+  }
+
   private BackendStatus act(String name, Action action) throws CheckerException {
+    return act(name, action, "operator " + action.verb());
+  }
+
+  private BackendStatus act(String name, Action action, String detail) throws CheckerException {
     BackendWorker w = worker(name);
     try {
-      BackendStatus s = w.act(action, Duration.ZERO);
+      BackendStatus s = w.act(action, Duration.ZERO, detail);
       announceAndWait(); // the frontend transitions it caused are told before the call returns
       return s;
     } catch (IllegalStateException e) {
@@ -880,6 +904,32 @@ public final class Checker implements AutoCloseable {
         .addKeyValue("backend", backend)
         .addKeyValue("weight", weight)
         .log();
+    return Objects.requireNonNull(after).frontend(frontend).orElseThrow();
+  }
+
+  /**
+   * Drops the operator weight of one pool entry: the config's weight applies again. Nothing changes
+   * when the entry has no operator weight.
+   *
+   * @throws CheckerException NOT_FOUND for unknown names
+   */
+  public FrontendStatus clearWeight(String frontend, String pool, String backend)
+      throws CheckerException {
+    WeightKey key = new WeightKey(frontend, pool, backend);
+    LiveModel after;
+    synchronized (this) {
+      try {
+        LiveModel now = Objects.requireNonNull(models.currentOrNull(), "no config applied yet");
+        int configured = now.configuredWeight(key);
+        after =
+            publish(
+                m -> Objects.requireNonNull(m, "no config applied yet").withoutWeight(key),
+                new ModelChange.WeightSet(key, configured));
+      } catch (ModelException e) {
+        throw new CheckerException(Reason.NOT_FOUND, e.getMessage());
+      }
+    }
+    announceAndWait();
     return Objects.requireNonNull(after).frontend(frontend).orElseThrow();
   }
 

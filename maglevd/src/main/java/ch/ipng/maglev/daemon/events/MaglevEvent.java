@@ -3,6 +3,7 @@ package ch.ipng.maglev.daemon.events;
 import ch.ipng.maglev.common.Levels;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.FrontendState;
+import ch.ipng.maglev.daemon.override.OperatorOverride;
 import java.time.Instant;
 import java.util.Map;
 
@@ -17,6 +18,16 @@ public sealed interface MaglevEvent {
 
   /** A frontend's aggregate state changed (from == to for the synthetic initial events). */
   record FrontendTransition(Instant time, String frontend, FrontendState from, FrontendState to)
+      implements MaglevEvent {}
+
+  /**
+   * An operator override was set, cleared (by an operator, or a reload or another change made it
+   * moot) or expired; {@code override} is the override as it was set.
+   *
+   * @param action "set", "cleared" or "expired"
+   * @param by who cleared it; empty for "set"
+   */
+  record OverrideChanged(Instant time, String action, OperatorOverride override, String by)
       implements MaglevEvent {}
 
   /**

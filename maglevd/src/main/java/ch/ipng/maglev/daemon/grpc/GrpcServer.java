@@ -138,7 +138,8 @@ public final class GrpcServer implements AutoCloseable {
   }
 
   private static ServerServiceDefinition guarded(ServerServiceDefinition service) {
-    return ServerInterceptors.intercept(SafeParsing.wrap(service), new CallGuard());
+    return ServerInterceptors.intercept(
+        SafeParsing.wrap(service), new CallGuard(), Actors.interceptor());
   }
 
   public int port() {

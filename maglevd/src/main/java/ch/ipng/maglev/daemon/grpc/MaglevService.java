@@ -18,6 +18,8 @@ import ch.ipng.maglev.daemon.fleet.FlowLookup;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.daemon.model.ModelSource;
+import ch.ipng.maglev.daemon.override.OverrideBook;
+import ch.ipng.maglev.daemon.override.Overrides;
 import ch.ipng.maglev.proto.BackendInfo;
 import ch.ipng.maglev.proto.BackendRequest;
 import ch.ipng.maglev.proto.CheckConfigRequest;
@@ -75,6 +77,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   static final String VPP_NOT_CONNECTED = "VPP is not connected (maglevd keeps retrying)";
 
   private final Checker checker;
+  private final Overrides overrides;
   private final ModelSource models;
   private final EventBus bus;
   private final ConfigCommands config;
@@ -110,6 +113,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
   private MaglevService(
       Checker checker,
+      @Nullable Overrides overrides,
       ModelSource models,
       EventBus bus,
       ConfigCommands config,
@@ -117,6 +121,18 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       WatchSettings watch,
       GrpcObserver observer) {
     this.checker = checker;
+    // without a state file (tests): overrides kept in memory only
+    this.overrides =
+        overrides != null
+            ? overrides
+            : Overrides.of(
+                checker,
+                models,
+                bus,
+                java.time.Clock.systemUTC(),
+                (list, now) -> {},
+                "(none)",
+                f -> {});
     this.models = models;
     this.bus = bus;
     this.config = config;
@@ -149,7 +165,23 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       @Nullable VppDataplane vpp,
       WatchSettings watch,
       GrpcObserver observer) {
-    return new MaglevService(checker, models, bus, config, vpp, watch, observer);
+    return new MaglevService(checker, null, models, bus, config, vpp, watch, observer);
+  }
+
+  /**
+   * @param overrides the operator's overrides (with their state file)
+   * @param vpp the dataplane, or null when VPP integration is disabled
+   */
+  public static MaglevService of(
+      Checker checker,
+      Overrides overrides,
+      ModelSource models,
+      EventBus bus,
+      ConfigCommands config,
+      @Nullable VppDataplane vpp,
+      WatchSettings watch,
+      GrpcObserver observer) {
+    return new MaglevService(checker, overrides, models, bus, config, vpp, watch, observer);
   }
 
   /** For tests of slow subscribers: a small queue. */
@@ -161,6 +193,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       int subscriberCapacity) {
     return new MaglevService(
         checker,
+        null,
         models,
         bus,
         config,
@@ -181,7 +214,12 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   public void listFrontends(ListFrontendsRequest req, StreamObserver<ListFrontendsResponse> out) {
     ListFrontendsResponse.Builder b = ListFrontendsResponse.newBuilder();
     LiveModel m = models.current();
-    m.frontends().forEach(f -> b.addFrontends(Protos.frontend(f, m.slowStart())));
+    OverrideBook book = overrides.book();
+    m.frontends()
+        .forEach(
+            f ->
+                b.addFrontends(
+                    OverrideProtos.withOverrides(Protos.frontend(f, m.slowStart()), book)));
     m.suspect().ifPresent(s -> b.setCheckerSuspicion(Protos.suspicion(s)));
     reply(out, b.build());
   }
@@ -244,7 +282,9 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       out.onError(notFound("frontend", req.getName()));
       return;
     }
-    reply(out, Protos.frontend(f.get(), m.slowStart()));
+    reply(
+        out,
+        OverrideProtos.withOverrides(Protos.frontend(f.get(), m.slowStart()), overrides.book()));
   }
 
   @Override
@@ -252,7 +292,13 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
     LiveModel m = models.current();
     Config c = m.config();
     ListBackendsResponse.Builder b = ListBackendsResponse.newBuilder();
-    checker.backends().forEach(s -> b.addBackends(Protos.backend(s, c, m.slowStart())));
+    OverrideBook book = overrides.book();
+    checker
+        .backends()
+        .forEach(
+            s ->
+                b.addBackends(
+                    OverrideProtos.withOverrides(Protos.backend(s, c, m.slowStart()), book)));
     reply(out, b.build());
   }
 
@@ -264,31 +310,46 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       return;
     }
     LiveModel m = models.current();
-    reply(out, Protos.backend(s.get(), m.config(), m.slowStart()));
+    reply(
+        out,
+        OverrideProtos.withOverrides(
+            Protos.backend(s.get(), m.config(), m.slowStart()), overrides.book()));
   }
 
   @Override
   public void pauseBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-    lifecycle(req, out, checker::pause);
+    lifecycle(req, out, overrides::pause);
   }
 
   @Override
   public void resumeBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-    lifecycle(req, out, checker::resume);
+    lifecycle(req, out, overrides::resume);
   }
 
   @Override
   public void enableBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-    lifecycle(req, out, checker::enable);
+    lifecycle(req, out, overrides::enable);
   }
 
   @Override
   public void disableBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-    lifecycle(req, out, checker::disable);
+    lifecycle(req, out, overrides::disable);
   }
 
   private interface Action {
-    BackendStatus apply(String name) throws CheckerException;
+    BackendStatus apply(String name, Overrides.Request request)
+        throws CheckerException, Overrides.NotPersistedException;
+  }
+
+  /** Who asks (the call's actor), why and for how long. */
+  private static Overrides.Request request(String reason, long ttlNs) throws CheckerException {
+    if (ttlNs < 0) {
+      throw new CheckerException(
+          CheckerException.Reason.INVALID_ARGUMENT,
+          "ttl_ns: " + ttlNs + " (expected: 0 for none, or a positive duration)");
+    }
+    return new Overrides.Request(
+        Actors.current().name(), reason, ttlNs == 0 ? null : OverrideProtos.ttl(ttlNs));
   }
 
   private void lifecycle(BackendRequest req, StreamObserver<BackendInfo> out, Action action) {
@@ -300,9 +361,15 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
       return;
     }
     try {
-      reply(out, Protos.backend(action.apply(req.getName()), models.current().config()));
+      BackendStatus s = action.apply(req.getName(), request(req.getReason(), req.getTtlNs()));
+      reply(
+          out,
+          OverrideProtos.withOverrides(
+              Protos.backend(s, models.current().config()), overrides.book()));
     } catch (CheckerException e) {
       out.onError(status(e));
+    } catch (Overrides.NotPersistedException e) {
+      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
     }
   }
 
@@ -338,14 +405,25 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
                 .asRuntimeException());
         return;
       }
-      checker.setWeight(req.getFrontend(), req.getPool(), req.getBackend(), (int) weight);
+      overrides.setWeight(
+          req.getFrontend(),
+          req.getPool(),
+          req.getBackend(),
+          (int) weight,
+          request(req.getReason(), req.getTtlNs()));
       if (vpp != null && vpp.info().isPresent()) {
         // the VIP is synced at once; while VPP is away the next sync after reconnect applies it
         vpp.syncFrontendNow(req.getFrontend(), req.getFlush() ? req.getBackend() : null);
       }
-      reply(out, Protos.frontend(models.current().frontend(req.getFrontend()).orElseThrow()));
+      reply(
+          out,
+          OverrideProtos.withOverrides(
+              Protos.frontend(models.current().frontend(req.getFrontend()).orElseThrow()),
+              overrides.book()));
     } catch (CheckerException e) {
       out.onError(status(e));
+    } catch (Overrides.NotPersistedException e) {
+      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
     } catch (DataplaneException e) {
       out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
     }
@@ -543,6 +621,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
               switch (e) {
                 case MaglevEvent.BackendTransition t -> req.getBackend();
                 case MaglevEvent.FrontendTransition t -> req.getFrontend();
+                case MaglevEvent.OverrideChanged o -> req.getOverride();
                 case MaglevEvent.LogRecord r -> req.getLog() && r.severity() >= minSeverity;
               };
       sub = bus.subscribe(filter, minSeverity, subscriberCapacity);

@@ -272,6 +272,8 @@ final class Protos {
                   .setName(t.frontend())
                   .setFrom(t.from().label())
                   .setTo(t.to().label()));
+      case MaglevEvent.OverrideChanged o ->
+          b.setOverride(OverrideProtos.event(o.action(), o.override(), o.by()));
       case MaglevEvent.LogRecord r ->
           b.setLog(
               LogEvent.newBuilder().setLevel(r.level()).setMsg(r.msg()).putAllAttrs(r.attrs()));

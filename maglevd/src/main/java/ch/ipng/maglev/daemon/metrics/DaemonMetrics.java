@@ -120,6 +120,11 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
     }
   }
 
+  /** Adds series produced at scrape time by another part of maglevd (the overrides'). */
+  public void register(io.prometheus.metrics.model.registry.MultiCollector collector) {
+    registry.getPrometheusRegistry().register(collector);
+  }
+
   /** The Prometheus text exposition. */
   public String scrape() {
     return registry.scrape();

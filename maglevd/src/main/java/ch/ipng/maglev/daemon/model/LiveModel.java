@@ -263,6 +263,41 @@ public final class LiveModel {
   }
 
   /**
+   * The model without the operator weight of one pool entry (the config's weight applies); this
+   * model when the entry has none.
+   *
+   * @throws ModelException NOT_FOUND when the frontend, pool or backend entry does not exist
+   */
+  public LiveModel withoutWeight(WeightKey key) {
+    Frontend f = frontendOf(key);
+    if (!overrides.containsKey(key)) {
+      return this;
+    }
+    Map<WeightKey, Integer> o = new HashMap<>(overrides);
+    o.remove(key);
+    return new LiveModel(
+        version + 1,
+        config,
+        index,
+        states,
+        Map.copyOf(o),
+        freshSlots(List.of(f)),
+        suspect,
+        slowStart,
+        held);
+  }
+
+  /**
+   * The config's own weight of a pool entry.
+   *
+   * @throws ModelException NOT_FOUND when the frontend, pool or backend entry does not exist
+   */
+  public int configuredWeight(WeightKey key) {
+    frontendOf(key);
+    return Objects.requireNonNull(configuredWeight(config, key));
+  }
+
+  /**
    * The model with the checker's suspicion of its own probes ({@code null}: none): the frozen
    * backends keep their weights while down. Only the frontends of backends frozen before or after
    * change.

@@ -21,13 +21,14 @@ import java.util.function.LongSupplier;
  * {@link #schedule(Runnable, long, TimeUnit)} and cancelling its future; everything else throws
  * {@link UnsupportedOperationException}.
  */
-final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class ManualScheduler extends AbstractExecutorService
+    implements ScheduledExecutorService {
   private final List<Task> tasks = new ArrayList<>();
   private long nowNanos;
   private long sequence;
 
   /** A scheduler whose clock starts at {@code startNanos}. */
-  ManualScheduler(long startNanos) {
+  public ManualScheduler(long startNanos) {
     this.nowNanos = startNanos;
   }
 
@@ -46,7 +47,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
    * order; tasks those tasks schedule run too if they fall due in the window. A zero {@code d} runs
    * what is due now.
    */
-  void advance(Duration d) {
+  public void advance(Duration d) {
     if (d.isNegative()) {
       throw new IllegalArgumentException("d: " + d + " (expected: >= 0)");
     }

@@ -64,6 +64,10 @@ public final class DaemonProcess implements AutoCloseable {
     if (List.of(args).stream().noneMatch(a -> a.startsWith("--vpp-api-addr"))) {
       cmd.add("--vpp-api-addr=");
     }
+    if (List.of(args).stream().noneMatch(a -> a.startsWith("--state-file"))) {
+      // never the system's /var/lib/vpp-maglev: a state file of this process's own
+      cmd.add("--state-file=" + log.resolveSibling(log.getFileName() + ".state.json"));
+    }
     cmd.addAll(List.of(args));
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -1,0 +1,67 @@
+package ch.ipng.maglev.daemon.grpc;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Objects;
+
+/**
+ * Who the current call acts as, for the overrides it makes: the one seam between the gRPC layer and
+ * whatever identifies callers. For now the peer's address ("peer 192.0.2.1:40312"); with client
+ * certificates it becomes the certificate's identity, or the dashboard user a trusted dashboard
+ * names.
+ */
+public final class Actors {
+  private Actors() {}
+
+  /** Who acted, as shown with an override: "peer 192.0.2.1:40312", "maglevd". */
+  public record Actor(String name) {
+    public Actor {
+      Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** maglevd itself: an expiry, a restore from the state file. */
+  public static final Actor MAGLEVD = new Actor("maglevd");
+
+  private static final Context.Key<Actor> ACTOR =
+      Context.keyWithDefault("maglev-actor", new Actor("peer unknown"));
+
+  /** The actor of the call this thread serves ("peer unknown" outside a call). */
+  public static Actor current() {
+    return ACTOR.get();
+  }
+
+  /** The actor a call from {@code remote} has. */
+  static Actor ofPeer(@org.jspecify.annotations.Nullable SocketAddress remote) {
+    if (remote instanceof InetSocketAddress a && a.getAddress() != null) {
+      String host = a.getAddress().getHostAddress();
+      return new Actor(
+          "peer " + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort());
+    }
+    return new Actor(remote == null ? "peer unknown" : "peer " + remote);
+  }
+
+  /** Puts each call's actor into its {@link Context}. */
+  static ServerInterceptor interceptor() {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(
+          ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        Actor a = ofPeer(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        return Contexts.interceptCall(Context.current().withValue(ACTOR, a), call, headers, next);
+      }
+    };
+  }
+}
