@@ -29,6 +29,7 @@ final class WatchCommands {
     log.word("level", "minimum log level").slot(Slot.LEVEL, "debug, info, warn or error");
     events.word("backend", "backend transitions");
     events.word("frontend", "frontend transitions");
+    events.word("audit", "the audit trail: every change made or refused");
   }
 
   private Output out() {
@@ -39,7 +40,8 @@ final class WatchCommands {
     boolean log = inv.has("log");
     boolean backend = inv.has("backend");
     boolean frontend = inv.has("frontend");
-    if (!log && !backend && !frontend) {
+    boolean audit = inv.has("audit");
+    if (!log && !backend && !frontend && !audit) {
       log = true;
       backend = true;
       frontend = true;
@@ -50,6 +52,7 @@ final class WatchCommands {
             .setLogLevel(inv.value(Slot.LEVEL).orElse("info"))
             .setBackend(backend)
             .setFrontend(frontend)
+            .setAudit(audit)
             .build();
     long limit = inv.value(Slot.COUNT).map(Long::parseLong).orElse(Long.MAX_VALUE);
     JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();

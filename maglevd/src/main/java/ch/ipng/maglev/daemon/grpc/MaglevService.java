@@ -483,6 +483,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
                 case MaglevEvent.BackendTransition t -> req.getBackend();
                 case MaglevEvent.FrontendTransition t -> req.getFrontend();
                 case MaglevEvent.LogRecord r -> req.getLog() && r.severity() >= minSeverity;
+                case MaglevEvent.AuditRecord a -> req.getAudit();
               };
       sub = bus.subscribe(filter, minSeverity, subscriberCapacity);
       EventBus.Subscription started = sub;

@@ -228,6 +228,17 @@ final class Protos {
       case MaglevEvent.LogRecord r ->
           b.setLog(
               LogEvent.newBuilder().setLevel(r.level()).setMsg(r.msg()).putAllAttrs(r.attrs()));
+      case MaglevEvent.AuditRecord a ->
+          b.setAudit(
+              ch.ipng.maglev.proto.AuditEvent.newBuilder()
+                  .setActor(a.actor())
+                  .setIdentity(a.identity())
+                  .setPeer(a.peer())
+                  .setRole(a.role())
+                  .setRpc(a.rpc())
+                  .putAllArgs(a.args())
+                  .setResult(a.result())
+                  .setDetail(a.detail()));
     }
     return b.build();
   }
