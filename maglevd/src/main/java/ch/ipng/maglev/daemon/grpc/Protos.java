@@ -121,6 +121,10 @@ final class Protos {
     if (!s.transitions().isEmpty()) {
       b.setLastTransitionNs(nanos(s.transitions().get(0).time()));
     }
+    s.probes().stream()
+        .filter(r -> r.tlsNotAfterEpochSeconds() != 0)
+        .findFirst()
+        .ifPresent(r -> b.setTlsCertNotAfterNs(r.tlsNotAfterEpochSeconds() * 1_000_000_000L));
     for (ProbeResult r : s.probes()) {
       b.addProbes(
           ProbeResultInfo.newBuilder()
