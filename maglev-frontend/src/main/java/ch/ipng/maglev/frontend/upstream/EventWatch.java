@@ -96,6 +96,7 @@ final class EventWatch {
             .setLogLevel("debug")
             .setBackend(true)
             .setFrontend(true)
+            .setAudit(true)
             .build();
     MaglevGrpc.newStub(channel)
         .watchEvents(
@@ -156,6 +157,7 @@ final class EventWatch {
           case BACKEND -> "backend-transition";
           case FRONTEND -> "frontend-transition";
           case LOG -> "log";
+          case AUDIT -> "audit";
           case EVENT_NOT_SET -> null;
         };
     if (kind == null) {
