@@ -349,6 +349,36 @@ class GrpcAccessProcessTest {
   }
 
   @Test
+  void health_answersAClientWithoutARole_andTurnsNotServingWhileStopping(@TempDir Path own)
+      throws Exception {
+    Files.writeString(own.resolve("maglev.yaml"), config());
+    try (DaemonProcess d = start(own, pki)) {
+      BlockingQueue<HealthCheckResponse.ServingStatus> seen = new LinkedBlockingQueue<>();
+      HealthGrpc.newStub(channel(pki, pki, "stranger", d.grpcPort()))
+          .watch(
+              HealthCheckRequest.getDefaultInstance(),
+              new StreamObserver<>() {
+                @Override
+                public void onNext(HealthCheckResponse r) {
+                  seen.add(r.getStatus());
+                }
+
+                @Override
+                public void onError(Throwable t) {}
+
+                @Override
+                public void onCompleted() {}
+              });
+      assertThat(seen.poll(30, TimeUnit.SECONDS))
+          .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      d.signal("TERM");
+      assertThat(seen.poll(30, TimeUnit.SECONDS))
+          .isEqualTo(HealthCheckResponse.ServingStatus.NOT_SERVING);
+      assertThat(d.waitFor(Duration.ofSeconds(30))).isZero();
+    }
+  }
+
+  @Test
   void plaintextOnAllAddresses_warnsAtStart(@TempDir Path own) throws Exception {
     Files.writeString(own.resolve("maglev.yaml"), config());
     try (DaemonProcess d =

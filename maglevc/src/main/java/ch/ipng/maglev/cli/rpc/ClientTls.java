@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -72,10 +71,5 @@ public final class ClientTls {
       Http2Connection.closeQuietly(s);
       throw e;
     }
-  }
-
-  /** The files named by the flags or their environment variables, in the order of the flags. */
-  public static List<String> flags() {
-    return List.of("--tls-ca", "--tls-cert", "--tls-key");
   }
 }
