@@ -122,7 +122,7 @@ run: install-deps build
 # Idempotent: installs only what is missing. Every apt-get waits (up to 10 minutes) for
 # the locks another apt or dpkg holds, e.g. a fresh VM's unattended upgrades
 # (scripts/apt-retry.sh).
-APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps groff-base \
+APT_PACKAGES := prometheus iproute2 curl python3 util-linux tmux procps groff-base openssl \
   fakeroot lintian man-db systemd adduser chromium fonts-noto-color-emoji
 install-deps: install-deps-apt install-deps-jdk install-deps-node
 

@@ -11,9 +11,21 @@ public record Config(
     VppLbSettings vppLb,
     Map<String, HealthCheck> healthchecks,
     Map<String, Backend> backends,
-    Map<String, Frontend> frontends) {
+    Map<String, Frontend> frontends,
+    GrpcAccess grpc) {
+
+  /** A config without {@code maglev.grpc}. */
+  public Config(
+      HealthCheckerSettings healthchecker,
+      VppLbSettings vppLb,
+      Map<String, HealthCheck> healthchecks,
+      Map<String, Backend> backends,
+      Map<String, Frontend> frontends) {
+    this(healthchecker, vppLb, healthchecks, backends, frontends, GrpcAccess.defaults());
+  }
 
   public Config {
+    java.util.Objects.requireNonNull(grpc, "grpc");
     healthchecks = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(healthchecks));
     backends = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(backends));
     frontends = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(frontends));

@@ -45,7 +45,7 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("maglev");
   private static final Set<String> MAGLEV =
-      Fields.keys("healthchecker", "vpp", "healthchecks", "backends", "frontends");
+      Fields.keys("healthchecker", "vpp", "grpc", "healthchecks", "backends", "frontends");
 
   /** The largest config file read, in bytes (4 MiB); a larger one is refused unread. */
   public static final long MAX_FILE_BYTES = 4L << 20;
@@ -72,6 +72,7 @@ public final class ConfigLoader {
     keys.put("maglev.healthchecker.self-suspicion", HealthCheckerDecoder.SELF_SUSPICION_KEYS);
     keys.put("maglev.vpp", VppLbDecoder.VPP_KEYS);
     keys.put("maglev.vpp.lb", VppLbDecoder.KEYS);
+    keys.put("maglev.grpc", GrpcAccessDecoder.KEYS);
     keys.put("maglev.healthchecks.<name>", HealthCheckDecoder.KEYS);
     keys.put("maglev.healthchecks.<name>.params", HealthCheckDecoder.PARAMS);
     keys.put("maglev.backends.<name>", BackendDecoder.KEYS);
@@ -248,7 +249,8 @@ public final class ConfigLoader {
     Map<String, Backend> backends = new BackendDecoder(f).decode(bes, hcs.keySet());
     Map<String, Frontend> frontends =
         new FrontendDecoder(f).decode(f.named(maglev.get("frontends")), backends, bes.keySet());
-    return new Config(hc, lb, healthchecks, backends, frontends);
+    GrpcAccess grpc = new GrpcAccessDecoder(f).decode(maglev.get("grpc"));
+    return new Config(hc, lb, healthchecks, backends, frontends, grpc);
   }
 
   private static ConfigException parseError(ConfigError error) {

@@ -55,6 +55,31 @@ public final class Main {
     String server = "localhost:9090";
 
     @Option(
+        names = {"--tls-ca", "-tls-ca"},
+        paramLabel = "FILE",
+        description =
+            "Talk TLS to every maglevd; their certificates must chain to this PEM CA (env"
+                + " MAGLEV_FRONTEND_TLS_CA).",
+        defaultValue = "${env:MAGLEV_FRONTEND_TLS_CA:-}")
+    String tlsCa = "";
+
+    @Option(
+        names = {"--tls-cert", "-tls-cert"},
+        paramLabel = "FILE",
+        description =
+            "Present this PEM certificate to every maglevd; its role there must be operator or"
+                + " admin for the admin actions (env MAGLEV_FRONTEND_TLS_CERT).",
+        defaultValue = "${env:MAGLEV_FRONTEND_TLS_CERT:-}")
+    String tlsCert = "";
+
+    @Option(
+        names = {"--tls-key", "-tls-key"},
+        paramLabel = "FILE",
+        description = "The PKCS#8 PEM key of --tls-cert (env MAGLEV_FRONTEND_TLS_KEY).",
+        defaultValue = "${env:MAGLEV_FRONTEND_TLS_KEY:-}")
+    String tlsKey = "";
+
+    @Option(
         names = {"--listen", "-listen"},
         paramLabel = "ADDR",
         description = "HTTP listen address (env MAGLEV_FRONTEND_LISTEN, default :8080).",
@@ -176,10 +201,17 @@ public final class Main {
           });
     }
 
+    io.grpc.ChannelCredentials credentials;
+    try {
+      credentials = credentials(o);
+    } catch (java.io.IOException e) {
+      err.println("maglevd-frontend: " + e.getMessage());
+      return USAGE;
+    }
     SseBroker broker = SseBroker.create(Clock.systemUTC());
     Maglevds maglevds;
     try {
-      maglevds = Maglevds.start(servers, broker);
+      maglevds = Maglevds.start(servers, broker, credentials);
     } catch (IllegalArgumentException e) {
       err.println("maglevd-frontend: " + e.getMessage());
       return USAGE;
@@ -234,6 +266,37 @@ public final class Main {
     maglevds.close();
     logger.atInfo().setMessage("stopped").log();
     return OK;
+  }
+
+  /** Plaintext, or TLS when any of --tls-ca, --tls-cert, --tls-key is set. */
+  static io.grpc.ChannelCredentials credentials(Options o) throws java.io.IOException {
+    if (o.tlsCa.isEmpty() && o.tlsCert.isEmpty() && o.tlsKey.isEmpty()) {
+      return io.grpc.InsecureChannelCredentials.create();
+    }
+    if (o.tlsCert.isEmpty() != o.tlsKey.isEmpty()) {
+      throw new java.io.IOException(
+          "--tls-cert and --tls-key go together (expected: both or neither)");
+    }
+    io.grpc.TlsChannelCredentials.Builder b = io.grpc.TlsChannelCredentials.newBuilder();
+    try {
+      if (!o.tlsCa.isEmpty()) {
+        b.trustManager(
+            ch.ipng.maglev.common.tls.Pem.trustManagers(
+                ch.ipng.maglev.common.tls.Pem.certificates(
+                    "--tls-ca", java.nio.file.Path.of(o.tlsCa))));
+      }
+      if (!o.tlsCert.isEmpty()) {
+        b.keyManager(
+            ch.ipng.maglev.common.tls.Pem.keyManagers(
+                ch.ipng.maglev.common.tls.Pem.certificates(
+                    "--tls-cert", java.nio.file.Path.of(o.tlsCert)),
+                ch.ipng.maglev.common.tls.Pem.privateKey(
+                    "--tls-key", java.nio.file.Path.of(o.tlsKey))));
+      }
+    } catch (java.security.GeneralSecurityException e) {
+      throw new java.io.IOException("TLS set-up: " + e.getMessage(), e);
+    }
+    return b.build();
   }
 
   private static void setLevel(String level) {

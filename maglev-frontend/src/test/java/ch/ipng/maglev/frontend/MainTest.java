@@ -25,11 +25,22 @@ class MainTest {
                               [-idle-timeout=DURATION] [-listen=ADDR]
                               [-log-level=LEVEL] [-max-connections=N]
                               [-max-header-size=BYTES] [-max-uri-length=BYTES]
-                              [-server=ADDR[,ADDR...]]
+                              [-server=ADDR[,ADDR...]] [-tls-ca=FILE]
+                              [-tls-cert=FILE] [-tls-key=FILE]
       The web dashboard over one or more maglevds.
             -server, --server=ADDR[,ADDR...]
                                   maglevd gRPC addresses, comma-separated (env
                                     MAGLEV_FRONTEND_SERVER).
+            -tls-ca, --tls-ca=FILE
+                                  Talk TLS to every maglevd; their certificates must
+                                    chain to this PEM CA (env MAGLEV_FRONTEND_TLS_CA).
+            -tls-cert, --tls-cert=FILE
+                                  Present this PEM certificate to every maglevd; its
+                                    role there must be operator or admin for the
+                                    admin actions (env MAGLEV_FRONTEND_TLS_CERT).
+            -tls-key, --tls-key=FILE
+                                  The PKCS#8 PEM key of --tls-cert (env
+                                    MAGLEV_FRONTEND_TLS_KEY).
             -listen, --listen=ADDR
                                   HTTP listen address (env MAGLEV_FRONTEND_LISTEN,
                                     default :8080).
@@ -83,6 +94,20 @@ class MainTest {
   void version_printsVersionCommitAndDate_exits0(String flag) {
     assertThat(run(flag))
         .isEqualTo(new Result(0, Version.current().describe("maglevd-frontend") + "\n", ""));
+  }
+
+  @Test
+  void tlsCertWithoutKey_orAKeyThatIsNone_exit1_namingTheFlag() {
+    assertThat(run("--tls-cert=/x.pem"))
+        .isEqualTo(
+            new Result(
+                1,
+                "",
+                "maglevd-frontend: --tls-cert and --tls-key go together (expected: both or"
+                    + " neither)\n"));
+    assertThat(run("--tls-ca=/nonexistent/ca.pem"))
+        .isEqualTo(
+            new Result(1, "", "maglevd-frontend: --tls-ca /nonexistent/ca.pem: no such file\n"));
   }
 
   @Test

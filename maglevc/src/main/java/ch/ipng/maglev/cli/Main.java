@@ -1,5 +1,6 @@
 package ch.ipng.maglev.cli;
 
+import ch.ipng.maglev.cli.rpc.ClientTls;
 import ch.ipng.maglev.cli.rpc.RpcException;
 import ch.ipng.maglev.cli.tree.Node;
 import ch.ipng.maglev.cli.tree.Resolver;
@@ -13,12 +14,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
- * maglevc: {@code maglevc [--server host:port] [--timeout D] [--color[=bool]] [--json]
- * [command...]}. With no command it starts the interactive shell. Results go to standard output,
- * errors to standard error. Exit status: 0 success, 1 usage error, 2 the server is unreachable, did
- * not answer in time or answered with an error.
+ * maglevc: {@code maglevc [--server host:port] [--tls-ca F] [--tls-cert F --tls-key F] [--timeout
+ * D] [--color[=bool]] [--json] [command...]}. With no command it starts the interactive shell.
+ * Results go to standard output, errors to standard error. Exit status: 0 success, 1 usage error, 2
+ * the server is unreachable, did not answer in time or answered with an error.
  */
 public final class Main {
   static final int OK = 0;
@@ -45,7 +47,38 @@ public final class Main {
       boolean color,
       boolean json,
       List<String> words,
-      String mode) {}
+      String mode,
+      TlsFiles tls) {
+    Options(
+        String server,
+        Duration timeout,
+        boolean color,
+        boolean json,
+        List<String> words,
+        String mode) {
+      this(server, timeout, color, json, words, mode, TlsFiles.NONE);
+    }
+  }
+
+  /**
+   * --tls-ca, --tls-cert and --tls-key (env MAGLEV_TLS_CA, MAGLEV_TLS_CERT, MAGLEV_TLS_KEY); empty
+   * for unset. Any of them set means TLS.
+   */
+  record TlsFiles(String ca, String cert, String key) {
+    static final TlsFiles NONE = new TlsFiles("", "", "");
+
+    boolean enabled() {
+      return !ca.isEmpty() || !cert.isEmpty() || !key.isEmpty();
+    }
+
+    @Nullable ClientTls load() throws java.io.IOException {
+      return enabled() ? ClientTls.load(path(ca), path(cert), path(key)) : null;
+    }
+
+    private static java.nio.file.@Nullable Path path(String p) {
+      return p.isEmpty() ? null : java.nio.file.Path.of(p);
+    }
+  }
 
   static Options parse(String[] args, java.util.Map<String, String> env) {
     String server = env.getOrDefault("MAGLEV_SERVER", DEFAULT_SERVER);
@@ -56,6 +89,9 @@ public final class Main {
     Boolean color = null;
     boolean json = false;
     String mode = "run";
+    String tlsCa = env.getOrDefault("MAGLEV_TLS_CA", "");
+    String tlsCert = env.getOrDefault("MAGLEV_TLS_CERT", "");
+    String tlsKey = env.getOrDefault("MAGLEV_TLS_KEY", "");
     List<String> words = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -89,6 +125,19 @@ public final class Main {
           }
           timeout = parseTimeout(value);
         }
+        case "tls-ca", "tls-cert", "tls-key" -> {
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException("--" + flag + " needs a value (a PEM file)");
+            }
+            value = args[++i];
+          }
+          switch (flag) {
+            case "tls-ca" -> tlsCa = value;
+            case "tls-cert" -> tlsCert = value;
+            default -> tlsKey = value;
+          }
+        }
         case "color", "colour" -> color = value == null || parseBool("--color", value);
         case "json" -> json = value == null || parseBool("--json", value);
         case "version" -> mode = "version";
@@ -99,7 +148,14 @@ public final class Main {
       }
     }
     boolean useColor = color != null ? color : env.get("NO_COLOR") == null && isTerminal();
-    return new Options(server, timeout, useColor && env.get("NO_COLOR") == null, json, words, mode);
+    return new Options(
+        server,
+        timeout,
+        useColor && env.get("NO_COLOR") == null,
+        json,
+        words,
+        mode,
+        new TlsFiles(tlsCa, tlsCert, tlsKey));
   }
 
   /** A positive duration in Go's form, e.g. 500ms, 30s or 1m30s. */
@@ -161,7 +217,14 @@ public final class Main {
       }
       default -> {}
     }
-    try (Session session = new Session(o.server(), out, o.json(), o.timeout())) {
+    ClientTls tls;
+    try {
+      tls = o.tls().load();
+    } catch (java.io.IOException e) {
+      ew.println("maglevc: " + e.getMessage());
+      return USAGE;
+    }
+    try (Session session = new Session(o.server(), out, o.json(), o.timeout(), tls)) {
       try {
         Session.HostPort.parse(o.server());
       } catch (IllegalArgumentException e) {
@@ -225,12 +288,17 @@ public final class Main {
   static void usage(PrintWriter pw) {
     pw.println(
         """
-        Usage: maglevc [--server host:port] [--timeout D] [--color[=bool]] [--json] [command...]
+        Usage: maglevc [--server host:port] [--tls-ca F] [--tls-cert F --tls-key F] [--timeout D]
+                       [--color[=bool]] [--json] [command...]
 
         Without a command, maglevc starts an interactive shell (TAB completes, ? helps).
         Any unambiguous prefix of a word works: "sh fr" is "show frontends".
 
           --server host:port  maglevd's gRPC address (env MAGLEV_SERVER, default localhost:9090)
+          --tls-ca FILE       talk TLS; maglevd's certificate must chain to this PEM CA
+                              (env MAGLEV_TLS_CA; default the system's CAs when TLS is on)
+          --tls-cert FILE     talk TLS, presenting this PEM certificate (env MAGLEV_TLS_CERT)
+          --tls-key FILE      its PKCS#8 PEM private key (env MAGLEV_TLS_KEY)
           --timeout D         how long a call may take, connecting included (default 30s);
                               watch: until maglevd first answers, then as long as it streams
           --color[=bool]      colour labels and errors (default: on for a terminal; NO_COLOR wins)
@@ -243,7 +311,7 @@ public final class Main {
           sync vpp lb state [FRONTEND]
           set backend NAME pause|resume|enable|disable
           set frontend NAME pool POOL backend NAME weight 0-100 [flush] [dry-run]
-          watch events [num N] [log [level LEVEL]] [backend] [frontend]
+          watch events [num N] [log [level LEVEL]] [backend] [frontend] [audit]
           config check | config reload
 
         Results go to standard output, errors to standard error.

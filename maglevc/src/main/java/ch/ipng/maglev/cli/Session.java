@@ -1,5 +1,6 @@
 package ch.ipng.maglev.cli;
 
+import ch.ipng.maglev.cli.rpc.ClientTls;
 import ch.ipng.maglev.cli.rpc.GrpcChannel;
 import ch.ipng.maglev.cli.rpc.MaglevClient;
 import ch.ipng.maglev.cli.rpc.RpcException;
@@ -39,12 +40,19 @@ final class Session implements AutoCloseable {
   private final Duration deadline;
   private StopWatcher stopWatcher = stop -> () -> {};
   private @Nullable GrpcChannel channel;
+  private final @Nullable ClientTls tls;
 
   /**
    * A session with maglevd at {@code server}; every call, its connection set-up included, has
    * {@code deadline} (a stream: until the server first answers).
    */
   Session(String server, Output output, boolean json, Duration deadline) {
+    this(server, output, json, deadline, null);
+  }
+
+  /** As above, over TLS unless {@code tls} is null. */
+  Session(String server, Output output, boolean json, Duration deadline, @Nullable ClientTls tls) {
+    this.tls = tls;
     this.server = server;
     this.output = output;
     this.json = json;
@@ -86,7 +94,7 @@ final class Session implements AutoCloseable {
         channel.close();
       }
       HostPort hp = HostPort.parse(server);
-      channel = GrpcChannel.connect(hp.host(), hp.port(), deadline);
+      channel = GrpcChannel.connect(hp.host(), hp.port(), deadline, tls);
     }
     return channel;
   }
@@ -95,7 +103,7 @@ final class Session implements AutoCloseable {
   void watch(WatchRequest req, StreamReader reader) throws Exception {
     HostPort hp = HostPort.parse(server);
     // A connection of its own: stopping the stream closes it, and the session's stays usable.
-    try (GrpcChannel dedicated = GrpcChannel.connect(hp.host(), hp.port(), deadline);
+    try (GrpcChannel dedicated = GrpcChannel.connect(hp.host(), hp.port(), deadline, tls);
         AutoCloseable w = stopWatcher.watch(dedicated::cancel)) {
       GrpcChannel.Call<Event> call = MaglevClient.watchEvents(dedicated, req, deadline);
       try {

@@ -292,6 +292,17 @@ final class ShowCommands {
     for (var o : b.getOverridesList()) {
       fields.add(new String[] {"override", OverrideText.line(o, now)});
     }
+    if (b.getTlsCertNotAfterNs() != 0) {
+      long left = b.getTlsCertNotAfterNs() - now;
+      fields.add(
+          new String[] {
+            "tls cert expires",
+            Instant.ofEpochSecond(0, b.getTlsCertNotAfterNs())
+                + (left > 0
+                    ? " (in " + Durations.age(now, b.getTlsCertNotAfterNs()) + ")"
+                    : " (expired " + Durations.age(b.getTlsCertNotAfterNs(), now) + " ago)")
+          });
+    }
     out().fields(fields);
     out().line("");
     out().line(out().label("transitions") + " (newest first)");

@@ -30,6 +30,7 @@ final class WatchCommands {
     events.word("backend", "backend transitions");
     events.word("frontend", "frontend transitions");
     events.word("override", "overrides set, cleared and expired");
+    events.word("audit", "the audit trail: every change made or refused");
   }
 
   private Output out() {
@@ -41,7 +42,8 @@ final class WatchCommands {
     boolean backend = inv.has("backend");
     boolean frontend = inv.has("frontend");
     boolean override = inv.has("override");
-    if (!log && !backend && !frontend && !override) {
+    boolean audit = inv.has("audit");
+    if (!log && !backend && !frontend && !override && !audit) {
       log = true;
       backend = true;
       frontend = true;
@@ -54,6 +56,7 @@ final class WatchCommands {
             .setBackend(backend)
             .setFrontend(frontend)
             .setOverride(override)
+            .setAudit(audit)
             .build();
     long limit = inv.value(Slot.COUNT).map(Long::parseLong).orElse(Long.MAX_VALUE);
     JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();

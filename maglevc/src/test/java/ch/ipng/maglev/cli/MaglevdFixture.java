@@ -35,6 +35,15 @@ final class MaglevdFixture implements AutoCloseable {
    * without VPP.
    */
   MaglevdFixture(Path dir, @Nullable SimProcess vpp) throws IOException {
+    this(dir, vpp, "", List.of());
+  }
+
+  /**
+   * With {@code yaml} (sections indented by 2, e.g. {@code maglev.grpc}) added to the config and
+   * {@code flags} to maglevd's command line.
+   */
+  MaglevdFixture(Path dir, @Nullable SimProcess vpp, String yaml, List<String> flags)
+      throws IOException {
     web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     web.createContext(
         "/",
@@ -69,35 +78,36 @@ final class MaglevdFixture implements AutoCloseable {
                   backends: { nginx0-fra: {}, spare: {} }
         """
             .formatted(
-                vpp == null
-                    ? ""
-                    : """
+                yaml
+                    + (vpp == null
+                        ? ""
+                        : """
                       vpp:
                         lb:
                           ipv4-src-address: 192.0.2.254
                           ipv6-src-address: 2001:db8::254
                           startup-min-delay: 1s
                           startup-max-delay: 3s
-                    """,
+                    """),
                 web.getAddress().getPort()));
     log = dir.resolve("maglevd.log");
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "ch.ipng.maglev.daemon.Main",
+                "--config=" + config,
+                "--grpc-addr=127.0.0.1:0",
+                "--metrics-addr=",
+                "--state-file=" + dir.resolve("state.json"),
+                "--vpp-api-addr=" + (vpp == null ? "" : vpp.api()),
+                "--vpp-stats-addr=" + (vpp == null ? "" : vpp.stats())));
+    command.addAll(flags);
     process =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    "ch.ipng.maglev.daemon.Main",
-                    "--config=" + config,
-                    "--grpc-addr=127.0.0.1:0",
-                    "--metrics-addr=",
-                    "--state-file=" + dir.resolve("state.json"),
-                    "--vpp-api-addr=" + (vpp == null ? "" : vpp.api()),
-                    "--vpp-stats-addr=" + (vpp == null ? "" : vpp.stats())))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     int[] found = {-1};
     await()
         .atMost(Duration.ofSeconds(30))

@@ -8,9 +8,12 @@ import ch.ipng.maglev.daemon.checker.SlowStarter;
 import ch.ipng.maglev.daemon.dataplane.DataplaneException;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
+import ch.ipng.maglev.daemon.grpc.AccessInterceptor;
+import ch.ipng.maglev.daemon.grpc.Audit;
 import ch.ipng.maglev.daemon.grpc.GrpcObserver;
 import ch.ipng.maglev.daemon.grpc.GrpcServer;
 import ch.ipng.maglev.daemon.grpc.MaglevService;
+import ch.ipng.maglev.daemon.grpc.ServerTls;
 import ch.ipng.maglev.daemon.health.Jitter;
 import ch.ipng.maglev.daemon.metrics.DaemonMetrics;
 import ch.ipng.maglev.daemon.metrics.MetricsServer;
@@ -123,8 +126,14 @@ final class Daemon implements AutoCloseable {
     this.metricsServer = metricsServer;
   }
 
-  /** Starts everything on a validated config. */
+  /** Starts everything on a validated config, gRPC in plaintext. */
   static Daemon start(Settings settings, Config config, EventBus bus)
+      throws IOException, InterruptedException {
+    return start(settings, config, bus, null);
+  }
+
+  /** Starts everything on a validated config; gRPC over {@code tls} unless it is null. */
+  static Daemon start(Settings settings, Config config, EventBus bus, @Nullable ServerTls tls)
       throws IOException, InterruptedException {
     // The live model is the seam: the checker writes it; metrics, the dataplane and gRPC read it
     // and hear its changes.
@@ -205,7 +214,16 @@ final class Daemon implements AutoCloseable {
                     checker, overrides, models, bus, reloader, vpp, settings.watch(), observer),
                 settings.reflection(),
                 settings.grpcLimits(),
-                observer);
+                observer,
+                new GrpcServer.Security(
+                    tls,
+                    AccessInterceptor.of(
+                        tls != null && tls.clientCertificates(),
+                        () -> {
+                          var m = models.currentOrNull();
+                          return m == null ? config.grpc() : m.config().grpc();
+                        },
+                        Audit.of(bus, Clock.systemUTC()))));
       } catch (IOException e) {
         throw new IOException(
             "--grpc-addr " + describe(settings.grpcAddress()) + ": " + rootMessage(e), e);
@@ -223,8 +241,35 @@ final class Daemon implements AutoCloseable {
       slowStarter.close();
       throw e;
     }
-    return new Daemon(
-        overrideScheduler, expiry, checker, slowStarter, reloader, grpc, metricsServer, vpp);
+    Daemon d =
+        new Daemon(
+            overrideScheduler, expiry, checker, slowStarter, reloader, grpc, metricsServer, vpp);
+    d.tls = tls;
+    return d;
+  }
+
+  private volatile @Nullable ServerTls tls;
+
+  /** Re-reads the gRPC certificates (SIGHUP); a failure keeps the ones in use and is logged. */
+  void reloadTls() {
+    ServerTls t = tls;
+    if (t == null) {
+      return;
+    }
+    try {
+      t.reload();
+      LoggerFactory.getLogger(Daemon.class)
+          .atInfo()
+          .setMessage("grpc-tls-reload")
+          .addKeyValue("not_after", t.notAfter().toString())
+          .log();
+    } catch (IOException | RuntimeException e) {
+      LoggerFactory.getLogger(Daemon.class)
+          .atError()
+          .setMessage("grpc-tls-reload-failed")
+          .addKeyValue("error", e.getMessage())
+          .log();
+    }
   }
 
   /**

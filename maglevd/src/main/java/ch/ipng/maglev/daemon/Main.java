@@ -14,6 +14,7 @@ import ch.ipng.maglev.daemon.dataplane.VppDataplane;
 import ch.ipng.maglev.daemon.events.EventBus;
 import ch.ipng.maglev.daemon.grpc.GrpcServer;
 import ch.ipng.maglev.daemon.grpc.MaglevService;
+import ch.ipng.maglev.daemon.grpc.ServerTls;
 import ch.ipng.maglev.daemon.log.LogFanout;
 import ch.ipng.maglev.daemon.metrics.MetricsServer;
 import java.io.IOException;
@@ -96,6 +97,15 @@ public final class Main {
       metricsLimits =
           new MetricsServer.Limits(
               o.metricsMaxConnections, duration("--metrics-idle-timeout", o.metricsIdleTimeout));
+      if (o.grpcTlsCert.isEmpty() != o.grpcTlsKey.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--grpc-tls-cert and --grpc-tls-key go together (expected: both or neither)");
+      }
+      if (!o.grpcClientCa.isEmpty() && o.grpcTlsCert.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--grpc-client-ca needs --grpc-tls-cert and --grpc-tls-key (client certificates"
+                + " need TLS)");
+      }
     } catch (IllegalArgumentException e) {
       err.println("maglevd: " + e.getMessage());
       return PARSE_ERROR;
@@ -139,6 +149,33 @@ public final class Main {
             ? null
             : new VppDataplane.Settings(Path.of(o.vppApiAddr), Path.of(o.vppStatsAddr));
 
+    ServerTls tls = null;
+    if (!o.grpcTlsCert.isEmpty()) {
+      try {
+        tls =
+            ServerTls.load(
+                Path.of(o.grpcTlsCert),
+                Path.of(o.grpcTlsKey),
+                o.grpcClientCa.isEmpty() ? null : Path.of(o.grpcClientCa));
+      } catch (IOException | RuntimeException e) {
+        logger.atError().setMessage("startup-failed").addKeyValue("error", e.getMessage()).log();
+        err.println("maglevd: startup failed: " + e.getMessage());
+        return STARTUP_FAILED;
+      }
+    }
+    if ((tls == null || !tls.clientCertificates()) && !loopback(grpcAddress)) {
+      logger
+          .atWarn()
+          .setMessage("grpc-unauthenticated")
+          .addKeyValue("addr", o.grpcAddr)
+          .addKeyValue(
+              "detail",
+              "every client that reaches the gRPC port may pause backends, change weights and"
+                  + " reload the config: set --grpc-tls-cert, --grpc-tls-key and --grpc-client-ca"
+                  + " (user guide, Access), or listen on a loopback address")
+          .log();
+    }
+
     // Signals are handled from here on, so a Ctrl-C during startup still stops cleanly; a SIGHUP
     // before the daemon runs has nothing to reload yet.
     CountDownLatch stop = new CountDownLatch(1);
@@ -151,6 +188,7 @@ public final class Main {
               Daemon d = running.get();
               if (d != null) {
                 d.reloader().reload();
+                d.reloadTls();
               }
             });
     if (SignalHandler.SIG_IGN.equals(previous)) {
@@ -188,7 +226,8 @@ public final class Main {
                   metricsLimits,
                   o.stateFile.isEmpty() ? null : Path.of(o.stateFile)),
               config,
-              bus);
+              bus,
+              tls);
     } catch (IOException | RuntimeException e) {
       logger.atError().setMessage("startup-failed").addKeyValue("error", e.getMessage()).log();
       err.println("maglevd: startup failed: " + e.getMessage());
@@ -228,5 +267,10 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Whether only this host can reach {@code a} (a loopback address, not the wildcard). */
+  static boolean loopback(InetSocketAddress a) {
+    return a.getAddress() != null && a.getAddress().isLoopbackAddress();
   }
 }

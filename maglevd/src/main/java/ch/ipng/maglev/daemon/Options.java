@@ -63,6 +63,34 @@ final class Options {
   String stateFile = "/var/lib/vpp-maglev/state.json";
 
   @Option(
+      names = {"--grpc-tls-cert", "-grpc-tls-cert"},
+      paramLabel = "FILE",
+      defaultValue = "${env:MAGLEV_GRPC_TLS_CERT:-}",
+      description =
+          "Serve gRPC over TLS with this PEM certificate chain; re-read on SIGHUP (env"
+              + " MAGLEV_GRPC_TLS_CERT; default plaintext).")
+  String grpcTlsCert = "";
+
+  @Option(
+      names = {"--grpc-tls-key", "-grpc-tls-key"},
+      paramLabel = "FILE",
+      defaultValue = "${env:MAGLEV_GRPC_TLS_KEY:-}",
+      description =
+          "The PEM (PKCS#8) private key of --grpc-tls-cert; re-read on SIGHUP (env"
+              + " MAGLEV_GRPC_TLS_KEY).")
+  String grpcTlsKey = "";
+
+  @Option(
+      names = {"--grpc-client-ca", "-grpc-client-ca"},
+      paramLabel = "FILE",
+      defaultValue = "${env:MAGLEV_GRPC_CLIENT_CA:-}",
+      description =
+          "Require gRPC clients to present a certificate signed by a CA in this PEM file; its"
+              + " identity's role comes from maglev.grpc.clients; re-read on SIGHUP (env"
+              + " MAGLEV_GRPC_CLIENT_CA; needs --grpc-tls-cert).")
+  String grpcClientCa = "";
+
+  @Option(
       names = {"--grpc-max-connections", "-grpc-max-connections"},
       paramLabel = "N",
       defaultValue = "${env:MAGLEV_GRPC_MAX_CONNECTIONS:-1024}",

@@ -27,8 +27,9 @@ class MainTest {
   private static final String USAGE =
       """
       Usage: maglevd [-h] [-check] [-version] [-reflection[=BOOL]] [-config=FILE]
-                     [-grpc-addr=ADDR] [-grpc-idle-timeout=DURATION]
-                     [-grpc-max-connections=N] [-log-level=LEVEL]
+                     [-grpc-addr=ADDR] [-grpc-client-ca=FILE]
+                     [-grpc-idle-timeout=DURATION] [-grpc-max-connections=N]
+                     [-grpc-tls-cert=FILE] [-grpc-tls-key=FILE] [-log-level=LEVEL]
                      [-metrics-addr=ADDR] [-metrics-idle-timeout=DURATION]
                      [-metrics-max-connections=N] [-state-file=FILE]
                      [-vpp-api-addr=PATH] [-vpp-stats-addr=PATH] [-watch-queue=N]
@@ -54,6 +55,19 @@ class MainTest {
                                     weights) are kept across restarts; empty keeps
                                     them in memory only (env MAGLEV_STATE_FILE,
                                     default /var/lib/vpp-maglev/state.json).
+            -grpc-tls-cert, --grpc-tls-cert=FILE
+                                  Serve gRPC over TLS with this PEM certificate
+                                    chain; re-read on SIGHUP (env
+                                    MAGLEV_GRPC_TLS_CERT; default plaintext).
+            -grpc-tls-key, --grpc-tls-key=FILE
+                                  The PEM (PKCS#8) private key of --grpc-tls-cert;
+                                    re-read on SIGHUP (env MAGLEV_GRPC_TLS_KEY).
+            -grpc-client-ca, --grpc-client-ca=FILE
+                                  Require gRPC clients to present a certificate
+                                    signed by a CA in this PEM file; its identity's
+                                    role comes from maglev.grpc.clients; re-read on
+                                    SIGHUP (env MAGLEV_GRPC_CLIENT_CA; needs
+                                    --grpc-tls-cert).
             -grpc-max-connections, --grpc-max-connections=N
                                   gRPC connections open at once; more are closed as
                                     accepted (env MAGLEV_GRPC_MAX_CONNECTIONS,
@@ -195,6 +209,39 @@ class MainTest {
         .contains("(line 9, column");
     Files.writeString(bad, Files.readString(bad).replace("-1s", "10s").replace("0%", "25%"));
     assertThat(run("--check", "--config", bad.toString()).rc()).isZero();
+  }
+
+  @Test
+  void tlsFlagsWithoutTheirPartner_exit1_sayingWhatGoesTogether() {
+    assertThat(run("--grpc-tls-cert=/x.pem", "--config", "/nonexistent.yaml"))
+        .isEqualTo(
+            new Result(
+                1,
+                "",
+                "maglevd: --grpc-tls-cert and --grpc-tls-key go together (expected: both or"
+                    + " neither)\n"));
+    assertThat(run("--grpc-client-ca=/ca.pem", "--config", "/nonexistent.yaml"))
+        .isEqualTo(
+            new Result(
+                1,
+                "",
+                "maglevd: --grpc-client-ca needs --grpc-tls-cert and --grpc-tls-key (client"
+                    + " certificates need TLS)\n"));
+  }
+
+  @Test
+  void tlsFileThatDoesNotLoad_exits3_namingTheFlagAndFile() {
+    assertThat(
+            run(
+                    "--config=" + EXAMPLE,
+                    "--vpp-api-addr=",
+                    "--grpc-addr=127.0.0.1:0",
+                    "--metrics-addr=",
+                    "--grpc-tls-cert=/nonexistent/maglevd.pem",
+                    "--grpc-tls-key=/nonexistent/maglevd.key")
+                .err())
+        .isEqualTo(
+            "maglevd: startup failed: --grpc-tls-cert /nonexistent/maglevd.pem: no such file\n");
   }
 
   @Test

@@ -17,7 +17,9 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.gson.JsonObject;
 import com.google.protobuf.Message;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,7 +48,7 @@ final class AdminCalls {
     if (action instanceof AdminAction.WeightPreview p) {
       return preview(p);
     }
-    ListenableFuture<? extends Message> call = call(futureStub(), action);
+    ListenableFuture<? extends Message> call = call(asUser(futureStub(), user), action);
     CompletableFuture<AdminApi.Reply> out = new CompletableFuture<>();
     Futures.addCallback(
         call,
@@ -131,6 +133,22 @@ final class AdminCalls {
         },
         MoreExecutors.directExecutor());
     return out;
+  }
+
+  /** The metadata in which maglevd learns the acting user (trusted from an operator or admin). */
+  static final Metadata.Key<String> ACTOR =
+      Metadata.Key.of("maglev-actor", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** {@code stub} naming {@code user} as the acting user, when the name is printable ASCII. */
+  private static MaglevGrpc.MaglevFutureStub asUser(MaglevGrpc.MaglevFutureStub stub, String user) {
+    if (user.isEmpty()
+        || user.length() > 128
+        || !user.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      return stub;
+    }
+    Metadata m = new Metadata();
+    m.put(ACTOR, user);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
   }
 
   private MaglevGrpc.MaglevFutureStub futureStub() {

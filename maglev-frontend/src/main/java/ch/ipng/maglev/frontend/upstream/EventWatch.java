@@ -96,6 +96,7 @@ final class EventWatch {
             .setLogLevel("debug")
             .setBackend(true)
             .setFrontend(true)
+            .setAudit(true)
             .build();
     MaglevGrpc.newStub(channel)
         .watchEvents(
@@ -157,6 +158,7 @@ final class EventWatch {
           case FRONTEND -> "frontend-transition";
           case LOG -> "log";
           case OVERRIDE -> "override";
+          case AUDIT -> "audit";
           case EVENT_NOT_SET -> null;
         };
     if (kind == null) {

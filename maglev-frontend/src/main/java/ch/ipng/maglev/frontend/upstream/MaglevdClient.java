@@ -59,11 +59,15 @@ public final class MaglevdClient implements AutoCloseable {
   private volatile boolean closed;
 
   private MaglevdClient(
-      String name, String address, SseBroker broker, ScheduledExecutorService loops) {
+      String name,
+      String address,
+      SseBroker broker,
+      ScheduledExecutorService loops,
+      io.grpc.ChannelCredentials credentials) {
     this.name = name;
     this.address = address;
     this.loops = loops;
-    this.channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+    this.channel = NettyChannelBuilder.forTarget(address, credentials).build();
     this.status = new ConnectionStatus(name, address, broker, this::requestRefresh);
     this.refresher = new SnapshotRefresher(name, channel, broker, loops, status);
     this.watch = new EventWatch(name, channel, broker, loops, status, refresher::requestRefresh);
@@ -74,7 +78,17 @@ public final class MaglevdClient implements AutoCloseable {
   /** Starts the loops of one maglevd; {@code loops} is shared by all clients. */
   public static MaglevdClient start(
       String name, String address, SseBroker broker, ScheduledExecutorService loops) {
-    MaglevdClient c = new MaglevdClient(name, address, broker, loops);
+    return start(name, address, broker, loops, io.grpc.InsecureChannelCredentials.create());
+  }
+
+  /** As above, the channel made with {@code credentials} (TLS towards maglevd, or plaintext). */
+  public static MaglevdClient start(
+      String name,
+      String address,
+      SseBroker broker,
+      ScheduledExecutorService loops,
+      io.grpc.ChannelCredentials credentials) {
+    MaglevdClient c = new MaglevdClient(name, address, broker, loops, credentials);
     c.watch.start();
     c.followChannel();
     loops.scheduleWithFixedDelay(

@@ -25,6 +25,12 @@ public final class Maglevds implements AutoCloseable {
    * @throws IllegalArgumentException naming an address that is empty or given twice
    */
   public static Maglevds start(List<String> addresses, SseBroker broker) {
+    return start(addresses, broker, io.grpc.InsecureChannelCredentials.create());
+  }
+
+  /** As above, every channel made with {@code credentials} (TLS towards maglevd, or plaintext). */
+  public static Maglevds start(
+      List<String> addresses, SseBroker broker, io.grpc.ChannelCredentials credentials) {
     Map<String, Integer> hosts = new HashMap<>();
     for (String a : addresses) {
       String host = MaglevdClient.hostOf(a);
@@ -44,7 +50,7 @@ public final class Maglevds implements AutoCloseable {
     for (String a : addresses) {
       String host = MaglevdClient.hostOf(a);
       String name = hosts.get(host) > 1 ? a : host;
-      clients.add(MaglevdClient.start(name, a, broker, loops));
+      clients.add(MaglevdClient.start(name, a, broker, loops, credentials));
     }
     return new Maglevds(clients, loops);
   }

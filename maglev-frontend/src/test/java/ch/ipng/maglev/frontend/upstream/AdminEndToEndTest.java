@@ -83,6 +83,8 @@ class AdminEndToEndTest {
         assertThat(
                 stub.getBackend(GetBackendRequest.newBuilder().setName("web1").build()).getState())
             .isEqualTo("paused");
+        // maglevd's audit names the dashboard's user, not the frontend's address
+        assertThat(d.log()).contains("\"msg\":\"audit\",\"actor\":\"ops\"");
 
         HttpResponse<String> weight =
             post(

@@ -31,11 +31,13 @@ public final class GrpcChannel implements AutoCloseable {
   private static final InetAddress[] LOOPBACK = loopback();
 
   private final String authority;
+  private final String scheme;
   private final Http2Connection connection;
   private volatile boolean cancelled;
 
-  private GrpcChannel(String authority, Http2Connection connection) {
+  private GrpcChannel(String authority, String scheme, Http2Connection connection) {
     this.authority = authority;
+    this.scheme = scheme;
     this.connection = connection;
   }
 
@@ -44,6 +46,15 @@ public final class GrpcChannel implements AutoCloseable {
    * UNAVAILABLE with the reason in lower case ("connection refused") and the IOException as cause.
    */
   public static GrpcChannel connect(String host, int port, Duration timeout) {
+    return connect(host, port, timeout, null);
+  }
+
+  /**
+   * As {@link #connect(String, int, Duration)}, over TLS unless {@code tls} is null; the handshake
+   * is bounded by {@code timeout} too, and its failure is UNAVAILABLE "tls handshake: ...".
+   */
+  public static GrpcChannel connect(
+      String host, int port, Duration timeout, @Nullable ClientTls tls) {
     InetAddress[] addresses;
     try {
       addresses = host.equalsIgnoreCase("localhost") ? LOOPBACK : InetAddress.getAllByName(host);
@@ -57,7 +68,18 @@ public final class GrpcChannel implements AutoCloseable {
         s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress(a, port), (int) Math.max(1, timeout.toMillis()));
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return new GrpcChannel(h + ":" + port, Http2Connection.open(s));
+        if (tls == null) {
+          return new GrpcChannel(h + ":" + port, "http", Http2Connection.open(s));
+        }
+        s.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+        Socket secure;
+        try {
+          secure = tls.handshake(s, host, port);
+        } catch (IOException e) {
+          throw new RpcException(RpcException.Code.UNAVAILABLE, "tls handshake: " + reason(e), e);
+        }
+        secure.setSoTimeout(0);
+        return new GrpcChannel(h + ":" + port, "https", Http2Connection.open(secure));
       } catch (IOException e) {
         Http2Connection.closeQuietly(s);
         last = e;
@@ -205,7 +227,7 @@ public final class GrpcChannel implements AutoCloseable {
   private byte[] headerBlock(String method, @Nullable Duration deadline) {
     ByteArrayOutputStream block = new ByteArrayOutputStream(160);
     Hpack.encode(block, ":method", "POST");
-    Hpack.encode(block, ":scheme", "http");
+    Hpack.encode(block, ":scheme", scheme);
     Hpack.encode(block, ":path", method);
     Hpack.encode(block, ":authority", authority);
     Hpack.encode(block, "content-type", "application/grpc");

@@ -31,6 +31,28 @@ public sealed interface MaglevEvent {
       implements MaglevEvent {}
 
   /**
+   * A call that may change something, allowed or refused (the audit trail).
+   *
+   * @param identity the caller's certificate identity, empty without client certificates
+   * @param result the call's gRPC status code, e.g. "OK", "PERMISSION_DENIED"
+   */
+  record AuditRecord(
+      Instant time,
+      String actor,
+      String identity,
+      String peer,
+      String role,
+      String rpc,
+      Map<String, String> args,
+      String result,
+      String detail)
+      implements MaglevEvent {
+    public AuditRecord {
+      args = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
+    }
+  }
+
+  /**
    * A log record.
    *
    * @param level "debug", "info", "warn" or "error"

@@ -13,9 +13,9 @@ import java.util.Objects;
 
 /**
  * Who the current call acts as, for the overrides it makes: the one seam between the gRPC layer and
- * whatever identifies callers. For now the peer's address ("peer 192.0.2.1:40312"); with client
- * certificates it becomes the certificate's identity, or the dashboard user a trusted dashboard
- * names.
+ * whatever identifies callers. The {@link AccessInterceptor}'s caller identity decides: the
+ * dashboard user a trusted dashboard names, the client certificate's identity, or the peer's
+ * address ("peer 192.0.2.1:40312") without client certificates.
  */
 public final class Actors {
   private Actors() {}
@@ -38,9 +38,13 @@ public final class Actors {
   private static final Context.Key<Actor> ACTOR =
       Context.keyWithDefault("maglev-actor", new Actor("peer unknown"));
 
-  /** The actor of the call this thread serves ("peer unknown" outside a call). */
+  /**
+   * The actor of the call this thread serves: its {@link CallerIdentity}'s (the acting user, the
+   * certificate identity or the peer), else the peer this seam's own interceptor saw ("peer
+   * unknown" outside a call).
+   */
   public static Actor current() {
-    return ACTOR.get();
+    return CallerIdentity.current().map(c -> new Actor(c.actor())).orElseGet(ACTOR::get);
   }
 
   /** The actor a call from {@code remote} has. */

@@ -2,7 +2,9 @@ package ch.ipng.maglev.daemon.grpc;
 
 import static java.util.Objects.requireNonNull;
 
+import ch.ipng.maglev.config.GrpcAccess;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The gRPC listener: the Maglev service, optional reflection and the standard health service,
@@ -96,6 +99,32 @@ public final class GrpcServer implements AutoCloseable {
       Limits limits,
       GrpcObserver observer)
       throws IOException {
+    return start(address, service, reflection, limits, observer, Security.PLAINTEXT);
+  }
+
+  /**
+   * Who may connect and call: TLS (or plaintext when {@code tls} is null) and the interceptor that
+   * decides per call ({@link AccessInterceptor}); health and reflection answer any client that
+   * completes the handshake.
+   */
+  public record Security(@Nullable ServerTls tls, ServerInterceptor access) {
+    /** Plaintext, every caller admin, nothing audited. */
+    public static final Security PLAINTEXT =
+        new Security(null, AccessInterceptor.of(false, GrpcAccess::defaults, Audit.NONE));
+
+    public Security {
+      requireNonNull(access, "access");
+    }
+  }
+
+  public static GrpcServer start(
+      InetSocketAddress address,
+      MaglevService service,
+      boolean reflection,
+      Limits limits,
+      GrpcObserver observer,
+      Security security)
+      throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     ConnectionLimit connections =
         new ConnectionLimit(limits.maxConnections(), observer::connectionRefused);
@@ -112,7 +141,7 @@ public final class GrpcServer implements AutoCloseable {
                 })
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
-            .addService(guarded(service.bindService()))
+            .addService(guarded(service.bindService(), security.access()))
             .addService(guarded(health.getHealthService().bindService()))
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
             .maxInboundMetadataSize(MAX_INBOUND_METADATA_BYTES)
@@ -124,6 +153,9 @@ public final class GrpcServer implements AutoCloseable {
             .keepAliveTimeout(KEEP_ALIVE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true);
+    if (security.tls() != null) {
+      b.sslContext(security.tls().sslContext());
+    }
     if (reflection) {
       b.addService(guarded(ProtoReflectionServiceV1.newInstance().bindService()));
     }
@@ -140,6 +172,16 @@ public final class GrpcServer implements AutoCloseable {
   private static ServerServiceDefinition guarded(ServerServiceDefinition service) {
     return ServerInterceptors.intercept(
         SafeParsing.wrap(service), new CallGuard(), Actors.interceptor());
+  }
+
+  /**
+   * The access interceptor runs after the guard, so its refusals are bounded too, and inside safe
+   * parsing, so it sees the request message (for the audit).
+   */
+  private static ServerServiceDefinition guarded(
+      ServerServiceDefinition service, ServerInterceptor access) {
+    return ServerInterceptors.intercept(
+        SafeParsing.wrap(ServerInterceptors.intercept(service, access)), new CallGuard());
   }
 
   public int port() {

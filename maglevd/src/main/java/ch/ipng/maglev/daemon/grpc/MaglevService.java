@@ -623,6 +623,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
                 case MaglevEvent.FrontendTransition t -> req.getFrontend();
                 case MaglevEvent.OverrideChanged o -> req.getOverride();
                 case MaglevEvent.LogRecord r -> req.getLog() && r.severity() >= minSeverity;
+                case MaglevEvent.AuditRecord a -> req.getAudit();
               };
       sub = bus.subscribe(filter, minSeverity, subscriberCapacity);
       EventBus.Subscription started = sub;

@@ -164,6 +164,10 @@ final class Protos {
     if (!s.transitions().isEmpty()) {
       b.setLastTransitionNs(nanos(s.transitions().get(0).time()));
     }
+    s.probes().stream()
+        .filter(r -> r.tlsNotAfterEpochSeconds() != 0)
+        .findFirst()
+        .ifPresent(r -> b.setTlsCertNotAfterNs(r.tlsNotAfterEpochSeconds() * 1_000_000_000L));
     for (ProbeResult r : s.probes()) {
       b.addProbes(
           ProbeResultInfo.newBuilder()
@@ -277,6 +281,17 @@ final class Protos {
       case MaglevEvent.LogRecord r ->
           b.setLog(
               LogEvent.newBuilder().setLevel(r.level()).setMsg(r.msg()).putAllAttrs(r.attrs()));
+      case MaglevEvent.AuditRecord a ->
+          b.setAudit(
+              ch.ipng.maglev.proto.AuditEvent.newBuilder()
+                  .setActor(a.actor())
+                  .setIdentity(a.identity())
+                  .setPeer(a.peer())
+                  .setRole(a.role())
+                  .setRpc(a.rpc())
+                  .putAllArgs(a.args())
+                  .setResult(a.result())
+                  .setDetail(a.detail()));
     }
     return b.build();
   }

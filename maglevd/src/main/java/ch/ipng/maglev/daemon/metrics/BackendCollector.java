@@ -67,6 +67,9 @@ final class BackendCollector implements MultiCollector {
 
   private volatile List<String> backends = List.of();
 
+  /** When each backend's TLS certificate expires, unix seconds, as its last handshake showed. */
+  private final Map<String, Long> certExpiry = new ConcurrentHashMap<>();
+
   /** Each backend's rise/fall counter, as the checker last reported it. */
   private final Map<String, Integer> counters = new ConcurrentHashMap<>();
 
@@ -80,6 +83,12 @@ final class BackendCollector implements MultiCollector {
     java.util.Set<String> keep = new java.util.HashSet<>(names);
     stats.keySet().removeIf(b -> !keep.contains(b));
     counters.keySet().removeIf(b -> !keep.contains(b));
+    certExpiry.keySet().removeIf(b -> !keep.contains(b));
+  }
+
+  /** The backend presented a certificate expiring at {@code epochSeconds}. */
+  void certificate(String backend, long epochSeconds) {
+    certExpiry.put(backend, epochSeconds);
   }
 
   void counted(String backend, int counter) {
@@ -189,7 +198,28 @@ final class BackendCollector implements MultiCollector {
               .sum(s.sumNanos.get() / 1e9)
               .build());
     }
+    GaugeSnapshot.Builder expiry =
+        GaugeSnapshot.builder()
+            .name("maglev_backend_tls_cert_expiry_timestamp_seconds")
+            .help(
+                "When the certificate the backend presented in its last TLS handshake (https,"
+                    + " tcp with tls) expires, unix seconds");
+    for (String b : backends) {
+      Long t = certExpiry.get(b);
+      if (t != null) {
+        expiry.dataPoint(
+            GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                .labels(Labels.of("backend", b))
+                .value(t)
+                .build());
+      }
+    }
     return MetricSnapshots.of(
-        state.build(), health.build(), enabled.build(), probes.build(), durations.build());
+        state.build(),
+        health.build(),
+        enabled.build(),
+        probes.build(),
+        durations.build(),
+        expiry.build());
   }
 }

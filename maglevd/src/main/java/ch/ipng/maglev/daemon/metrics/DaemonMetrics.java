@@ -218,6 +218,9 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
   public void probed(String backend, HealthCheck check, ProbeResult result) {
     backendCollector.probed(
         backend, check.type(), result.ok(), result.code(), result.latencyNanos());
+    if (result.tlsNotAfterEpochSeconds() != 0) {
+      backendCollector.certificate(backend, result.tlsNotAfterEpochSeconds());
+    }
   }
 
   @Override

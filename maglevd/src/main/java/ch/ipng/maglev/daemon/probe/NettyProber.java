@@ -49,6 +49,19 @@ import org.jspecify.annotations.Nullable;
  * probe, and the failure code of the phase the deadline or error hit (L4, L6 or L7).
  */
 final class NettyProber implements Prober {
+  /** When the peer's (leaf) certificate of a TLS session expires, unix seconds; 0 if unknown. */
+  static long notAfter(javax.net.ssl.SSLSession session) {
+    try {
+      java.security.cert.Certificate[] chain = session.getPeerCertificates();
+      if (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate x) {
+        return x.getNotAfter().toInstant().getEpochSecond();
+      }
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      // no certificate: nothing to record
+    }
+    return 0;
+  }
+
   /** How much of an HTTP body is read and matched. */
   static final int BODY_LIMIT = 64 * 1024;
 
@@ -242,9 +255,14 @@ final class NettyProber implements Prober {
           return;
         }
         ch.pipeline().addFirst("tls", ssl);
-        ssl.handshakeFuture()
+        SslHandler handshaking = ssl;
+        handshaking
+            .handshakeFuture()
             .addListener(
                 hf -> {
+                  if (hf.isSuccess()) {
+                    certNotAfter = notAfter(handshaking.engine().getSession());
+                  }
                   if (!hf.isSuccess()) {
                     finish(ProbeResult.fail(start, ProbeCode.L6RSP, Errors.tls(hf.cause())));
                   } else if (usesHttp()) {
@@ -303,7 +321,12 @@ final class NettyProber implements Prober {
                           start, ProbeCode.L7RSP, "connection closed before a complete response")));
     }
 
-    void finish(ProbeResult r) {
+    /** The expiry of the backend's certificate, unix seconds, once a handshake succeeded. */
+    private volatile long certNotAfter;
+
+    void finish(ProbeResult outcome) {
+      long notAfter = certNotAfter;
+      ProbeResult r = notAfter == 0 ? outcome : outcome.withTlsNotAfter(notAfter);
       if (!result.complete(r)) {
         return;
       }

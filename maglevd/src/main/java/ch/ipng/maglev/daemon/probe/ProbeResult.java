@@ -10,9 +10,27 @@ import java.time.Instant;
  * @param startEpochNanos when the probe started, unix nanoseconds
  * @param latencyNanos how long it took
  * @param detail a human explanation, e.g. "status 503, expected 200-399"
+ * @param tlsNotAfterEpochSeconds when the certificate the backend presented in a TLS handshake
+ *     (https, tcp with tls) expires, unix seconds; 0 without a handshake
  */
 public record ProbeResult(
-    long startEpochNanos, boolean ok, ProbeCode code, long latencyNanos, String detail) {
+    long startEpochNanos,
+    boolean ok,
+    ProbeCode code,
+    long latencyNanos,
+    String detail,
+    long tlsNotAfterEpochSeconds) {
+
+  /** A result without a TLS certificate. */
+  public ProbeResult(
+      long startEpochNanos, boolean ok, ProbeCode code, long latencyNanos, String detail) {
+    this(startEpochNanos, ok, code, latencyNanos, detail, 0);
+  }
+
+  /** This result with the expiry of the certificate the backend presented. */
+  public ProbeResult withTlsNotAfter(long epochSeconds) {
+    return new ProbeResult(startEpochNanos, ok, code, latencyNanos, detail, epochSeconds);
+  }
 
   public static ProbeResult pass(Instant start, ProbeCode code, String detail) {
     return of(start, true, code, detail);

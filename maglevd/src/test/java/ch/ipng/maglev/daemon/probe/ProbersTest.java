@@ -327,6 +327,28 @@ class ProbersTest {
   }
 
   @Test
+  void tlsProbes_recordWhenTheBackendsCertificateExpires_plainOnesDoNot() throws Exception {
+    try (var s = TestServers.https(dir, 200, "ok")) {
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      try (var in = java.nio.file.Files.newInputStream(dir.resolve("server.p12"))) {
+        ks.load(in, "changeit".toCharArray());
+      }
+      long notAfter =
+          ((java.security.cert.X509Certificate) ks.getCertificate("server"))
+              .getNotAfter()
+              .toInstant()
+              .getEpochSecond();
+      assertThat(probe("type: https\nport: " + s.port()).tlsNotAfterEpochSeconds())
+          .isEqualTo(notAfter);
+      assertThat(
+              probe("type: tcp\nport: " + s.port() + "\nparams: { tls: true }")
+                  .tlsNotAfterEpochSeconds())
+          .isEqualTo(notAfter);
+      assertThat(probe("type: tcp\nport: " + s.port()).tlsNotAfterEpochSeconds()).isZero();
+    }
+  }
+
+  @Test
   void probeSource_isUsed() throws Exception {
     try (var s = TestServers.silent()) {
       ProbeResult r = probe("type: tcp\nport: " + s.port() + "\nprobe-ipv4-src: 192.0.2.123");
