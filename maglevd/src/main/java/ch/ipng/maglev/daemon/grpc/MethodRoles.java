@@ -39,6 +39,8 @@ public final class MethodRoles {
           entry("SyncVPPLBState", OPERATOR),
           entry("GetCheckerSuspicion", VIEWER),
           entry("ReleaseCheckerSuspicion", OPERATOR),
+          entry("ReleaseDrainHold", OPERATOR),
+          entry("LookupVPPLBFlow", VIEWER),
           entry("GetVPPLBCounters", VIEWER));
 
   private MethodRoles() {}
