@@ -104,6 +104,16 @@ class RemovalBudgetProcessTest {
     assertThat(full).as("held in %s", w).isEqualTo(1);
   }
 
+  /** Waits until the event stream logged a drain-released naming {@code how}. */
+  static void awaitReleased(Queue<String> logged, String how) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(logged)
+                    .anySatisfy(m -> assertThat(m).startsWith("drain-released").contains(how)));
+  }
+
   @Test
   void threeOfFourFail_twoDrainOneIsHeld_theWindowDrainsIt_andReleaseDrainsAtOnce()
       throws Exception {
@@ -194,14 +204,7 @@ class RemovalBudgetProcessTest {
                                 100)));
         assertThat(frontend(rig.stub(), "short").getHeldCount()).isZero();
         assertThat(d.log()).contains("\"msg\":\"drain-held\"").contains("\"frontend\":\"short\"");
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .untilAsserted(
-                () ->
-                    assertThat(logged)
-                        .anySatisfy(
-                            m ->
-                                assertThat(m).startsWith("drain-released").contains("how=window")));
+        awaitReleased(logged, "how=window");
         assertThat(logged).anySatisfy(m -> assertThat(m).startsWith("drain-held"));
         // "long", with an hour's window, still holds its backend
         assertThat(rig.weights(longVip)).containsEntry(heldAddress, 100);
@@ -225,16 +228,7 @@ class RemovalBudgetProcessTest {
         assertThat(entry(frontend(rig.stub(), "long"), held).getReason())
             .isEqualTo(WeightReason.WEIGHT_REASON_DOWN);
         assertThat(d.metric("maglev_frontend_held{frontend=\"long\"}")).isEqualTo("0.0");
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .untilAsserted(
-                () ->
-                    assertThat(logged)
-                        .anySatisfy(
-                            m ->
-                                assertThat(m)
-                                    .startsWith("drain-released")
-                                    .contains("how=operator")));
+        awaitReleased(logged, "how=operator");
 
         // bad requests name what was expected
         assertThat(
