@@ -2,32 +2,24 @@ package ch.ipng.maglev.daemon.dataplane;
 
 import static ch.ipng.maglev.daemon.dataplane.AllDownPolicyProcessTest.entry;
 import static ch.ipng.maglev.daemon.dataplane.AllDownPolicyProcessTest.frontend;
-import static ch.ipng.maglev.daemon.dataplane.AllDownPolicyProcessTest.weights;
-import static ch.ipng.maglev.daemon.dataplane.SelfSuspicionProcessTest.metric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.ipng.maglev.daemon.dataplane.AllDownPolicyProcessTest.Listeners;
 import ch.ipng.maglev.daemon.testing.DaemonProcess;
+import ch.ipng.maglev.daemon.testing.SimRig;
+import ch.ipng.maglev.daemon.testing.TcpListeners;
 import ch.ipng.maglev.proto.Event;
 import ch.ipng.maglev.proto.FrontendInfo;
 import ch.ipng.maglev.proto.GetBackendRequest;
-import ch.ipng.maglev.proto.MaglevGrpc;
 import ch.ipng.maglev.proto.ReleaseDrainHoldRequest;
 import ch.ipng.maglev.proto.ReleaseDrainHoldResponse;
 import ch.ipng.maglev.proto.WatchRequest;
 import ch.ipng.maglev.proto.WeightReason;
-import ch.ipng.maglev.vpp.api.VppConnection;
-import ch.ipng.maglev.vpp.lb.LbClient;
 import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
-import ch.ipng.maglev.vppsim.testing.SimProcess;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetAddress;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RemovalBudgetProcessTest {
   @TempDir Path dir;
 
-  String config(Listeners l) {
+  String config(TcpListeners l) {
     return """
         maglev:
           vpp:
@@ -83,11 +74,12 @@ class RemovalBudgetProcessTest {
               max-drain-window: 1h
               pools: [ { name: p, backends: { a: {}, b: {}, c: {}, d: {} } } ]
         """
-        .formatted(l.port, l.address(0), l.address(1), l.address(2), l.address(3), l.net, l.net);
+        .formatted(
+            l.port(), l.address(0), l.address(1), l.address(2), l.address(3), l.net(), l.net());
   }
 
   /** The one of a, b and c (by address) that still has weight 100 in the simulator. */
-  static String heldOf(Map<String, Integer> w, Listeners l) {
+  static String heldOf(Map<String, Integer> w, TcpListeners l) {
     List<String> serving = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       if (w.getOrDefault(l.address(i), 0) > 0) {
@@ -99,7 +91,7 @@ class RemovalBudgetProcessTest {
   }
 
   /** Two of a, b, c at 0 and the third at 100: two drained, one held; d serves. */
-  static void twoDrainedOneHeld(Map<String, Integer> w, Listeners l) {
+  static void twoDrainedOneHeld(Map<String, Integer> w, TcpListeners l) {
     assertThat(w.get(l.address(3))).isEqualTo(100);
     int zero = 0;
     int full = 0;
@@ -112,202 +104,169 @@ class RemovalBudgetProcessTest {
     assertThat(full).as("held in %s", w).isEqualTo(1);
   }
 
+  /** Waits until the event stream logged a drain-released naming {@code how}. */
+  static void awaitReleased(Queue<String> logged, String how) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(logged)
+                    .anySatisfy(m -> assertThat(m).startsWith("drain-released").contains(how)));
+  }
+
   @Test
   void threeOfFourFail_twoDrainOneIsHeld_theWindowDrainsIt_andReleaseDrainsAtOnce()
       throws Exception {
-    try (Listeners l = Listeners.start(4)) {
-      VipKey shortVip = new VipKey(InetAddress.getByName(l.net + "100"), 32, 6, 80);
-      VipKey longVip = new VipKey(InetAddress.getByName(l.net + "101"), 32, 6, 80);
-      Path file = dir.resolve("maglev.yaml");
-      Files.writeString(file, config(l));
+    try (TcpListeners l = TcpListeners.onLoopback(4)) {
+      VipKey shortVip = new VipKey(InetAddress.getByName(l.net() + "100"), 32, 6, 80);
+      VipKey longVip = new VipKey(InetAddress.getByName(l.net() + "101"), 32, 6, 80);
       Map<String, Integer> all =
           Map.of(l.address(0), 100, l.address(1), 100, l.address(2), 100, l.address(3), 100);
-      HttpClient http = HttpClient.newHttpClient();
-      try (SimProcess sim = SimProcess.start(dir);
-          DaemonProcess d =
-              DaemonProcess.start(
-                  dir,
-                  List.of(),
-                  "--config",
-                  file.toString(),
-                  "--vpp-api-addr=" + sim.api(),
-                  "--vpp-stats-addr=" + sim.stats());
-          VppConnection vpp =
-              VppConnection.connect(
-                  sim.api(), "budget-test", Duration.ofSeconds(5), LbClient.REQUIRED)) {
-        LbClient lb = new LbClient(vpp);
-        ManagedChannel ch =
-            NettyChannelBuilder.forAddress("127.0.0.1", d.grpcPort()).usePlaintext().build();
+      try (SimRig rig = SimRig.start(dir, config(l))) {
+        DaemonProcess d = rig.daemon();
         Queue<String> logged = new ConcurrentLinkedQueue<>();
-        try {
-          MaglevGrpc.MaglevBlockingStub stub =
-              MaglevGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
-          MaglevGrpc.newStub(ch)
-              .watchEvents(
-                  WatchRequest.newBuilder()
-                      .setLog(true)
-                      .setLogLevel("info")
-                      .setFrontend(true)
-                      .build(),
-                  new StreamObserver<Event>() {
-                    @Override
-                    public void onNext(Event e) {
-                      if (e.hasLog()) {
-                        logged.add(e.getLog().getMsg() + " " + e.getLog().getAttrsMap());
-                      } else if (e.hasFrontend()) {
-                        logged.add("frontend " + e.getFrontend().getName());
-                      }
+        rig.asyncStub()
+            .watchEvents(
+                WatchRequest.newBuilder()
+                    .setLog(true)
+                    .setLogLevel("info")
+                    .setFrontend(true)
+                    .build(),
+                new StreamObserver<Event>() {
+                  @Override
+                  public void onNext(Event e) {
+                    if (e.hasLog()) {
+                      logged.add(e.getLog().getMsg() + " " + e.getLog().getAttrsMap());
+                    } else if (e.hasFrontend()) {
+                      logged.add("frontend " + e.getFrontend().getName());
                     }
+                  }
 
-                    @Override
-                    public void onError(Throwable t) {
-                      logged.add("error " + t);
-                    }
+                  @Override
+                  public void onError(Throwable t) {
+                    logged.add("error " + t);
+                  }
 
-                    @Override
-                    public void onCompleted() {}
-                  });
-          // the stream is up once its synthetic frontend events arrived
-          await().atMost(Duration.ofSeconds(30)).until(() -> logged.contains("frontend long"));
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .untilAsserted(
-                  () -> {
-                    assertThat(weights(lb, shortVip)).isEqualTo(all);
-                    assertThat(weights(lb, longVip)).isEqualTo(all);
-                  });
+                  @Override
+                  public void onCompleted() {}
+                });
+        // the stream is up once its synthetic frontend events arrived
+        await().atMost(Duration.ofSeconds(30)).until(() -> logged.contains("frontend long"));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  assertThat(rig.weights(shortVip)).isEqualTo(all);
+                  assertThat(rig.weights(longVip)).isEqualTo(all);
+                });
 
-          // a, b and c fail together: in each VIP two drain and the third is held at 100
-          l.stop(0);
-          l.stop(1);
-          l.stop(2);
-          await()
-              .atMost(Duration.ofSeconds(20))
-              .untilAsserted(
-                  () -> {
-                    FrontendInfo f = frontend(stub, "long");
-                    assertThat(f.getHeldCount()).isEqualTo(1);
-                    for (String n : List.of("a", "b", "c")) {
-                      assertThat(entry(f, n).getState()).isEqualTo("down");
-                    }
-                    twoDrainedOneHeld(weights(lb, longVip), l);
-                  });
-          FrontendInfo f = frontend(stub, "long");
-          String held = f.getHeld(0);
-          assertThat(entry(f, held).getReason()).isEqualTo(WeightReason.WEIGHT_REASON_HELD);
-          assertThat(entry(f, held).getEffectiveWeight()).isEqualTo(100);
-          assertThat(f.getMaxDrain()).isEqualTo(50);
-          assertThat(f.getState()).isEqualTo("up");
-          String heldAddress = heldOf(weights(lb, longVip), l);
-          assertThat(metric(http, d.metricsPort(), "maglev_frontend_held{frontend=\"long\"}"))
-              .isEqualTo("1.0");
-          assertThat(
-                  metric(
-                      http,
-                      d.metricsPort(),
-                      "maglev_frontend_drain_holds_total{frontend=\"long\"}"))
-              .isEqualTo("1.0");
+        // a, b and c fail together: in each VIP two drain and the third is held at 100
+        l.stop(0);
+        l.stop(1);
+        l.stop(2);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .untilAsserted(
+                () -> {
+                  FrontendInfo f = frontend(rig.stub(), "long");
+                  assertThat(f.getHeldCount()).isEqualTo(1);
+                  for (String n : List.of("a", "b", "c")) {
+                    assertThat(entry(f, n).getState()).isEqualTo("down");
+                  }
+                  twoDrainedOneHeld(rig.weights(longVip), l);
+                });
+        FrontendInfo f = frontend(rig.stub(), "long");
+        String held = f.getHeld(0);
+        assertThat(entry(f, held).getReason()).isEqualTo(WeightReason.WEIGHT_REASON_HELD);
+        assertThat(entry(f, held).getEffectiveWeight()).isEqualTo(100);
+        assertThat(f.getMaxDrain()).isEqualTo(50);
+        assertThat(f.getState()).isEqualTo("up");
+        String heldAddress = heldOf(rig.weights(longVip), l);
+        assertThat(d.metric("maglev_frontend_held{frontend=\"long\"}")).isEqualTo("1.0");
+        assertThat(d.metric("maglev_frontend_drain_holds_total{frontend=\"long\"}"))
+            .isEqualTo("1.0");
 
-          // "short": held too, then its 3 s window passes and the held backend drains
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .untilAsserted(
-                  () ->
-                      assertThat(weights(lb, shortVip))
-                          .isEqualTo(
-                              Map.of(
-                                  l.address(0),
-                                  0,
-                                  l.address(1),
-                                  0,
-                                  l.address(2),
-                                  0,
-                                  l.address(3),
-                                  100)));
-          assertThat(frontend(stub, "short").getHeldCount()).isZero();
-          assertThat(d.log()).contains("\"msg\":\"drain-held\"").contains("\"frontend\":\"short\"");
-          await()
-              .atMost(Duration.ofSeconds(10))
-              .untilAsserted(
-                  () ->
-                      assertThat(logged)
-                          .anySatisfy(
-                              m ->
-                                  assertThat(m)
-                                      .startsWith("drain-released")
-                                      .contains("how=window")));
-          assertThat(logged).anySatisfy(m -> assertThat(m).startsWith("drain-held"));
-          // "long", with an hour's window, still holds its backend
-          assertThat(weights(lb, longVip)).containsEntry(heldAddress, 100);
-          assertThat(frontend(stub, "long").getHeldList()).containsExactly(held);
+        // "short": held too, then its 3 s window passes and the held backend drains
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () ->
+                    assertThat(rig.weights(shortVip))
+                        .isEqualTo(
+                            Map.of(
+                                l.address(0),
+                                0,
+                                l.address(1),
+                                0,
+                                l.address(2),
+                                0,
+                                l.address(3),
+                                100)));
+        assertThat(frontend(rig.stub(), "short").getHeldCount()).isZero();
+        assertThat(d.log()).contains("\"msg\":\"drain-held\"").contains("\"frontend\":\"short\"");
+        awaitReleased(logged, "how=window");
+        assertThat(logged).anySatisfy(m -> assertThat(m).startsWith("drain-held"));
+        // "long", with an hour's window, still holds its backend
+        assertThat(rig.weights(longVip)).containsEntry(heldAddress, 100);
+        assertThat(frontend(rig.stub(), "long").getHeldList()).containsExactly(held);
 
-          // the operator releases it: drained at once
-          ReleaseDrainHoldResponse r =
-              stub.releaseDrainHold(
-                  ReleaseDrainHoldRequest.newBuilder().setFrontend("long").build());
-          assertThat(r.getReleasedList())
-              .singleElement()
-              .satisfies(
-                  x -> {
-                    assertThat(x.getFrontend()).isEqualTo("long");
-                    assertThat(x.getBackendsList()).containsExactly(held);
-                  });
-          await()
-              .atMost(Duration.ofSeconds(10))
-              .untilAsserted(() -> assertThat(weights(lb, longVip)).containsEntry(heldAddress, 0));
-          assertThat(frontend(stub, "long").getHeldCount()).isZero();
-          assertThat(entry(frontend(stub, "long"), held).getReason())
-              .isEqualTo(WeightReason.WEIGHT_REASON_DOWN);
-          assertThat(metric(http, d.metricsPort(), "maglev_frontend_held{frontend=\"long\"}"))
-              .isEqualTo("0.0");
-          await()
-              .atMost(Duration.ofSeconds(10))
-              .untilAsserted(
-                  () ->
-                      assertThat(logged)
-                          .anySatisfy(
-                              m ->
-                                  assertThat(m)
-                                      .startsWith("drain-released")
-                                      .contains("how=operator")));
+        // the operator releases it: drained at once
+        ReleaseDrainHoldResponse r =
+            rig.stub()
+                .releaseDrainHold(ReleaseDrainHoldRequest.newBuilder().setFrontend("long").build());
+        assertThat(r.getReleasedList())
+            .singleElement()
+            .satisfies(
+                x -> {
+                  assertThat(x.getFrontend()).isEqualTo("long");
+                  assertThat(x.getBackendsList()).containsExactly(held);
+                });
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(rig.weights(longVip)).containsEntry(heldAddress, 0));
+        assertThat(frontend(rig.stub(), "long").getHeldCount()).isZero();
+        assertThat(entry(frontend(rig.stub(), "long"), held).getReason())
+            .isEqualTo(WeightReason.WEIGHT_REASON_DOWN);
+        assertThat(d.metric("maglev_frontend_held{frontend=\"long\"}")).isEqualTo("0.0");
+        awaitReleased(logged, "how=operator");
 
-          // bad requests name what was expected
-          assertThat(
-                  org.assertj.core.api.Assertions.catchThrowableOfType(
-                      StatusRuntimeException.class,
-                      () ->
-                          stub.releaseDrainHold(
-                              ReleaseDrainHoldRequest.newBuilder().setFrontend("nope").build())))
-              .satisfies(
-                  e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-                    assertThat(e.getStatus().getDescription()).contains("\"nope\"");
-                  });
-          assertThat(
-                  org.assertj.core.api.Assertions.catchThrowableOfType(
-                      StatusRuntimeException.class,
-                      () -> stub.releaseDrainHold(ReleaseDrainHoldRequest.getDefaultInstance())))
-              .satisfies(
-                  e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
-          assertThat(
-                  stub.releaseDrainHold(ReleaseDrainHoldRequest.newBuilder().setAll(true).build())
-                      .getReleasedCount())
-              .isZero();
+        // bad requests name what was expected
+        assertThat(
+                org.assertj.core.api.Assertions.catchThrowableOfType(
+                    StatusRuntimeException.class,
+                    () ->
+                        rig.stub()
+                            .releaseDrainHold(
+                                ReleaseDrainHoldRequest.newBuilder().setFrontend("nope").build())))
+            .satisfies(
+                e -> {
+                  assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                  assertThat(e.getStatus().getDescription()).contains("\"nope\"");
+                });
+        assertThat(
+                org.assertj.core.api.Assertions.catchThrowableOfType(
+                    StatusRuntimeException.class,
+                    () ->
+                        rig.stub().releaseDrainHold(ReleaseDrainHoldRequest.getDefaultInstance())))
+            .satisfies(
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThat(
+                rig.stub()
+                    .releaseDrainHold(ReleaseDrainHoldRequest.newBuilder().setAll(true).build())
+                    .getReleasedCount())
+            .isZero();
 
-          // a reload changes the budget and touches no probe
-          var dBefore = stub.getBackend(GetBackendRequest.newBuilder().setName("d").build());
-          Files.writeString(file, config(l).replace("max-drain: 50\n", "max-drain: 25\n"));
-          d.signal("HUP");
-          await()
-              .atMost(Duration.ofSeconds(20))
-              .until(() -> frontend(stub, "long").getMaxDrain() == 25);
-          var dAfter = stub.getBackend(GetBackendRequest.newBuilder().setName("d").build());
-          assertThat(dAfter.getState()).isEqualTo("up");
-          assertThat(dAfter.getTransitionsList()).isEqualTo(dBefore.getTransitionsList());
-          assertThat(weights(lb, longVip)).containsEntry(l.address(3), 100);
-        } finally {
-          ch.shutdownNow();
-        }
+        // a reload changes the budget and touches no probe
+        var dBefore = rig.stub().getBackend(GetBackendRequest.newBuilder().setName("d").build());
+        Files.writeString(rig.config(), config(l).replace("max-drain: 50\n", "max-drain: 25\n"));
+        d.signal("HUP");
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> frontend(rig.stub(), "long").getMaxDrain() == 25);
+        var dAfter = rig.stub().getBackend(GetBackendRequest.newBuilder().setName("d").build());
+        assertThat(dAfter.getState()).isEqualTo("up");
+        assertThat(dAfter.getTransitionsList()).isEqualTo(dBefore.getTransitionsList());
+        assertThat(rig.weights(longVip)).containsEntry(l.address(3), 100);
       }
     }
   }

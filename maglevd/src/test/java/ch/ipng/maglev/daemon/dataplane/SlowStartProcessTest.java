@@ -4,23 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.ipng.maglev.daemon.testing.DaemonProcess;
+import ch.ipng.maglev.daemon.testing.SimRig;
+import ch.ipng.maglev.daemon.testing.TcpListeners;
 import ch.ipng.maglev.proto.BackendRequest;
 import ch.ipng.maglev.proto.FrontendInfo;
 import ch.ipng.maglev.proto.GetBackendRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
 import ch.ipng.maglev.proto.PoolBackendInfo;
 import ch.ipng.maglev.proto.WeightReason;
-import ch.ipng.maglev.vpp.api.VppConnection;
-import ch.ipng.maglev.vpp.lb.LbClient;
 import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
 import ch.ipng.maglev.vppsim.testing.SimProcess;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +43,7 @@ class SlowStartProcessTest {
 
   @TempDir Path dir;
 
-  private static String config(AllDownPolicyProcessTest.Listeners l, int maxChurn) {
+  private static String config(TcpListeners l, int maxChurn) {
     return """
         maglev:
           vpp:
@@ -74,21 +69,21 @@ class SlowStartProcessTest {
               slow-start-max-churn: %d%%
               pools: [ { name: p, backends: { a: {}, b: {}, c: {}, d: {} } } ]
         """
-        .formatted(l.port, l.address(0), l.address(1), l.address(2), l.address(3), l.net, maxChurn);
+        .formatted(
+            l.port(), l.address(0), l.address(1), l.address(2), l.address(3), l.net(), maxChurn);
   }
 
   /** One reading of the simulator: a backend's weight and the VIP's table at that weight. */
   private record Seen(int weight, int[] table) {}
 
   /** Reads the simulator until the backend at {@code address} has weight 100, keeping changes. */
-  private static List<Seen> watchRamp(SimProcess sim, LbClient lb, VipKey vip, String address)
-      throws Exception {
+  private static List<Seen> watchRamp(SimRig rig, VipKey vip, String address) throws Exception {
     List<Seen> seen = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      Integer before = AllDownPolicyProcessTest.weights(lb, vip).get(address);
-      int[] table = table(sim, vip);
-      Integer after = AllDownPolicyProcessTest.weights(lb, vip).get(address);
+      Integer before = rig.weights(vip).get(address);
+      int[] table = table(rig.sim(), vip);
+      Integer after = rig.weights(vip).get(address);
       if (before == null || !before.equals(after)) {
         continue; // a write landed between the reads
       }
@@ -202,131 +197,78 @@ class SlowStartProcessTest {
   @Test
   void enabledAndRecoveredBackends_rampInStepsWithinTheChurnBoundOnTheSimulatorsTables()
       throws Exception {
-    try (AllDownPolicyProcessTest.Listeners l = AllDownPolicyProcessTest.Listeners.start(4)) {
+    try (TcpListeners l = TcpListeners.onLoopback(4)) {
       String a = l.address(0);
       String b = l.address(1);
       String c = l.address(2);
       String dd = l.address(3);
-      VipKey web = new VipKey(InetAddress.getByName(l.net + "100"), 32, 6, 80);
-      Path file = dir.resolve("maglev.yaml");
-      Files.writeString(file, config(l, 5));
-      try (SimProcess sim = SimProcess.start(dir);
-          DaemonProcess d =
-              DaemonProcess.start(
-                  dir,
-                  List.of(),
-                  "--config",
-                  file.toString(),
-                  "--vpp-api-addr=" + sim.api(),
-                  "--vpp-stats-addr=" + sim.stats());
-          VppConnection vpp =
-              VppConnection.connect(
-                  sim.api(), "slow-start-test", Duration.ofSeconds(5), LbClient.REQUIRED)) {
-        LbClient lb = new LbClient(vpp);
-        ManagedChannel ch =
-            NettyChannelBuilder.forAddress("127.0.0.1", d.grpcPort()).usePlaintext().build();
-        try {
-          java.util.function.Supplier<MaglevGrpc.MaglevBlockingStub> stubs =
-              () -> MaglevGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
-          // the first verdicts after start do not ramp: straight to 100
-          await()
-              .atMost(Duration.ofSeconds(20))
-              .untilAsserted(
-                  () ->
-                      assertThat(AllDownPolicyProcessTest.weights(lb, web))
-                          .isEqualTo(Map.of(a, 100, b, 100, c, 100, dd, 0)));
-          assertThat(d.log()).doesNotContain("slow-start-begin");
+      VipKey web = new VipKey(InetAddress.getByName(l.net() + "100"), 32, 6, 80);
+      try (SimRig rig = SimRig.start(dir, config(l, 5))) {
+        DaemonProcess d = rig.daemon();
+        // the first verdicts after start do not ramp: straight to 100
+        rig.awaitWeights(Duration.ofSeconds(20), Map.of(a, 100, b, 100, c, 100, dd, 0), web);
+        assertThat(d.log()).doesNotContain("slow-start-begin");
 
-          // enable d: it ramps from 1 to 100, 51 buckets (5 %) at most per step
-          AtomicBoolean shown = new AtomicBoolean();
-          Thread api =
-              Thread.ofVirtual()
-                  .start(
-                      () -> {
-                        while (!Thread.currentThread().isInterrupted() && !shown.get()) {
-                          PoolBackendInfo e = entry(stubs.get(), "d");
-                          if (e.getReason() == WeightReason.WEIGHT_REASON_SLOW_START
-                              && e.getSlowStart().getTargetWeight() == 100
-                              && e.getEffectiveWeight() < 100
-                              && e.getSlowStart().getWeight() == e.getEffectiveWeight()
-                              && e.getSlowStart().getLeftNs() <= Duration.ofSeconds(3).toNanos()
-                              && !stubs
-                                  .get()
-                                  .getBackend(GetBackendRequest.newBuilder().setName("d").build())
-                                  .getSlowStartsList()
-                                  .isEmpty()) {
-                            shown.set(true);
-                          }
+        // enable d: it ramps from 1 to 100, 51 buckets (5 %) at most per step
+        AtomicBoolean shown = new AtomicBoolean();
+        Thread api =
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      while (!Thread.currentThread().isInterrupted() && !shown.get()) {
+                        PoolBackendInfo e = entry(rig.stub(), "d");
+                        if (e.getReason() == WeightReason.WEIGHT_REASON_SLOW_START
+                            && e.getSlowStart().getTargetWeight() == 100
+                            && e.getEffectiveWeight() < 100
+                            && e.getSlowStart().getWeight() == e.getEffectiveWeight()
+                            && e.getSlowStart().getLeftNs() <= Duration.ofSeconds(3).toNanos()
+                            && !rig.stub()
+                                .getBackend(GetBackendRequest.newBuilder().setName("d").build())
+                                .getSlowStartsList()
+                                .isEmpty()) {
+                          shown.set(true);
                         }
-                      });
-          stubs.get().enableBackend(BackendRequest.newBuilder().setName("d").build());
-          List<Seen> ramp1 = watchRamp(sim, lb, web, dd);
-          api.interrupt();
-          assertThat(shown).as("GetFrontend/GetBackend showed the ramp").isTrue();
-          assertThat(weights(ramp1)).as("d's weights in the simulator").hasSizeGreaterThan(3);
-          int single1 = checkChurn(ramp1, loggedSteps(d, "d"), 51, 1);
-          assertThat(single1).isPositive();
-          assertThat(entry(stubs.get(), "d").getReason())
-              .isEqualTo(WeightReason.WEIGHT_REASON_CONFIGURED);
-          assertThat(entry(stubs.get(), "d").hasSlowStart()).isFalse();
+                      }
+                    });
+        rig.stub().enableBackend(BackendRequest.newBuilder().setName("d").build());
+        List<Seen> ramp1 = watchRamp(rig, web, dd);
+        api.interrupt();
+        assertThat(shown).as("GetFrontend/GetBackend showed the ramp").isTrue();
+        assertThat(weights(ramp1)).as("d's weights in the simulator").hasSizeGreaterThan(3);
+        int single1 = checkChurn(ramp1, loggedSteps(d, "d"), 51, 1);
+        assertThat(single1).isPositive();
+        assertThat(entry(rig.stub(), "d").getReason())
+            .isEqualTo(WeightReason.WEIGHT_REASON_CONFIGURED);
+        assertThat(entry(rig.stub(), "d").hasSlowStart()).isFalse();
 
-          // reload: a wider bound, no probe restarted (a keeps its transitions)
-          int transitions =
-              stubs
-                  .get()
-                  .getBackend(GetBackendRequest.newBuilder().setName("a").build())
-                  .getTransitionsCount();
-          Files.writeString(file, config(l, 20));
-          d.signal("HUP");
-          await()
-              .atMost(Duration.ofSeconds(20))
-              .untilAsserted(() -> assertThat(d.log()).contains("\"config-reload\""));
+        // reload: a wider bound, no probe restarted (a keeps its transitions)
+        int transitions =
+            rig.stub()
+                .getBackend(GetBackendRequest.newBuilder().setName("a").build())
+                .getTransitionsCount();
+        Files.writeString(rig.config(), config(l, 20));
+        d.signal("HUP");
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .untilAsserted(() -> assertThat(d.log()).contains("\"config-reload\""));
 
-          // c fails and recovers: it ramps again, 204 buckets (20 %) at most per step
-          l.stop(2);
-          await()
-              .atMost(Duration.ofSeconds(20))
-              .untilAsserted(
-                  () -> assertThat(AllDownPolicyProcessTest.weights(lb, web).get(c)).isZero());
-          ServerSocketChannel again = listen(c, l.port);
-          try {
-            List<Seen> ramp2 = watchRamp(sim, lb, web, c);
-            int single2 = checkChurn(ramp2, loggedSteps(d, "c"), 204, 1);
-            assertThat(single2).isPositive();
-          } finally {
-            again.close();
-          }
-          assertThat(
-                  stubs
-                      .get()
-                      .getBackend(GetBackendRequest.newBuilder().setName("a").build())
-                      .getTransitionsCount())
-              .isEqualTo(transitions);
-          assertThat(AllDownPolicyProcessTest.weights(lb, web))
-              .isEqualTo(Map.of(a, 100, b, 100, c, 100, dd, 100));
-        } finally {
-          ch.shutdownNow();
-        }
+        // c fails and recovers: it ramps again, 204 buckets (20 %) at most per step
+        l.stop(2);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .untilAsserted(() -> assertThat(rig.weights(web).get(c)).isZero());
+        l.restart(2);
+        List<Seen> ramp2 = watchRamp(rig, web, c);
+        int single2 = checkChurn(ramp2, loggedSteps(d, "c"), 204, 1);
+        assertThat(single2).isPositive();
+        assertThat(
+                rig.stub()
+                    .getBackend(GetBackendRequest.newBuilder().setName("a").build())
+                    .getTransitionsCount())
+            .isEqualTo(transitions);
+        assertThat(rig.weights(web)).isEqualTo(Map.of(a, 100, b, 100, c, 100, dd, 100));
       }
     }
-  }
-
-  /** A listener again on the address and port of a stopped one. */
-  private static ServerSocketChannel listen(String address, int port) throws IOException {
-    ServerSocketChannel s = ServerSocketChannel.open();
-    s.bind(new InetSocketAddress(InetAddress.getByName(address), port), 64);
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              while (s.isOpen()) {
-                try (SocketChannel x = s.accept()) {
-                  // a TCP check only connects
-                } catch (IOException e) {
-                  return;
-                }
-              }
-            });
-    return s;
   }
 
   private static PoolBackendInfo entry(MaglevGrpc.MaglevBlockingStub stub, String backend) {

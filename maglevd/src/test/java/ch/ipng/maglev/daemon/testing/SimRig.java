@@ -101,6 +101,11 @@ public final class SimRig implements AutoCloseable {
     return MaglevGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
 
+  /** An asynchronous gRPC stub on maglevd, without a deadline (for streams such as WatchEvents). */
+  public MaglevGrpc.MaglevStub asyncStub() {
+    return MaglevGrpc.newStub(channel);
+  }
+
   /** AS address → weight, for the active ASes of these VIPs, as the simulator has them. */
   public Map<String, Integer> weights(VipKey... vips) {
     Map<String, Integer> out = new TreeMap<>();

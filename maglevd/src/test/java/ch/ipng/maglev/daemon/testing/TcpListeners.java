@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * TCP listeners that accept and close (what a TCP check needs), one per address, all on one free
- * port; {@link #stop} takes one down as a failing backend.
+ * port; {@link #stop} takes one down as a failing backend, {@link #restart} brings it back.
  */
 public final class TcpListeners implements AutoCloseable {
   private final List<String> addresses;
@@ -35,17 +35,7 @@ public final class TcpListeners implements AutoCloseable {
         l.open.add(s);
         s.bind(new InetSocketAddress(InetAddress.getByName(a), l.port), 64);
         l.port = ((InetSocketAddress) s.getLocalAddress()).getPort();
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  while (s.isOpen()) {
-                    try (SocketChannel c = s.accept()) {
-                      // a TCP check only connects
-                    } catch (IOException e) {
-                      return;
-                    }
-                  }
-                });
+        acceptAndClose(s);
       }
       return l;
     } catch (IOException | RuntimeException e) {
@@ -94,6 +84,38 @@ public final class TcpListeners implements AutoCloseable {
   /** Closes listener {@code i}: its checks fail from now on. */
   public void stop(int i) throws IOException {
     open.get(i).close();
+  }
+
+  /**
+   * Listens again on the address and port of listener {@code i} (after {@link #stop}): its checks
+   * pass from now on.
+   *
+   * @throws java.net.BindException when another socket took the address and port meanwhile
+   */
+  public void restart(int i) throws IOException {
+    ServerSocketChannel s = ServerSocketChannel.open();
+    try {
+      s.bind(new InetSocketAddress(InetAddress.getByName(addresses.get(i)), port), 64);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    open.set(i, s).close();
+    acceptAndClose(s);
+  }
+
+  private static void acceptAndClose(ServerSocketChannel s) {
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              while (s.isOpen()) {
+                try (SocketChannel c = s.accept()) {
+                  // a TCP check only connects
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
   }
 
   @Override
