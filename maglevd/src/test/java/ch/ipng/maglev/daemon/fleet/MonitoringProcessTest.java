@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.ipng.maglev.daemon.testing.DaemonProcess;
+import ch.ipng.maglev.daemon.testing.TestServers;
 import ch.ipng.maglev.vppsim.testing.NamedBackends;
 import ch.ipng.maglev.vppsim.testing.SimProcess;
 import com.google.gson.JsonElement;
@@ -39,13 +40,20 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * Prometheus (Debian's, on loopback, in its own directory) scrapes a real maglevd programming
  * maglev-vppsim; every expression of the rules and of the dashboard is evaluated through
  * Prometheus's HTTP API. A dashboard expression must return series; an alert expression must be
- * valid, and every metric it names must have series (alerts are quiet on a healthy router).
+ * valid, and every selector in it (metric and label matchers) must select series (alerts are quiet
+ * on a healthy router). One backend is probed over HTTPS, so the certificate-expiry metric has a
+ * series; its test certificate lives two days, so the expiry alert is pending there (its "for" is
+ * an hour) and nothing fires.
  */
 class MonitoringProcessTest {
   static final Path MONITORING = Path.of("..", "monitoring").toAbsolutePath().normalize();
   static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
   static final Path PROMTOOL = Path.of("/usr/bin/promtool");
-  static final Pattern METRIC = Pattern.compile("\\bmaglev_[a-z0-9_]+");
+
+  /** A series selector: a metric and its label matchers, if any (a typo in either selects none). */
+  static final Pattern METRIC = Pattern.compile("\\bmaglev_[a-z0-9_]+(?:\\{[^}]*\\})?");
+
+  static final int ALERTS = 14;
 
   @TempDir Path dir;
 
@@ -64,7 +72,7 @@ class MonitoringProcessTest {
         .isExecutable();
     var check = run(MONITORING, PROMTOOL.toString(), "check", "rules", "maglev-alerts.yml");
     assertThat(check.getKey()).as(check.getValue()).isZero();
-    assertThat(check.getValue()).contains("SUCCESS: 9 rules found");
+    assertThat(check.getValue()).contains("SUCCESS: " + ALERTS + " rules found");
     var test = run(MONITORING, PROMTOOL.toString(), "test", "rules", "maglev-alerts.test.yml");
     assertThat(test.getKey()).as(test.getValue()).isZero();
     assertThat(test.getValue()).contains("SUCCESS");
@@ -130,9 +138,12 @@ class MonitoringProcessTest {
     assertThat(PROMETHEUS).as("prometheus (Debian's package, make install-deps)").isExecutable();
     Map<String, String> alerts = alertExpressions();
     List<String> panels = dashboardExpressions();
-    assertThat(alerts).hasSize(9);
+    assertThat(alerts).hasSize(ALERTS);
     assertThat(panels).hasSizeGreaterThan(10);
-    try (NamedBackends backends = NamedBackends.start("a", "b")) {
+    try (NamedBackends backends = NamedBackends.start("a", "b");
+        // in no frontend: probed over TLS for maglev_backend_tls_cert_expiry_timestamp_seconds
+        TestServers.Http https =
+            TestServers.https(Files.createDirectory(dir.resolve("tls")), 200, "ok")) {
       Path yaml = dir.resolve("maglev.yaml");
       Files.writeString(
           yaml,
@@ -153,9 +164,11 @@ class MonitoringProcessTest {
                 interval: 200ms
                 rise: 1
                 fall: 1
+              tls: { type: https, port: %d, interval: 200ms, rise: 1, fall: 1 }
             backends:
               a: { address: %s, healthcheck: http }
               b: { address: %s, healthcheck: http }
+              tls: { address: 127.0.0.1, healthcheck: tls }
             frontends:
               web:
                 address: %s
@@ -167,6 +180,7 @@ class MonitoringProcessTest {
           """
               .formatted(
                   backends.port(),
+                  https.port(),
                   backends.address(0).getHostAddress(),
                   backends.address(1).getHostAddress(),
                   backends.sibling(100).getHostAddress(),
@@ -198,7 +212,7 @@ class MonitoringProcessTest {
             .forEach(e -> METRIC.matcher(e).results().forEach(m -> metrics.add(m.group())));
         panels.forEach(e -> METRIC.matcher(e).results().forEach(m -> metrics.add(m.group())));
         metrics.add("maglev_config_digest"); // the dashboard's maglevd variable
-        // every metric named has series once maglevd has probed, synced and read VPP's tables
+        // every selector selects series once maglevd has probed, synced and read VPP's tables
         for (String metric : metrics) {
           await()
               .atMost(Duration.ofSeconds(90))
@@ -222,7 +236,20 @@ class MonitoringProcessTest {
                     assertThat(r.series()).as("%s: %s", e, r.body()).isPositive();
                   });
         }
-        // a healthy router raises no alert, and Prometheus loaded all nine rules
+        // the test certificate expires in two days: its alert is pending (for: 1h), not firing
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            query(
+                                    http,
+                                    prometheus.port(),
+                                    "ALERTS{alertname=\"MaglevBackendCertExpiring\",backend=\"tls\","
+                                        + "alertstate=\"pending\"}")
+                                .series())
+                        .isEqualTo(1));
+        // a healthy router raises no alert, and Prometheus loaded all the rules
         String rules =
             http.send(
                     HttpRequest.newBuilder(
@@ -235,7 +262,7 @@ class MonitoringProcessTest {
         while (m.find()) {
           loaded++;
         }
-        assertThat(loaded).as(rules).isEqualTo(9);
+        assertThat(loaded).as(rules).isEqualTo(ALERTS);
         assertThat(query(http, prometheus.port(), "ALERTS{alertstate=\"firing\"}").series())
             .isZero();
       }
