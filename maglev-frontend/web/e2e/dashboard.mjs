@@ -115,15 +115,33 @@ try {
   await dialog.waitFor({ state: 'detached' });
   if (backendState('nginx0-ams') !== 'up') throw new Error('previewing a weight changed nginx0-ams');
 
-  step('pausing through the dialog');
+  step('pausing through the dialog, with a reason and for how long');
   await adminPage.getByRole('button', { name: 'actions for nginx0-ams' }).click();
   await dialog.getByRole('button', { name: 'pause' }).click();
   await dialog.getByText('new connections stop going to it; existing ones continue').waitFor();
+  await dialog.getByLabel('reason').fill('kernel upgrade');
+  await dialog.getByLabel('for').fill('2 hours');
+  await dialog.getByText('is not a duration such as 30m').waitFor();
+  await dialog.getByLabel('for').fill('2h');
+  await dialog.getByText(/It stays paused until \d\d:\d\d/).waitFor();
   await adminPage.screenshot({ path: `${shots}/admin-dialog.png`, fullPage: true });
   await dialog.getByRole('button', { name: 'pause' }).click();
   await dialog.waitFor({ state: 'detached' });
   await row(adminPage, 'nginx0-ams').locator('.badge.paused').waitFor();
   if (backendState('nginx0-ams') !== 'paused') throw new Error('nginx0-ams is not paused in maglevd');
+  step('the row shows who paused it, why and until when');
+  await row(adminPage, 'nginx0-ams')
+    .locator('.override')
+    .getByText(new RegExp(`paused by ${user} "kernel upgrade" until \\d\\d:\\d\\d`))
+    .waitFor();
+  const shown = JSON.parse(
+    execFileSync(maglevc, ['--server', grpc, '--json', 'show', 'backend', 'nginx0-ams'], { encoding: 'utf8' }),
+  );
+  // maglevc --json prints the proto JSON with lowerCamelCase names (untilNs)
+  const pause = (shown.overrides ?? []).find((o) => o.kind === 'pause');
+  if (pause?.reason !== 'kernel upgrade' || pause?.actor !== user || !(Number(pause?.untilNs) > 0)) {
+    throw new Error(`maglevd's override of nginx0-ams: ${JSON.stringify(shown.overrides)}`);
+  }
   await adminPage.screenshot({ path: `${shots}/admin-backend-paused.png`, fullPage: true });
   step('ok');
 } finally {

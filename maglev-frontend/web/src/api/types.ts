@@ -19,6 +19,23 @@ export interface SlowStart {
   duration_ns: string;
 }
 
+/** An operator override in force (proto OverrideInfo): a pause, a disable or enable, a pool weight. */
+export interface Override {
+  /** "pause", "disable", "enable" or "weight". */
+  kind: string;
+  backend: string;
+  /** For "weight": the frontend and pool of the entry, and the weight set. */
+  frontend: string;
+  pool: string;
+  weight: number;
+  /** Who set it: the dashboard's user, a client certificate's name, or "peer 192.0.2.1:40312". */
+  actor: string;
+  reason: string;
+  since_ns: string;
+  /** When maglevd reverts it by itself; "0" = never. */
+  until_ns: string;
+}
+
 export interface PoolBackend {
   name: string;
   weight: number;
@@ -28,6 +45,8 @@ export interface PoolBackend {
   /** Why effective_weight is what it is (proto WeightReason name); absent from an older maglevd. */
   reason?: string;
   slow_start?: SlowStart;
+  /** The operator override that set weight (absent when none, and from an older maglevd). */
+  override?: Override;
 }
 
 export interface Pool {
@@ -58,6 +77,8 @@ export interface Backend {
   healthcheck: string;
   description: string;
   last_transition_ns: string;
+  /** The backend's overrides in force (absent from an older maglevd). */
+  overrides?: Override[];
 }
 
 export interface VppInfo {
@@ -144,5 +165,12 @@ export type ServerEvent =
   | { kind: 'log'; maglevd: string; time_ns: string; log: { level: string; msg: string; attrs: Record<string, string> } }
   | { kind: 'maglevd-status'; maglevd: string; connected: boolean; last_error: string }
   | { kind: 'lb-state'; maglevd: string; lb_state: LbState | null }
-  | { kind: 'frontends'; maglevd: string; frontends: Frontend[]; checker_suspicion?: CheckerSuspicion | null }
+  | {
+      kind: 'frontends';
+      maglevd: string;
+      frontends: Frontend[];
+      checker_suspicion?: CheckerSuspicion | null;
+      /** Each backend's overrides in force, by name (absent from an older frontend). */
+      overrides?: Record<string, Override[]>;
+    }
   | { kind: 'resync' };

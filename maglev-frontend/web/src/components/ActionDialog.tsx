@@ -1,6 +1,7 @@
 import { createEffect, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { adminAction, type BucketPreview } from '../api/client';
-import { allowed, consequence, previewSummary, type Verb, weightConsequence } from '../state/actions';
+import { allowed, consequence, overrideBody, previewSummary, type Verb, weightConsequence } from '../state/actions';
+import { parseTtl, untilText } from '../state/overrides';
 import type { RowAction } from './FrontendCard';
 
 const VERBS: Verb[] = ['pause', 'resume', 'disable', 'enable'];
@@ -10,6 +11,11 @@ export function ActionDialog(props: { maglevd: string; row: RowAction; onClose: 
   const [verb, setVerb] = createSignal<Verb | 'weight' | null>(null);
   const [weight, setWeight] = createSignal(props.row.weight);
   const [flush, setFlush] = createSignal(false);
+  // why, and for how long: both optional, kept by maglevd with the override
+  const [reason, setReason] = createSignal('');
+  const [ttl, setTtl] = createSignal('');
+  const ttlMs = () => (verb() === 'resume' ? 0 : parseTtl(ttl()));
+  const until = () => untilText(ttlMs() ?? 0, Date.now());
   const [error, setError] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const [preview, setPreview] = createSignal<BucketPreview | null>(null);
@@ -53,10 +59,14 @@ export function ActionDialog(props: { maglevd: string; row: RowAction; onClose: 
     setBusy(true);
     setError('');
     try {
+      const extra = v ? overrideBody(v, reason(), ttl()) : {};
       if (v === 'weight') {
-        await adminAction(`${weightPath()}/weight`, { weight: weight(), flush: flush() });
+        await adminAction(`${weightPath()}/weight`, { weight: weight(), flush: flush(), ...extra });
       } else if (v) {
-        await adminAction(`${encodeURIComponent(props.maglevd)}/backends/${b()}/${v}`);
+        await adminAction(
+          `${encodeURIComponent(props.maglevd)}/backends/${b()}/${v}`,
+          Object.keys(extra).length > 0 ? extra : undefined,
+        );
       }
       props.onClose();
     } catch (e) {
@@ -130,10 +140,40 @@ export function ActionDialog(props: { maglevd: string; row: RowAction; onClose: 
               )}
             </Show>
           </Show>
+          <label class="override-field">
+            reason{' '}
+            <input
+              type="text"
+              name="reason"
+              maxLength={512}
+              placeholder="optional, e.g. kernel upgrade"
+              value={reason()}
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
+          </label>
+          <Show when={verb() !== 'resume'}>
+            <label class="override-field">
+              for{' '}
+              <input
+                type="text"
+                name="ttl"
+                size={8}
+                placeholder="e.g. 2h"
+                value={ttl()}
+                onInput={(e) => setTtl(e.currentTarget.value)}
+              />{' '}
+              <span class="muted">empty: until changed</span>
+            </label>
+          </Show>
+          <Show when={ttlMs() === null}>
+            <p class="error" role="alert">
+              for: "{ttl().trim()}" is not a duration such as 30m, 2h or 1h30m (at most 366 days)
+            </p>
+          </Show>
           <p class="consequence">
             {verb() === 'weight'
-              ? weightConsequence(props.row.frontend, props.row.pool, props.row.backend, weight(), flush())
-              : consequence(verb() as Verb, props.row.backend)}
+              ? weightConsequence(props.row.frontend, props.row.pool, props.row.backend, weight(), flush(), until())
+              : consequence(verb() as Verb, props.row.backend, until())}
           </p>
           <Show when={error()}>
             <p class="error" role="alert">
@@ -141,7 +181,7 @@ export function ActionDialog(props: { maglevd: string; row: RowAction; onClose: 
             </p>
           </Show>
           <div class="menu">
-            <button class="primary" disabled={busy()} onClick={() => void send()}>
+            <button class="primary" disabled={busy() || ttlMs() === null} onClick={() => void send()}>
               {verb() === 'weight' ? 'set weight' : verb()}
             </button>
             <button onClick={() => props.onClose()}>cancel</button>

@@ -1,6 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { Backend, Frontend, LbState } from '../api/types';
 import { ageOf } from '../state/age';
+import { overrideText, rowOverrides } from '../state/overrides';
 import { rampSuffix } from '../state/ramp';
 import { bucketsOf, type Health, ICONS, MEANINGS } from '../state/cascade';
 import { type Agreement, agreementText } from '../state/fleet';
@@ -89,6 +90,13 @@ export function FrontendCard(props: {
                         <Flash value={b.state}>
                           <span class={`badge ${b.state}`}>{b.state}</span>
                         </Flash>
+                        <For each={rowOverrides(backend(b.name), b, props.frontend.name, pool.name)}>
+                          {(o) => (
+                            <div class="override muted" title={`${overrideText(o, props.now)}, set ${new Date(Number(BigInt(o.since_ns || '0') / 1_000_000n)).toLocaleString()}`}>
+                              {overrideText(o, props.now)}
+                            </div>
+                          )}
+                        </For>
                       </td>
                       <td class="num">
                         <Flash value={b.weight} />

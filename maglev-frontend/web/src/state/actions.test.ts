@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowed, consequence, previewSummary, weightConsequence } from './actions';
+import { allowed, consequence, overrideBody, previewSummary, weightConsequence } from './actions';
 
 describe('admin actions', () => {
   it('say their consequence in plain words', () => {
@@ -29,5 +29,21 @@ describe('admin actions', () => {
       '0 of 1024 buckets would move. The weight does not reach VPP now: backend "b" is down: a pool weight reaches VPP only while the backend is up.',
     );
     expect(previewSummary({ ...p, pending: true })).toContain('that is written too');
+  });
+});
+
+describe('reason and ttl in the dialog', () => {
+  it('say until when the action holds', () => {
+    expect(consequence('pause', 'nginx0', 'until 18:30')).toContain('It stays paused until 18:30, also across restarts of maglevd; then maglevd resumes it by itself.');
+    expect(consequence('pause', 'nginx0')).toContain('until you resume it');
+    expect(consequence('disable', 'nginx0', 'until 18:30')).toContain('It stays disabled until 18:30');
+    expect(weightConsequence('web', 'primary', 'nginx0', 20, false, 'until 18:30')).toContain('The weight holds until 18:30');
+    expect(weightConsequence('web', 'primary', 'nginx0', 20, false)).not.toContain('holds');
+  });
+  it('send only what was filled in, and no ttl with a resume', () => {
+    expect(overrideBody('pause', ' kernel upgrade ', '2h')).toEqual({ reason: 'kernel upgrade', ttl: '2h' });
+    expect(overrideBody('pause', '', '')).toEqual({});
+    expect(overrideBody('resume', 'done', '2h')).toEqual({ reason: 'done' });
+    expect(overrideBody('weight', '', '30m')).toEqual({ ttl: '30m' });
   });
 });

@@ -49,6 +49,28 @@ describe('reduce', () => {
     expect(off.state.checker_suspicion).toBeNull();
   });
 
+  it("the backends' overrides come with the frontends, and leave with them", () => {
+    const pause = {
+      kind: 'pause',
+      backend: 'b',
+      frontend: '',
+      pool: '',
+      weight: 0,
+      actor: 'ops',
+      reason: 'kernel upgrade',
+      since_ns: '1795600800000000000',
+      until_ns: '1795608000000000000',
+    };
+    const on = reduce(scope(), { kind: 'frontends', maglevd: 'lb0', frontends: [frontend()], overrides: { b: [pause] } });
+    expect(on.state.backends.find((b) => b.name === 'b')?.overrides).toEqual([pause]);
+    expect(on.state.backends.find((b) => b.name === 'a')?.overrides).toEqual([]);
+    const off = reduce(on, { kind: 'frontends', maglevd: 'lb0', frontends: [frontend()], overrides: { b: [] } });
+    expect(off.state.backends.find((b) => b.name === 'b')?.overrides).toEqual([]);
+    // an older frontend sends none: what the page had stays
+    const old = reduce(on, { kind: 'frontends', maglevd: 'lb0', frontends: [frontend()] });
+    expect(old.state.backends).toBe(on.state.backends);
+  });
+
   it('an lb state ends settling', () => {
     const settling: Scope = { ...scope(), settling: ['web'] };
     const after = reduce(settling, { kind: 'lb-state', maglevd: 'lb0', lb_state: lb({ a: 1024 }) });

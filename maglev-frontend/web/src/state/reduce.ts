@@ -58,7 +58,15 @@ export function reduce(scope: Scope, ev: ServerEvent): Scope {
         .map((f) => f.name);
       return {
         settling: union(scope.settling, changed),
-        state: { ...s, frontends: ev.frontends, checker_suspicion: ev.checker_suspicion ?? null },
+        state: {
+          ...s,
+          frontends: ev.frontends,
+          checker_suspicion: ev.checker_suspicion ?? null,
+          // a pause's who, why and until, which no transition event carries
+          backends: ev.overrides
+            ? s.backends.map((b) => ({ ...b, overrides: ev.overrides?.[b.name] ?? [] }))
+            : s.backends,
+        },
       };
     }
     case 'lb-state':

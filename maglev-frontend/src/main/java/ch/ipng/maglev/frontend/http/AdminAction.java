@@ -1,9 +1,11 @@
 package ch.ipng.maglev.frontend.http;
 
+import ch.ipng.maglev.common.GoDuration;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -13,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * POST /admin/api/{maglevd}/backends/{backend}/{pause|resume|enable|disable}
+ *      optional {"reason": "one line", "ttl": "2h"} (no ttl on a resume)
  * POST /admin/api/{maglevd}/frontends/{frontend}/pools/{pool}/backends/{backend}/weight
- *      {"weight": 0-100, "flush": true|false}
+ *      {"weight": 0-100, "flush": true|false, "reason": "one line", "ttl": "30m"}
  * POST /admin/api/{maglevd}/frontends/{frontend}/pools/{pool}/backends/{backend}/weight-preview
  *      {"weight": 0-100}
  * POST /admin/api/{maglevd}/sync-vpp            optional {"frontend": "name"}
@@ -25,11 +28,25 @@ import org.jspecify.annotations.Nullable;
 public sealed interface AdminAction {
   String maglevd();
 
-  /** pause, resume, enable or disable one backend. */
-  record Lifecycle(String maglevd, String backend, String verb) implements AdminAction {}
+  /**
+   * pause, resume, enable or disable one backend, with why (may be empty) and for how long ({@link
+   * Duration#ZERO}: until changed).
+   */
+  record Lifecycle(String maglevd, String backend, String verb, String reason, Duration ttl)
+      implements AdminAction {}
 
+  /**
+   * A pool weight, with why (may be empty) and for how long ({@link Duration#ZERO}: until changed).
+   */
   record SetWeight(
-      String maglevd, String frontend, String pool, String backend, int weight, boolean flush)
+      String maglevd,
+      String frontend,
+      String pool,
+      String backend,
+      int weight,
+      boolean flush,
+      String reason,
+      Duration ttl)
       implements AdminAction {}
 
   /** A sync of VPP's lb state: every VIP, or one frontend's when {@code frontend} is not empty. */
@@ -49,6 +66,12 @@ public sealed interface AdminAction {
 
   List<String> VERBS = List.of("pause", "resume", "enable", "disable");
 
+  /** The longest reason maglevd keeps with an override. */
+  int MAX_REASON = 512;
+
+  /** The longest ttl maglevd accepts. */
+  Duration MAX_TTL = Duration.ofDays(366);
+
   /**
    * Parses the path below /admin/api/ (already split and decoded) and the body.
    *
@@ -56,7 +79,31 @@ public sealed interface AdminAction {
    */
   static Parsed parse(List<String> path, String body) {
     if (path.size() == 4 && path.get(1).equals("backends") && VERBS.contains(path.get(3))) {
-      return ok(new Lifecycle(path.get(0), path.get(2), path.get(3)));
+      String verb = path.get(3);
+      if (body.isBlank()) {
+        return ok(new Lifecycle(path.get(0), path.get(2), verb, "", Duration.ZERO));
+      }
+      Optional<JsonObject> o = object(body);
+      String expected =
+          verb.equals("resume")
+              ? " (expected: nothing, or {\"reason\": \"text\"})"
+              : " (expected: nothing, or {\"reason\": \"text\", \"ttl\": \"2h\"})";
+      if (o.isEmpty()) {
+        return error("body: " + shorten(body) + expected);
+      }
+      String unknown = unknownKey(o.get(), List.of("reason", "ttl"));
+      if (!unknown.isEmpty()) {
+        return error("body: unknown field \"" + shorten(unknown) + "\"" + expected);
+      }
+      Parsed bad = checkOverride(o.get());
+      if (bad != null) {
+        return bad;
+      }
+      Duration ttl = ttl(o.get());
+      if (verb.equals("resume") && !ttl.isZero()) {
+        return error("ttl: a resume takes none (it ends the pause; expected: no ttl)");
+      }
+      return ok(new Lifecycle(path.get(0), path.get(2), verb, reason(o.get()), ttl));
     }
     if (path.size() == 8
         && path.get(1).equals("frontends")
@@ -82,6 +129,18 @@ public sealed interface AdminAction {
         return ok(
             new WeightPreview(path.get(0), path.get(2), path.get(4), path.get(6), (int) weight));
       }
+      String unknown = unknownKey(o.get(), List.of("weight", "flush", "reason", "ttl"));
+      if (!unknown.isEmpty()) {
+        return error(
+            "body: unknown field \""
+                + shorten(unknown)
+                + "\" (expected: {\"weight\": 0-100, \"flush\": true|false, \"reason\": \"text\","
+                + " \"ttl\": \"30m\"})");
+      }
+      Parsed bad = checkOverride(o.get());
+      if (bad != null) {
+        return bad;
+      }
       return ok(
           new SetWeight(
               path.get(0),
@@ -89,7 +148,9 @@ public sealed interface AdminAction {
               path.get(4),
               path.get(6),
               (int) weight,
-              f != null && f.getAsBoolean()));
+              f != null && f.getAsBoolean(),
+              reason(o.get()),
+              ttl(o.get())));
     }
     if (path.size() == 2 && path.get(1).equals("sync-vpp")) {
       if (body.isBlank()) {
@@ -116,6 +177,68 @@ public sealed interface AdminAction {
             + " (expected: {maglevd}/backends/{backend}/pause|resume|enable|disable,"
             + " {maglevd}/frontends/{frontend}/pools/{pool}/backends/{backend}/weight,"
             + " {maglevd}/sync-vpp, {maglevd}/reload-config or {maglevd}/release-checker)");
+  }
+
+  /** The first key of {@code o} not in {@code known}, or "" when there is none. */
+  private static String unknownKey(JsonObject o, List<String> known) {
+    return o.keySet().stream().filter(k -> !known.contains(k)).findFirst().orElse("");
+  }
+
+  /** An error for a bad "reason" or "ttl" of {@code o}, or null when both are fine or absent. */
+  private static @Nullable Parsed checkOverride(JsonObject o) {
+    JsonElement r = o.get("reason");
+    if (r != null && !r.isJsonNull()) {
+      if (!r.isJsonPrimitive() || !r.getAsJsonPrimitive().isString()) {
+        return error(
+            "reason: " + shorten(r.toString()) + " (expected: a string, one line of text)");
+      }
+      String reason = r.getAsString().strip();
+      if (reason.length() > MAX_REASON) {
+        return error(
+            "reason: " + reason.length() + " characters (expected: at most " + MAX_REASON + ")");
+      }
+      if (reason.chars().anyMatch(Character::isISOControl)) {
+        return error(
+            "reason: contains a line break or control character (expected: one line of text)");
+      }
+    }
+    JsonElement t = o.get("ttl");
+    if (t != null && !t.isJsonNull()) {
+      String expected = " (expected: a positive Go duration such as \"30m\" or \"2h\")";
+      if (!t.isJsonPrimitive() || !t.getAsJsonPrimitive().isString()) {
+        return error("ttl: " + shorten(t.toString()) + expected);
+      }
+      if (t.getAsString().isBlank()) {
+        return null;
+      }
+      Duration ttl;
+      try {
+        ttl = GoDuration.parse(t.getAsString());
+      } catch (IllegalArgumentException e) {
+        return error("ttl: " + shorten(t.toString()) + expected);
+      }
+      if (ttl.isNegative() || ttl.isZero()) {
+        return error("ttl: " + shorten(t.toString()) + expected);
+      }
+      if (ttl.compareTo(MAX_TTL) > 0) {
+        return error("ttl: " + shorten(t.toString()) + " (expected: at most 366 days, 8784h)");
+      }
+    }
+    return null;
+  }
+
+  /** The checked reason of {@code o}, "" when absent. */
+  private static String reason(JsonObject o) {
+    JsonElement r = o.get("reason");
+    return r == null || r.isJsonNull() ? "" : r.getAsString().strip();
+  }
+
+  /** The checked ttl of {@code o}, zero when absent. */
+  private static Duration ttl(JsonObject o) {
+    JsonElement t = o.get("ttl");
+    return t == null || t.isJsonNull() || t.getAsString().isBlank()
+        ? Duration.ZERO
+        : GoDuration.parse(t.getAsString());
   }
 
   private static Optional<JsonObject> object(String body) {

@@ -76,7 +76,12 @@ final class AdminCalls {
       MaglevGrpc.MaglevFutureStub stub, AdminAction action) {
     return switch (action) {
       case AdminAction.Lifecycle l -> {
-        BackendRequest r = BackendRequest.newBuilder().setName(l.backend()).build();
+        BackendRequest r =
+            BackendRequest.newBuilder()
+                .setName(l.backend())
+                .setReason(l.reason())
+                .setTtlNs(l.ttl().toNanos())
+                .build();
         yield switch (l.verb()) {
           case "pause" -> stub.pauseBackend(r);
           case "resume" -> stub.resumeBackend(r);
@@ -92,6 +97,8 @@ final class AdminCalls {
                   .setBackend(w.backend())
                   .setWeight(w.weight())
                   .setFlush(w.flush())
+                  .setReason(w.reason())
+                  .setTtlNs(w.ttl().toNanos())
                   .build());
       case AdminAction.SyncVpp v ->
           stub.syncVPPLBState(SyncVPPLBStateRequest.newBuilder().setFrontend(v.frontend()).build());

@@ -96,6 +96,7 @@ final class EventWatch {
             .setLogLevel("debug")
             .setBackend(true)
             .setFrontend(true)
+            .setOverride(true)
             .setAudit(true)
             .build();
     MaglevGrpc.newStub(channel)
@@ -107,7 +108,8 @@ final class EventWatch {
                 backoff = MaglevdClient.MIN_BACKOFF;
                 status.set(true, "");
                 publish(e);
-                if (e.hasBackend() || e.hasFrontend() || isVppRecord(e)) {
+                // an override's set, clear or expiry: a weight's carries no transition
+                if (e.hasBackend() || e.hasFrontend() || e.hasOverride() || isVppRecord(e)) {
                   refresh.run();
                 }
               }

@@ -9,6 +9,8 @@ import ch.ipng.maglev.proto.ListHealthChecksRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
 import ch.ipng.maglev.proto.VPPInfo;
 import ch.ipng.maglev.proto.VPPLBState;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.grpc.ManagedChannel;
@@ -139,19 +141,35 @@ final class SnapshotRefresher {
     return new Snapshot(Instant.now(), frontends, backends, healthchecks, info, lb, vppError);
   }
 
+  /** Each backend's overrides in force, by name (every backend, an empty list when it has none). */
+  static JsonObject overrides(Snapshot s) {
+    JsonObject o = new JsonObject();
+    for (JsonElement b : ProtoJson.list(s.backends(), "backends")) {
+      JsonObject bo = b.getAsJsonObject();
+      o.add(
+          bo.get("name").getAsString(),
+          bo.has("overrides") ? bo.get("overrides") : new JsonArray());
+    }
+    return o;
+  }
+
   private void publishChanges(Snapshot s) {
     // the checker's suspicion comes with the frontends (ListFrontends), and so goes out with them
+    // and so do the backends' overrides (ListBackends): a pause's reason, a weight's expiry
+    JsonObject overrides = overrides(s);
     String fJson =
         ProtoJson.list(s.frontends(), "frontends")
             + (s.frontends().hasCheckerSuspicion()
                 ? ProtoJson.print(s.frontends().getCheckerSuspicion())
-                : "null");
+                : "null")
+            + overrides;
     if (!fJson.equals(frontendsJson)) {
       frontendsJson = fJson;
       JsonObject o = new JsonObject();
       o.addProperty("maglevd", name);
       o.add("frontends", ProtoJson.list(s.frontends(), "frontends"));
       o.add("checker_suspicion", StateJson.suspicion(s));
+      o.add("overrides", overrides);
       broker.publish("frontends", o.toString());
     }
     String lbJson = s.lbState() == null ? "null" : ProtoJson.print(s.lbState());

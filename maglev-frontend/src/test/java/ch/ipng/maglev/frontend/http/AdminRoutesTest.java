@@ -169,7 +169,7 @@ class AdminRoutesTest {
         send(
             "POST",
             "/admin/api/lb0/frontends/web/pools/primary/backends/nginx0/weight",
-            "{\"weight\":25,\"flush\":true}",
+            "{\"weight\":25,\"flush\":true,\"reason\":\"canary\",\"ttl\":\"30m\"}",
             Map.of(
                 "Authorization", basic("ops", "s3cret"), AdminGate.HEADER, "1", "Origin", origin));
     assertThat(ok.statusCode()).isEqualTo(200);
@@ -177,7 +177,7 @@ class AdminRoutesTest {
     assertThat(performed)
         .containsExactly(
             "ops SetWeight[maglevd=lb0, frontend=web, pool=primary, backend=nginx0, weight=25,"
-                + " flush=true]");
+                + " flush=true, reason=canary, ttl=PT30M]");
     HttpResponse<String> bad =
         send(
             "POST",

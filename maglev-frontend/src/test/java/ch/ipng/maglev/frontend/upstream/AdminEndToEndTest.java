@@ -13,6 +13,7 @@ import ch.ipng.maglev.frontend.sse.SseBroker;
 import ch.ipng.maglev.proto.GetBackendRequest;
 import ch.ipng.maglev.proto.GetFrontendRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
+import ch.ipng.maglev.proto.OverrideInfo;
 import com.google.gson.JsonParser;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -25,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +88,46 @@ class AdminEndToEndTest {
         // maglevd's audit names the dashboard's user, not the frontend's address
         assertThat(d.log()).contains("\"msg\":\"audit\",\"actor\":\"ops\"");
 
+        // paused again with why and for how long: maglevd keeps both, with the dashboard's user
+        long before = System.currentTimeMillis() * 1_000_000L;
+        HttpResponse<String> why =
+            post(
+                base,
+                "/admin/api/127.0.0.1/backends/web1/pause",
+                "{\"reason\":\"kernel upgrade\",\"ttl\":\"2h\"}",
+                auth,
+                base);
+        assertThat(why.statusCode()).as(why.body()).isEqualTo(200);
+        OverrideInfo pause =
+            stub
+                .getBackend(GetBackendRequest.newBuilder().setName("web1").build())
+                .getOverridesList()
+                .stream()
+                .filter(o -> o.getKind().equals("pause"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(pause.getReason()).isEqualTo("kernel upgrade");
+        assertThat(pause.getActor()).isEqualTo("ops");
+        assertThat(pause.getUntilNs())
+            .isBetween(
+                before + Duration.ofHours(2).toNanos(),
+                pause.getSinceNs() + Duration.ofHours(2).toNanos());
+        // the page's state carries it, for the row to show
+        await()
+            .untilAsserted(
+                () ->
+                    assertThat(get(base + "/view/api/state/127.0.0.1"))
+                        .contains("\"reason\":\"kernel upgrade\"")
+                        .contains("\"actor\":\"ops\""));
+        // a bad body never reaches maglevd: the frontend says what was wrong
+        HttpResponse<String> badTtl =
+            post(base, "/admin/api/127.0.0.1/backends/web1/resume", "{\"ttl\":\"1h\"}", auth, base);
+        assertThat(badTtl.statusCode()).isEqualTo(400);
+        assertThat(badTtl.body()).contains("ttl: a resume takes none");
+        assertThat(
+                stub.getBackend(GetBackendRequest.newBuilder().setName("web1").build()).getState())
+            .isEqualTo("paused");
+
         HttpResponse<String> weight =
             post(
                 base,
@@ -100,6 +142,23 @@ class AdminEndToEndTest {
                     .getBackends(0)
                     .getWeight())
             .isEqualTo(30);
+        HttpResponse<String> canary =
+            post(
+                base,
+                "/admin/api/127.0.0.1/frontends/site/pools/primary/backends/web1/weight",
+                "{\"weight\":20,\"reason\":\"canary\",\"ttl\":\"30m\"}",
+                auth,
+                base);
+        assertThat(canary.statusCode()).as(canary.body()).isEqualTo(200);
+        OverrideInfo w =
+            stub.getFrontend(GetFrontendRequest.newBuilder().setName("site").build())
+                .getPools(0)
+                .getBackends(0)
+                .getOverride();
+        assertThat(w.getWeight()).isEqualTo(20);
+        assertThat(w.getReason()).isEqualTo("canary");
+        assertThat(w.getActor()).isEqualTo("ops");
+        assertThat(w.getUntilNs() - w.getSinceNs()).isEqualTo(Duration.ofMinutes(30).toNanos());
 
         // maglevd's own refusals come through with their message and a fitting status
         HttpResponse<String> missing =
@@ -146,12 +205,7 @@ class AdminEndToEndTest {
                     .get("suspected")
                     .getAsBoolean())
             .isFalse();
-        String state =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create(base + "/view/api/state/127.0.0.1")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body();
+        String state = get(base + "/view/api/state/127.0.0.1");
         assertThat(JsonParser.parseString(state).getAsJsonObject().get("checker_suspicion"))
             .as(state)
             .satisfies(e -> assertThat(e.isJsonNull()).isTrue());
@@ -164,6 +218,12 @@ class AdminEndToEndTest {
         ch.shutdownNow();
       }
     }
+  }
+
+  static String get(String url) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   static HttpResponse<String> post(

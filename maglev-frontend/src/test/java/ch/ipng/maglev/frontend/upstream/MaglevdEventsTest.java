@@ -92,7 +92,8 @@ class MaglevdEventsTest {
                                             .equals("probe-done")));
             MaglevGrpc.newBlockingStub(ch)
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .pauseBackend(BackendRequest.newBuilder().setName("web1").build());
+                .pauseBackend(
+                    BackendRequest.newBuilder().setName("web1").setReason("disk swap").build());
             await()
                 .until(
                     () ->
@@ -111,6 +112,20 @@ class MaglevdEventsTest {
                                             .get("to")
                                             .getAsString()
                                             .equals("paused")));
+            // the pause's who and why go out with the frontends: no transition event carries them
+            await()
+                .until(
+                    () ->
+                        browser.events.stream()
+                            .filter(e -> e.event().equals("frontends"))
+                            .map(MaglevdEventsTest::json)
+                            .anyMatch(
+                                o ->
+                                    o.has("overrides")
+                                        && o.getAsJsonObject("overrides")
+                                            .getAsJsonArray("web1")
+                                            .toString()
+                                            .contains("\"reason\":\"disk swap\"")));
             // the cached state follows within the refresh debounce, lists in maglevd's order
             await()
                 .until(
