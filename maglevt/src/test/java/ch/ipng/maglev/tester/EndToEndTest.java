@@ -3,6 +3,7 @@ package ch.ipng.maglev.tester;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.ipng.maglev.daemon.testing.ForwardingConfig;
 import ch.ipng.maglev.daemon.testing.SimRig;
 import ch.ipng.maglev.proto.BackendRequest;
 import ch.ipng.maglev.vpp.lb.LbClient.VipKey;
@@ -35,47 +36,6 @@ class EndToEndTest {
   static final String[] NAMES = {"a", "b", "c"};
 
   @TempDir Path dir;
-
-  static String config(NamedBackends backends, InetAddress vip) {
-    return """
-        maglev:
-          vpp:
-            lb:
-              ipv4-src-address: 192.0.2.254
-              ipv6-src-address: 2001:db8::254
-              sync-interval: 1h
-              startup-min-delay: 1s
-              startup-max-delay: 3s
-          healthchecks:
-            http:
-              type: http
-              port: %d
-              params: { path: /.well-known/ipng/healthz }
-              interval: 100ms
-              timeout: 500ms
-              rise: 1
-              fall: 1
-          backends:
-            a: { address: %s, healthcheck: http }
-            b: { address: %s, healthcheck: http }
-            c: { address: %s, healthcheck: http }
-          frontends:
-            web:
-              address: %s
-              protocol: tcp
-              port: %d
-              pools:
-                - name: main
-                  backends: { a: {}, b: {}, c: { weight: 50 } }
-        """
-        .formatted(
-            backends.port(),
-            backends.address(0).getHostAddress(),
-            backends.address(1).getHostAddress(),
-            backends.address(2).getHostAddress(),
-            vip.getHostAddress(),
-            backends.port());
-  }
 
   /** Backend name to its weight in the simulator, for the active ASes. */
   static Map<String, Integer> weights(SimRig rig, VipKey vip, NamedBackends backends) {
@@ -148,7 +108,11 @@ class EndToEndTest {
     try (NamedBackends backends = NamedBackends.start(NAMES)) {
       InetAddress vipAddress = backends.sibling(100);
       VipKey key = new VipKey(vipAddress, 32, 6, backends.port());
-      try (SimRig rig = SimRig.start(dir, config(backends, vipAddress), "--forward-loopback")) {
+      try (SimRig rig =
+          SimRig.start(
+              dir,
+              ForwardingConfig.of(backends, vipAddress, ForwardingConfig.GRE_SOURCE),
+              "--forward-loopback")) {
         Path file = rig.config();
         await()
             .atMost(Duration.ofSeconds(30))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import ch.ipng.maglev.daemon.testing.ForwardingConfig;
 import ch.ipng.maglev.daemon.testing.SimRig;
 import ch.ipng.maglev.proto.BackendRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
@@ -32,47 +33,6 @@ class ForwardingTest {
 
   @TempDir Path dir;
 
-  String config(NamedBackends backends, InetAddress vip) {
-    return """
-        maglev:
-          vpp:
-            lb:
-              ipv4-src-address: 192.0.2.254
-              ipv6-src-address: 2001:db8::254
-              sync-interval: 1h
-              startup-min-delay: 1s
-              startup-max-delay: 3s
-          healthchecks:
-            http:
-              type: http
-              port: %d
-              params: { path: /.well-known/ipng/healthz }
-              interval: 100ms
-              timeout: 500ms
-              rise: 1
-              fall: 1
-          backends:
-            a: { address: %s, healthcheck: http }
-            b: { address: %s, healthcheck: http }
-            c: { address: %s, healthcheck: http }
-          frontends:
-            web:
-              address: %s
-              protocol: tcp
-              port: %d
-              pools:
-                - name: main
-                  backends: { a: {}, b: {}, c: { weight: 50 } }
-        """
-        .formatted(
-            backends.port(),
-            backends.address(0).getHostAddress(),
-            backends.address(1).getHostAddress(),
-            backends.address(2).getHostAddress(),
-            vip.getHostAddress(),
-            backends.port());
-  }
-
   @Test
   void connectionsFollowTheBuckets_pauseDrains_disableCuts() throws Exception {
     try (NamedBackends backends = NamedBackends.start(NAMES)) {
@@ -83,7 +43,11 @@ class ForwardingTest {
       String a = backends.address(0).getHostAddress();
       String b = backends.address(1).getHostAddress();
       String c = backends.address(2).getHostAddress();
-      try (SimRig rig = SimRig.start(dir, config(backends, vipAddress), "--forward-loopback")) {
+      try (SimRig rig =
+          SimRig.start(
+              dir,
+              ForwardingConfig.of(backends, vipAddress, ForwardingConfig.GRE_SOURCE),
+              "--forward-loopback")) {
         rig.awaitWeights(Duration.ofSeconds(20), Map.of(a, 100, b, 100, c, 50), key);
         await()
             .atMost(Duration.ofSeconds(10))

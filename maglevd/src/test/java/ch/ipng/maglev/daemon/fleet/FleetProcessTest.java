@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.ipng.maglev.daemon.testing.DaemonProcess;
+import ch.ipng.maglev.daemon.testing.ForwardingConfig;
 import ch.ipng.maglev.proto.BackendRequest;
 import ch.ipng.maglev.proto.GetVPPLBStateRequest;
 import ch.ipng.maglev.proto.LookupVPPLBFlowRequest;
@@ -48,48 +49,6 @@ class FleetProcessTest {
   static final String[] NAMES = {"a", "b", "c"};
 
   @TempDir Path dir;
-
-  static String config(NamedBackends backends, InetAddress vip, String gre) {
-    return """
-        maglev:
-          vpp:
-            lb:
-              ipv4-src-address: %s
-              ipv6-src-address: 2001:db8::254
-              sync-interval: 1h
-              startup-min-delay: 1s
-              startup-max-delay: 3s
-          healthchecks:
-            http:
-              type: http
-              port: %d
-              params: { path: /.well-known/ipng/healthz }
-              interval: 100ms
-              timeout: 500ms
-              rise: 1
-              fall: 1
-          backends:
-            a: { address: %s, healthcheck: http }
-            b: { address: %s, healthcheck: http }
-            c: { address: %s, healthcheck: http }
-          frontends:
-            web:
-              address: %s
-              protocol: tcp
-              port: %d
-              pools:
-                - name: main
-                  backends: { a: {}, b: {}, c: { weight: 50 } }
-        """
-        .formatted(
-            gre,
-            backends.port(),
-            backends.address(0).getHostAddress(),
-            backends.address(1).getHostAddress(),
-            backends.address(2).getHostAddress(),
-            vip.getHostAddress(),
-            backends.port());
-  }
 
   record Router(SimProcess sim, DaemonProcess maglevd, ManagedChannel channel) {
     MaglevGrpc.MaglevBlockingStub stub() {
@@ -181,8 +140,12 @@ class FleetProcessTest {
       Router two = null;
       try {
         // the routers' GRE sources differ, as they do in a fleet: the config digest ignores them
-        one = start("one", config(backends, vipAddress, "192.0.2.251"), "--forward-loopback");
-        two = start("two", config(backends, vipAddress, "192.0.2.252"));
+        one =
+            start(
+                "one",
+                ForwardingConfig.of(backends, vipAddress, "192.0.2.251"),
+                "--forward-loopback");
+        two = start("two", ForwardingConfig.of(backends, vipAddress, "192.0.2.252"));
         Router r1 = one;
         Router r2 = two;
         await().atMost(Duration.ofSeconds(60)).until(() -> settled(r1) && settled(r2));
