@@ -19,7 +19,17 @@ public interface DataplaneObserver {
   /** A counter scrape. */
   void vipCounters(Counters counters);
 
-  /** VPP's VIPs and ASes, read after each counter scrape while connected (table digests). */
+  /**
+   * Whether VPP's VIPs and ASes should be read after this counter scrape for {@link #lbTables}: a
+   * read of every VIP and AS, and two Maglev tables per VIP after it, are worth their cost only
+   * when someone looks (a metrics scrape since the last read). Asked once per counter scrape;
+   * answering true consumes the request.
+   */
+  default boolean lbTablesWanted() {
+    return false;
+  }
+
+  /** VPP's VIPs and ASes, read after a counter scrape when {@link #lbTablesWanted} said so. */
   default void lbTables(java.util.List<LbView.Vip> vips) {}
 
   /**

@@ -233,12 +233,15 @@ public final class VppDataplane implements AutoCloseable {
     VppLink l = link;
     if (l != null) {
       scraper.scrape(l, this::frontendOf, () -> link);
-      readTables(l);
+      if (observer.lbTablesWanted()) {
+        readTables(l);
+      }
     }
   }
 
   /**
-   * Reads VPP's lb state for the table digests (metrics); a read amid a sync may lag one scrape.
+   * Reads VPP's lb state for the table digests (metrics) when they were asked for; a read amid a
+   * sync may lag one scrape.
    */
   private void readTables(VppLink l) {
     try {

@@ -51,6 +51,15 @@ public final class TableDigests {
    *     for the VIP where VPP holds it, else {@link DesiredVip#TABLE_LENGTH}
    */
   public static List<Vip> of(List<LbView.Vip> vips, List<DesiredVip> desired) {
+    return of(vips, desired, DigestMemo.none());
+  }
+
+  /**
+   * As {@link #of(List, List)}, taking a table's digest from {@code memo} when the same servers and
+   * weights were digested before: a scrape every few seconds then computes only the tables that
+   * changed since the last one.
+   */
+  public static List<Vip> of(List<LbView.Vip> vips, List<DesiredVip> desired, DigestMemo memo) {
     Map<VipId, DesiredVip> wanted = new LinkedHashMap<>();
     for (DesiredVip d : desired) {
       wanted.put(
@@ -63,13 +72,19 @@ public final class TableDigests {
           new Vip(
               v.id(),
               d != null ? d.frontend() : v.frontend(),
-              ofVpp(v),
-              d == null ? "" : ofDesired(d, v.flowTableLength())));
+              memo.digest(v.flowTableLength(), vppServers(v)),
+              d == null ? "" : memo.digest(v.flowTableLength(), desiredServers(d))));
     }
     for (Map.Entry<VipId, DesiredVip> e : wanted.entrySet()) {
       DesiredVip d = e.getValue();
-      out.add(new Vip(e.getKey(), d.frontend(), "", ofDesired(d, DesiredVip.TABLE_LENGTH)));
+      out.add(
+          new Vip(
+              e.getKey(),
+              d.frontend(),
+              "",
+              memo.digest(DesiredVip.TABLE_LENGTH, desiredServers(d))));
     }
+    memo.passDone();
     return out;
   }
 
@@ -80,22 +95,30 @@ public final class TableDigests {
 
   /** The digest of the table VPP builds for {@code v} from its active ASes and their weights. */
   public static String ofVpp(LbView.Vip v) {
-    List<MaglevTable.Server> servers = new ArrayList<>();
-    int index = 1;
-    for (LbView.As a : v.ases()) {
-      servers.add(new MaglevTable.Server(index++, a.address(), a.weight(), a.active()));
-    }
-    return TableDigest.of(v.flowTableLength(), servers);
+    return TableDigest.of(v.flowTableLength(), vppServers(v));
   }
 
   /** The digest of the table VPP would build from the weights maglevd wants for {@code d}. */
   public static String ofDesired(DesiredVip d, int length) {
-    List<MaglevTable.Server> servers = new ArrayList<>();
+    return TableDigest.of(length, desiredServers(d));
+  }
+
+  private static List<MaglevTable.Server> vppServers(LbView.Vip v) {
+    List<MaglevTable.Server> servers = new ArrayList<>(v.ases().size());
+    int index = 1;
+    for (LbView.As a : v.ases()) {
+      servers.add(new MaglevTable.Server(index++, a.address(), a.weight(), a.active()));
+    }
+    return servers;
+  }
+
+  private static List<MaglevTable.Server> desiredServers(DesiredVip d) {
+    List<MaglevTable.Server> servers = new ArrayList<>(d.ases().size());
     int index = 1;
     for (Map.Entry<InetAddress, ch.ipng.maglev.daemon.health.EffectiveWeights.Weight> e :
         d.ases().entrySet()) {
       servers.add(new MaglevTable.Server(index++, e.getKey(), e.getValue().weight(), true));
     }
-    return TableDigest.of(length, servers);
+    return servers;
   }
 }

@@ -185,11 +185,17 @@ public final class EffectiveWeights {
       }
     }
     Mode mode = Mode.NORMAL;
-    Set<String> everUp = new HashSet<>();
+    // copied only when it changes: most computations (a transition elsewhere) leave it as it was
+    Set<String> everUp = memory.everUp();
+    boolean everUpCopied = false;
     for (String b : memory.everUp()) {
       BackendState s = states.apply(b); // null: no longer in this frontend
-      if (s != null && !operatorOut(s)) {
-        everUp.add(b);
+      if (s == null || operatorOut(s)) {
+        if (!everUpCopied) {
+          everUp = new HashSet<>(everUp);
+          everUpCopied = true;
+        }
+        everUp.remove(b);
       }
     }
     Set<Entry> serving;
@@ -237,7 +243,11 @@ public final class EffectiveWeights {
             r = WeightReason.FROZEN;
           }
         }
-        if (s == BackendState.UP) {
+        if (s == BackendState.UP && !everUp.contains(b.getKey())) {
+          if (!everUpCopied) {
+            everUp = new HashSet<>(everUp);
+            everUpCopied = true;
+          }
           everUp.add(b.getKey());
         }
         if (active >= 0 && w.weight() > 0 && everUp.contains(b.getKey())) {
@@ -251,8 +261,12 @@ public final class EffectiveWeights {
       out.add(pool);
       why.add(reasons);
     }
-    return new View(
-        active, state(anyWeight, allUnknown), out, why, mode, new Memory(serving, everUp));
+    // unchanged memory is handed on as it was, not copied again
+    Memory next =
+        !everUpCopied && serving.equals(memory.serving())
+            ? memory
+            : new Memory(serving.equals(memory.serving()) ? memory.serving() : serving, everUp);
+    return new View(active, state(anyWeight, allUnknown), out, why, mode, next);
   }
 
   /** Whether {@code up} of {@code counted} backends meet min-healthy percent (0 = off). */

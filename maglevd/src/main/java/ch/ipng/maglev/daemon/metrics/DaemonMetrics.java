@@ -127,6 +127,7 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
 
   /** The Prometheus text exposition. */
   public String scrape() {
+    digests.scraped();
     return registry.scrape();
   }
 
@@ -383,6 +384,11 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
     vipMeters.clear();
     vipValues = Map.of();
     digests.clear();
+  }
+
+  @Override
+  public boolean lbTablesWanted() {
+    return digests.takeWanted();
   }
 
   @Override

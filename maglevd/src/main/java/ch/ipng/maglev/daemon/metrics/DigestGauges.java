@@ -4,6 +4,7 @@ import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.daemon.dataplane.DesiredVip;
 import ch.ipng.maglev.daemon.dataplane.LbView;
 import ch.ipng.maglev.daemon.fleet.ConfigDigest;
+import ch.ipng.maglev.daemon.fleet.DigestMemo;
 import ch.ipng.maglev.daemon.fleet.TableDigests;
 import ch.ipng.maglev.daemon.model.LiveModel;
 import io.micrometer.core.instrument.Gauge;
@@ -17,14 +18,19 @@ import java.util.Map;
 /**
  * The fleet's digests as gauges whose value is the digest itself (52 bits, exact in a sample), so
  * PromQL compares routers with {@code max by (frontend) (…) != min by (frontend) (…)} without a new
- * series per digest: {@code maglev_vip_table_digest{frontend, prefix, protocol, port, table}},
- * table "vpp" (VPP's table) or "desired" (maglevd's), and {@code maglev_config_digest}.
+ * series per digest (computed after a counter scrape that follows a /metrics scrape, and only for
+ * tables whose ASes or weights changed since): {@code maglev_vip_table_digest{frontend, prefix,
+ * protocol, port, table}}, table "vpp" (VPP's table) or "desired" (maglevd's), and {@code
+ * maglev_config_digest}.
  */
 final class DigestGauges {
   private final MeterRegistry registry;
   private final Map<String, Meter> meters = new HashMap<>();
+  private final DigestMemo memo = DigestMemo.create();
   private volatile Map<String, Long> values = Map.of();
   private volatile long config;
+  private final java.util.concurrent.atomic.AtomicBoolean wanted =
+      new java.util.concurrent.atomic.AtomicBoolean(true);
 
   DigestGauges(MeterRegistry registry) {
     this.registry = registry;
@@ -38,11 +44,24 @@ final class DigestGauges {
     config = TableDigests.value(ConfigDigest.of(c));
   }
 
+  /**
+   * /metrics was scraped: the next counter scrape reads VPP's tables for the digests, so they lag a
+   * Prometheus scrape by at most one stats interval, and cost nothing while nobody scrapes.
+   */
+  void scraped() {
+    wanted.set(true);
+  }
+
+  /** Whether the tables were asked for since the last call (the first call: yes). */
+  boolean takeWanted() {
+    return wanted.getAndSet(false);
+  }
+
   /** The digests of VPP's tables for {@code vips} and of the ones {@code model} wants. */
   synchronized void tables(List<LbView.Vip> vips, LiveModel model) {
     Map<String, Long> next = new HashMap<>();
     Map<String, String[]> tags = new HashMap<>();
-    for (TableDigests.Vip v : TableDigests.of(vips, DesiredVip.all(model))) {
+    for (TableDigests.Vip v : TableDigests.of(vips, DesiredVip.all(model), memo)) {
       String[] vip = v.id().label().split(" ");
       for (String table : new String[] {"vpp", "desired"}) {
         String digest = table.equals("vpp") ? v.vpp() : v.desired();

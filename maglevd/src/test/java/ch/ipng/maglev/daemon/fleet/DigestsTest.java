@@ -75,6 +75,34 @@ class DigestsTest {
   }
 
   @Test
+  void aMemo_givesTheSameDigests_andComputesOnlyTablesWhoseServersOrWeightsChanged()
+      throws IOException {
+    LbView view = new LbView(FlowLookupTest.CONF, List.of(FlowLookupTest.trafficVip()));
+    List<DesiredVip> up = DesiredVip.all(model(config(), BackendState.UP));
+    List<DesiredVip> paused = DesiredVip.all(model(config(), BackendState.PAUSED));
+    DigestMemo memo = DigestMemo.create();
+
+    // VPP's table and the desired one have the same servers and weights here: one computation
+    assertThat(TableDigests.of(view.vips(), up, memo)).isEqualTo(TableDigests.of(view.vips(), up));
+    assertThat(memo.computed()).isEqualTo(1);
+    // nothing changed: nothing computed
+    assertThat(TableDigests.of(view.vips(), up, memo)).isEqualTo(TableDigests.of(view.vips(), up));
+    assertThat(memo.computed()).isEqualTo(1);
+    // c paused: only the desired table is new
+    assertThat(TableDigests.of(view.vips(), paused, memo))
+        .isEqualTo(TableDigests.of(view.vips(), paused));
+    assertThat(memo.computed()).isEqualTo(2);
+    // back as it was two passes ago: still remembered
+    assertThat(TableDigests.of(view.vips(), up, memo)).isEqualTo(TableDigests.of(view.vips(), up));
+    assertThat(memo.computed()).isEqualTo(2);
+    // a pass without the paused table forgets it after the next: computed again
+    TableDigests.of(view.vips(), up, memo);
+    assertThat(TableDigests.of(view.vips(), paused, memo))
+        .isEqualTo(TableDigests.of(view.vips(), paused));
+    assertThat(memo.computed()).isEqualTo(3);
+  }
+
+  @Test
   void aVipVppDoesNotHold_hasOnlyTheDesiredDigest_andVppsStrayVipOnlyItsOwn() throws IOException {
     LbView.Vip stray =
         new LbView.Vip(

@@ -37,11 +37,11 @@ public final class TableDigest {
    * @param length the table length, a power of two
    */
   public static String of(int length, Collection<MaglevTable.Server> servers) {
-    Map<Integer, InetAddress> byIndex = new HashMap<>();
+    Map<Integer, byte[]> byIndex = new HashMap<>();
     for (MaglevTable.Server s : servers) {
-      byIndex.put(s.index(), s.address());
+      byIndex.put(s.index(), MaglevTable.ip46(s.address()));
     }
-    return ofBuckets(MaglevTable.compute(length, servers), byIndex::get);
+    return digest(MaglevTable.compute(length, servers), byIndex::get);
   }
 
   /**
@@ -53,10 +53,21 @@ public final class TableDigest {
    */
   public static String ofBuckets(int[] buckets, IntFunction<@Nullable InetAddress> addressOf) {
     Objects.requireNonNull(buckets, "buckets");
+    Map<Integer, byte[]> ip46 = new HashMap<>();
+    return digest(
+        buckets,
+        index -> {
+          InetAddress a = addressOf.apply(index);
+          return a == null ? null : ip46.computeIfAbsent(index, i -> MaglevTable.ip46(a));
+        });
+  }
+
+  /** The digest given each bucket's AS as its ip46 bytes (null: no AS), looked up once per AS. */
+  private static String digest(int[] buckets, IntFunction<byte @Nullable []> ip46Of) {
     MessageDigest sha = sha256();
     for (int index : buckets) {
-      InetAddress a = index == 0 ? null : addressOf.apply(index);
-      sha.update(a == null ? NONE : MaglevTable.ip46(a));
+      byte[] a = index == 0 ? null : ip46Of.apply(index);
+      sha.update(a == null ? NONE : a);
     }
     return HexFormat.of().formatHex(sha.digest()).substring(0, HEX_DIGITS);
   }
