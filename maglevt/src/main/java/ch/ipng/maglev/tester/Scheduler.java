@@ -12,8 +12,9 @@ import java.util.function.Consumer;
 /**
  * Each target's probe loop on its event loop: a probe is due {@code --interval} ±10 % after the
  * previous one was due, or when the previous one finished if that is later (a VIP is never probed
- * twice at once). While paused the loop keeps its cadence and sends nothing. Lateness, how long
- * after it was due a probe started, is kept as a histogram for the run's summary.
+ * twice at once; see {@link #nextDue} for a probe that finished a whole interval late). While
+ * paused the loop keeps its cadence and sends nothing. Lateness, how long after it was due a probe
+ * started, is kept as a histogram for the run's summary.
  */
 public final class Scheduler {
   /** The lateness histogram's resolution and range: 0.1 ms buckets up to 1 s. */
@@ -55,9 +56,17 @@ public final class Scheduler {
     return Math.round(intervalNanos * (0.9 + 0.2 * r));
   }
 
-  /** When the next probe is due: the previous due time plus a jittered interval, not before now. */
-  public static long nextDue(long previousDue, long jitteredInterval, long now) {
-    return Math.max(previousDue + jitteredInterval, now);
+  /**
+   * When the next probe is due: the previous due time plus a jittered interval. A probe that
+   * finished after that has the next start at once, still on that grid, so a short delay (a slow
+   * answer, a busy moment) costs no probe; one that finished a whole interval or more after it
+   * starts the grid over from now, so the slots a long probe spanned (a timeout) are skipped, never
+   * sent in a burst.
+   */
+  public static long nextDue(
+      long previousDue, long jitteredInterval, long now, long intervalNanos) {
+    long due = previousDue + jitteredInterval;
+    return now - due >= intervalNanos ? now : due;
   }
 
   /** Starts every loop, spread over the first interval. */
@@ -147,7 +156,7 @@ public final class Scheduler {
                   }
                 } finally {
                   long now = System.nanoTime();
-                  at(nextDue(due, jitter, now), now);
+                  at(nextDue(due, jitter, now, intervalNanos), now);
                 }
               });
     }
