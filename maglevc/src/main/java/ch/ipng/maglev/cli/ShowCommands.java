@@ -185,6 +185,33 @@ final class ShowCommands {
     }
     out().line("");
     out().table(List.of("POOL", "BACKEND", "STATE", "WEIGHT", "EFFECTIVE", "WHY", "FLUSH"), rows);
+    List<String> overrides = weightOverrides(f, Commands.nowNanos());
+    if (!overrides.isEmpty()) {
+      out().line("");
+      overrides.forEach(out()::line);
+    }
+  }
+
+  /**
+   * One line per operator weight in force: "override primary/nginx0-ams: weight 40 in web/primary
+   * by ops "canary" until ...".
+   */
+  static List<String> weightOverrides(FrontendInfo f, long nowNanos) {
+    List<String> lines = new ArrayList<>();
+    for (PoolInfo p : f.getPoolsList()) {
+      for (PoolBackendInfo b : p.getBackendsList()) {
+        if (b.hasOverride()) {
+          lines.add(
+              "override "
+                  + p.getName()
+                  + "/"
+                  + b.getName()
+                  + ": "
+                  + OverrideText.line(b.getOverride(), nowNanos));
+        }
+      }
+    }
+    return lines;
   }
 
   /** The effective weight, with a slow-start ramp's target and time left: "40 → 100, 12 s left". */

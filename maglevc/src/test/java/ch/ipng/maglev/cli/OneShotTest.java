@@ -189,6 +189,44 @@ class OneShotTest {
     assertThat(backendState("nginx0-fra")).isNotEqualTo("paused");
   }
 
+  @Test
+  void aWeightOverride_isShownUnderShowFrontend_withWhoWhyAndUntil() {
+    assertThat(run("show", "frontend", "web").out()).doesNotContain("override ");
+    Result w =
+        run(
+            "set",
+            "frontend",
+            "web",
+            "pool",
+            "primary",
+            "backend",
+            "nginx0-ams",
+            "weight",
+            "40",
+            "reason",
+            "canary",
+            "for",
+            "1h");
+    assertThat(w.rc()).as(w.err()).isZero();
+    assertThat(run("show", "frontend", "web").out())
+        .containsPattern(
+            "(?m)^override primary/nginx0-ams: weight 40 in web/primary by peer"
+                + " 127\\.0\\.0\\.1:\\d+ \"canary\" until \\S+Z \\(in (59m|1h)");
+    assertThat(
+            run(
+                    "set",
+                    "frontend",
+                    "web",
+                    "pool",
+                    "primary",
+                    "backend",
+                    "nginx0-ams",
+                    "weight",
+                    "100")
+                .rc())
+        .isZero();
+  }
+
   static String backendState(String name) {
     return run("show", "backend", name)
         .out()
