@@ -95,10 +95,16 @@ public final class SimProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    } catch (InterruptedException e) {
+      // the test is being torn down: make sure the simulator does not outlive it
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 }
