@@ -106,6 +106,7 @@ final class Daemon implements AutoCloseable {
   private final @Nullable VppDataplane vpp;
   private final ScheduledExecutorService overrideScheduler;
   private final ExpiryLoop expiry;
+  private final @Nullable ServerTls tls;
 
   private Daemon(
       ScheduledExecutorService overrideScheduler,
@@ -115,8 +116,10 @@ final class Daemon implements AutoCloseable {
       ConfigReloader reloader,
       GrpcServer grpc,
       @Nullable MetricsServer metricsServer,
-      @Nullable VppDataplane vpp) {
+      @Nullable VppDataplane vpp,
+      @Nullable ServerTls tls) {
     this.vpp = vpp;
+    this.tls = tls;
     this.overrideScheduler = overrideScheduler;
     this.expiry = expiry;
     this.checker = checker;
@@ -241,14 +244,9 @@ final class Daemon implements AutoCloseable {
       slowStarter.close();
       throw e;
     }
-    Daemon d =
-        new Daemon(
-            overrideScheduler, expiry, checker, slowStarter, reloader, grpc, metricsServer, vpp);
-    d.tls = tls;
-    return d;
+    return new Daemon(
+        overrideScheduler, expiry, checker, slowStarter, reloader, grpc, metricsServer, vpp, tls);
   }
-
-  private volatile @Nullable ServerTls tls;
 
   /** Re-reads the gRPC certificates (SIGHUP); a failure keeps the ones in use and is logged. */
   void reloadTls() {
