@@ -209,15 +209,17 @@ public final class EffectiveWeights {
         mode = Mode.KEPT_LAST;
       }
     } else {
-      serving = new HashSet<>();
+      serving = HashSet.newHashSet(memory.serving().size() + 1);
     }
-    List<Map<String, Weight>> out = new ArrayList<>();
-    List<Map<String, WeightReason>> why = new ArrayList<>();
+    List<Map<String, Weight>> out = new ArrayList<>(pools.size());
+    List<Map<String, WeightReason>> why = new ArrayList<>(pools.size());
     boolean anyWeight = false;
     boolean allUnknown = true;
     for (int i = 0; i < pools.size(); i++) {
-      Map<String, Weight> pool = new LinkedHashMap<>();
-      Map<String, WeightReason> reasons = new LinkedHashMap<>();
+      // sized for the pool: the maps are made for every frontend a transition touches
+      int size = pools.get(i).size();
+      Map<String, Weight> pool = LinkedHashMap.newLinkedHashMap(size);
+      Map<String, WeightReason> reasons = LinkedHashMap.newLinkedHashMap(size);
       for (Map.Entry<String, Integer> b : pools.get(i).entrySet()) {
         BackendState s = states.apply(b.getKey());
         int configured = b.getValue();

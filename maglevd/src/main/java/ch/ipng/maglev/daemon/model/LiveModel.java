@@ -158,8 +158,12 @@ public final class LiveModel {
       EffectiveWeights.Memory memory,
       Set<String> frozen,
       Set<String> held) {
-    List<Map<String, Integer>> weights = new ArrayList<>();
-    Map<String, BackendState> states = new LinkedHashMap<>();
+    List<Map<String, Integer>> weights = new ArrayList<>(f.pools().size());
+    int entries = 0;
+    for (Frontend.Pool pool : f.pools()) {
+      entries += pool.backends().size();
+    }
+    Map<String, BackendState> states = LinkedHashMap.newLinkedHashMap(entries);
     for (Frontend.Pool pool : f.pools()) {
       for (String b : pool.backends().keySet()) {
         states.put(b, state.apply(b));
