@@ -255,9 +255,11 @@ class GrpcAccessProcessTest {
     dashboard.pauseBackend(be("be1"));
     MaglevGrpc.MaglevBlockingStub plainViewer = stub("viewer");
     refusal(() -> plainViewer.disableBackend(be("be1")));
+    // a viewer naming a user: refused, and the audit's actor is the viewer, the name a claim
+    refusal(() -> viewer.disableBackend(be("be1")));
     dashboard.resumeBackend(be("be1"));
     List<String> seen = new ArrayList<>();
-    while (seen.size() < 3) {
+    while (seen.size() < 4) {
       Event ev = audit.poll(30, TimeUnit.SECONDS);
       assertThat(ev).as("audit events so far: %s", seen).isNotNull();
       assertThat(ev.hasAudit()).isTrue();
@@ -274,7 +276,7 @@ class GrpcAccessProcessTest {
               + " "
               + a.getRole()
               + " "
-              + a.getArgsMap()
+              + new java.util.TreeMap<>(a.getArgsMap())
               + " "
               + a.getResult());
       assertThat(a.getPeer()).startsWith("127.0.0.1:");
@@ -283,6 +285,7 @@ class GrpcAccessProcessTest {
         .containsExactly(
             "PauseBackend alice noc.example.org operator {name=be1} OK",
             "DisableBackend viewer viewer viewer {name=be1} PERMISSION_DENIED",
+            "DisableBackend viewer viewer viewer {claimed_actor=alice, name=be1} PERMISSION_DENIED",
             "ResumeBackend alice noc.example.org operator {name=be1} OK");
     assertThat(daemon.log())
         .contains("\"msg\":\"audit\"")

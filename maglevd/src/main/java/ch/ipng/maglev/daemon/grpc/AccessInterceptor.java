@@ -2,6 +2,7 @@ package ch.ipng.maglev.daemon.grpc;
 
 import static java.util.Objects.requireNonNull;
 
+import ch.ipng.maglev.common.Text;
 import ch.ipng.maglev.config.ClientRole;
 import ch.ipng.maglev.config.GrpcAccess;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -132,12 +133,24 @@ public final class AccessInterceptor implements ServerInterceptor {
         call.close(status, new Metadata());
         return new ServerCall.Listener<>() {};
       }
-      String actor = user != null ? user : id != null ? id : peer;
+      // a name in maglev-actor is the actor only from a client trusted to give one; from any
+      // other it is recorded as what it is, a claim
+      boolean trustedUser =
+          user != null && role != null && role.includes(ClientRole.OPERATOR) && validUser(user);
+      String actor = trustedUser ? user : id != null ? id : peer;
+      String claimed = user != null && !trustedUser ? Text.cut(user, MAX_ACTOR) : null;
       call.request(1);
       return new Refused<>(
           call,
           status,
-          args -> audit.record(new Audit.Entry(actor, id, peer, roleLabel, rpc, args, status)));
+          args -> {
+            Map<String, String> recorded = args;
+            if (claimed != null) {
+              recorded = new LinkedHashMap<>(args);
+              recorded.put("claimed_actor", claimed);
+            }
+            audit.record(new Audit.Entry(actor, id, peer, roleLabel, rpc, recorded, status));
+          });
     }
     CallerIdentity caller = new CallerIdentity(identity, role, peer, user);
     Context context = Context.current().withValue(CallerIdentity.KEY, caller);
