@@ -5,8 +5,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -16,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who may use /admin/: basic auth against the one configured user, compared in constant time, and
- * no mutation from another site (a logged-in browser must not be made to drain a backend by a page
- * elsewhere): a POST needs the {@code X-Maglev-Admin} header, which a cross-site form cannot send
- * and a cross-site script cannot send without a preflight this server never grants, and an Origin,
- * when sent, must be this server.
+ * Who may use /admin/: basic auth against the dashboard's {@link Users} (each with a {@link Role}),
+ * compared in constant time, and no mutation from another site (a logged-in browser must not be
+ * made to drain a backend by a page elsewhere): a POST needs the {@code X-Maglev-Admin} header,
+ * which a cross-site form cannot send and a cross-site script cannot send without a preflight this
+ * server never grants, and an Origin, when sent, must be this server.
  *
  * <p>Failed logins are logged ({@code admin-login-failed}) and slowed down per client address by a
  * {@link LoginThrottle}: an address that failed too often is answered 429 with Retry-After, without
@@ -37,8 +35,12 @@ public final class AdminGate {
 
   /** What a request's credentials come to. */
   sealed interface Login {
-    /** The configured user, with the right password. */
-    record Allowed(String user) implements Login {}
+    /** A configured user, with the right password, and its role. */
+    record Allowed(Users.Identity who) implements Login {
+      String user() {
+        return who.user();
+      }
+    }
 
     /** No basic credentials at all: ask for them (a browser's first request); not a failure. */
     record Missing() implements Login {}
@@ -50,17 +52,20 @@ public final class AdminGate {
     record Throttled(Duration retryAfter) implements Login {}
   }
 
-  private final byte[] userDigest;
-  private final byte[] passwordDigest;
+  private final Users users;
   private final LoginThrottle throttle;
 
-  private AdminGate(String user, String password, Clock clock) {
-    this.userDigest = sha256(user);
-    this.passwordDigest = sha256(password);
+  private AdminGate(Users users, Clock clock) {
+    this.users = users;
     this.throttle = new LoginThrottle(clock);
   }
 
-  /** The gate, or empty (and /admin/ answers 404) unless both are set and not empty. */
+  /** The gate, or empty (and /admin/ answers 404) when there are no users. */
+  public static Optional<AdminGate> of(Users users, Clock clock) {
+    return users.isEmpty() ? Optional.empty() : Optional.of(new AdminGate(users, clock));
+  }
+
+  /** One admin user; empty (and /admin/ answers 404) unless both are set and not empty. */
   public static Optional<AdminGate> of(@Nullable String user, @Nullable String password) {
     return of(user, password, Clock.systemUTC());
   }
@@ -71,7 +76,7 @@ public final class AdminGate {
     if (user == null || user.isEmpty() || password == null || password.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new AdminGate(user, password, clock));
+    return of(Users.of("--users", null, user, password), clock);
   }
 
   /** Checks the request's credentials, coming from {@code client}. */
@@ -90,10 +95,10 @@ public final class AdminGate {
           .log();
       return new Login.Throttled(wait.get());
     }
-    Optional<String> user = user(h);
-    if (user.isPresent()) {
+    Optional<Users.Identity> who = user(h);
+    if (who.isPresent()) {
       throttle.succeeded(client);
-      return new Login.Allowed(user.get());
+      return new Login.Allowed(who.get());
     }
     int failures = throttle.failed(client);
     logger
@@ -107,8 +112,8 @@ public final class AdminGate {
     return new Login.Refused();
   }
 
-  /** The authenticated user, or empty; both parts are compared in constant time. */
-  private Optional<String> user(String authorization) {
+  /** The authenticated user, or empty; see {@link Users#check}. */
+  private Optional<Users.Identity> user(String authorization) {
     Optional<String> decoded = decode(authorization);
     if (decoded.isEmpty()) {
       return Optional.empty();
@@ -117,12 +122,7 @@ public final class AdminGate {
     if (colon < 0) {
       return Optional.empty();
     }
-    String user = decoded.get().substring(0, colon);
-    // both compared, always: the time taken does not say which one was wrong
-    boolean userOk = MessageDigest.isEqual(userDigest, sha256(user));
-    boolean passwordOk =
-        MessageDigest.isEqual(passwordDigest, sha256(decoded.get().substring(colon + 1)));
-    return userOk && passwordOk ? Optional.of(user) : Optional.empty();
+    return users.check(decoded.get().substring(0, colon), decoded.get().substring(colon + 1));
   }
 
   private static Optional<String> decode(String authorization) {
@@ -171,13 +171,5 @@ public final class AdminGate {
       return Optional.of("admin requests need the header " + HEADER + ": 1");
     }
     return Optional.empty();
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 }

@@ -225,6 +225,16 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       return;
     }
+    if (path.equals("/admin/api/whoami")) {
+      boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
+      reply(
+          ctx,
+          req,
+          get
+              ? noStore(json(ActionRoles.whoamiJson(allowed.who())))
+              : error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET for " + path));
+      return;
+    }
     if (!req.method().equals(HttpMethod.POST)) {
       reply(ctx, req, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST for admin actions"));
       return;
@@ -242,6 +252,11 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         AdminAction.parse(parts, req.content().toString(StandardCharsets.UTF_8));
     if (parsed.action() == null) {
       reply(ctx, req, error(HttpResponseStatus.BAD_REQUEST, parsed.error()));
+      return;
+    }
+    String refusal = ActionRoles.refusal(allowed.who(), parsed.action());
+    if (refusal != null) {
+      reply(ctx, req, noStore(body(HttpResponseStatus.FORBIDDEN, refusal, "application/json")));
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(req);
