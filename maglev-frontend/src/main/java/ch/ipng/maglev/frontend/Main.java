@@ -81,10 +81,11 @@ public final class Main {
 
     @Option(
         names = {"--server-tls", "-server-tls"},
-        paramLabel = "NAME=ca:FILE,cert:FILE,key:FILE",
+        paramLabel = "NAME=FILES",
         description =
-            "One maglevd's own TLS files instead of --tls-*; NAME is its --server address or"
-                + " host; repeatable (env MAGLEV_FRONTEND_SERVER_TLS, entries separated by ';').")
+            "One maglevd's own TLS files instead of --tls-*, FILES as ca:FILE,cert:FILE,key:FILE;"
+                + " NAME is its --server address or host; repeatable (env"
+                + " MAGLEV_FRONTEND_SERVER_TLS, entries separated by ';').")
     List<String> serverTls = new java.util.ArrayList<>();
 
     @Option(
