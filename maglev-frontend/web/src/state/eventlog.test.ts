@@ -66,5 +66,9 @@ group('event stream lines', () => {
       'olga PauseBackend frontend=site weight=0 for 90m: OK',
     );
     expect(isChatter({ kind: 'audit', maglevd: 'lb0', time_ns: '1', audit: pause })).toBe(false);
+    // maglevd's audit log record of the same call is not shown twice
+    expect(
+      describe({ kind: 'log', maglevd: 'lb0', time_ns: '1', log: { level: 'info', msg: 'audit', attrs: { actor: 'olga', rpc: 'PauseBackend' } } }, 0),
+    ).toBeNull();
   });
 });

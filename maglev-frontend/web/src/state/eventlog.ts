@@ -24,6 +24,9 @@ export function describe(ev: ServerEvent, at: number): LogLine | null {
     case 'frontend-transition':
       return { at, kind: 'frontend', text: `${ev.frontend.name}: ${ev.frontend.from} → ${ev.frontend.to}` };
     case 'log': {
+      if (ev.log.msg === 'audit') {
+        return null; // the same call comes as an audit event, which says it better
+      }
       const attrs = Object.entries(ev.log.attrs)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ');
