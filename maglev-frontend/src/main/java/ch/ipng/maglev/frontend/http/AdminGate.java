@@ -9,6 +9,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,14 +56,38 @@ public final class AdminGate {
 
     /** The client's address failed too often: it must wait {@code retryAfter}. */
     record Throttled(Duration retryAfter) implements Login {}
+
+    /** Too many passwords are waiting to be checked: try again in a moment. */
+    record Busy() implements Login {}
   }
+
+  /** Passwords waiting for their check at most; more are answered {@link Login.Busy}. */
+  static final int MAX_WAITING = 64;
 
   private final Users users;
   private final LoginThrottle throttle;
+  // the slow password checks, one at a time, off the event loops: a burst of wrong passwords
+  // costs one core at most and never holds up another connection's answer
+  private final Executor checker;
 
   private AdminGate(Users users, Clock clock) {
+    this(
+        users,
+        clock,
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_WAITING),
+            r -> Thread.ofPlatform().daemon().name("admin-login").unstarted(r)));
+  }
+
+  /** With the executor the password checks run on (tests hold them back). */
+  AdminGate(Users users, Clock clock, Executor checker) {
     this.users = users;
     this.throttle = new LoginThrottle(clock);
+    this.checker = checker;
   }
 
   /** The gate, or empty (and /admin/ answers 404) when there are no users. */
@@ -79,11 +109,15 @@ public final class AdminGate {
     return of(Users.of("--users", null, user, password), clock);
   }
 
-  /** Checks the request's credentials, coming from {@code client}. */
-  Login login(FullHttpRequest req, InetAddress client) {
+  /**
+   * Checks the request's credentials, coming from {@code client}: done at once when they are
+   * missing, malformed, throttled or were right before; otherwise the password's check (PBKDF2,
+   * slow on purpose) runs on a thread of its own and the answer comes when it is done.
+   */
+  CompletableFuture<Login> login(FullHttpRequest req, InetAddress client) {
     String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
     if (h == null) {
-      return new Login.Missing();
+      return CompletableFuture.completedFuture(new Login.Missing());
     }
     Optional<Duration> wait = throttle.retryAfter(client);
     if (wait.isPresent()) {
@@ -93,13 +127,37 @@ public final class AdminGate {
           .addKeyValue("remote", client.getHostAddress())
           .addKeyValue("retry_after_ms", wait.get().toMillis())
           .log();
-      return new Login.Throttled(wait.get());
+      return CompletableFuture.completedFuture(new Login.Throttled(wait.get()));
     }
-    Optional<Users.Identity> who = user(h);
-    if (who.isPresent()) {
+    Optional<String> decoded = decode(h).filter(d -> d.indexOf(':') >= 0);
+    if (decoded.isEmpty()) {
+      return CompletableFuture.completedFuture(refused(h, client));
+    }
+    int colon = decoded.get().indexOf(':');
+    String user = decoded.get().substring(0, colon);
+    String password = decoded.get().substring(colon + 1);
+    Optional<Users.Identity> known = users.remembered(user, password);
+    if (known.isPresent()) {
       throttle.succeeded(client);
-      return new Login.Allowed(who.get());
+      return CompletableFuture.completedFuture(new Login.Allowed(known.get()));
     }
+    try {
+      return CompletableFuture.supplyAsync(() -> users.check(user, password), checker)
+          .thenApply(
+              who -> {
+                if (who.isEmpty()) {
+                  return refused(h, client);
+                }
+                throttle.succeeded(client);
+                return new Login.Allowed(who.get());
+              });
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(new Login.Busy());
+    }
+  }
+
+  /** A failed login: counted against {@code client} and logged. */
+  private Login refused(String h, InetAddress client) {
     int failures = throttle.failed(client);
     logger
         .atWarn()
@@ -110,19 +168,6 @@ public final class AdminGate {
         .addKeyValue("retry_after_ms", LoginThrottle.delay(failures).toMillis())
         .log();
     return new Login.Refused();
-  }
-
-  /** The authenticated user, or empty; see {@link Users#check}. */
-  private Optional<Users.Identity> user(String authorization) {
-    Optional<String> decoded = decode(authorization);
-    if (decoded.isEmpty()) {
-      return Optional.empty();
-    }
-    int colon = decoded.get().indexOf(':');
-    if (colon < 0) {
-      return Optional.empty();
-    }
-    return users.check(decoded.get().substring(0, colon), decoded.get().substring(colon + 1));
   }
 
   private static Optional<String> decode(String authorization) {

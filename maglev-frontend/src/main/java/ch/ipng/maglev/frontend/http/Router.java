@@ -185,7 +185,37 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + echo(path)));
       return;
     }
-    AdminGate.Login login = gate.get().login(req, clientAddress(ctx));
+    var login = gate.get().login(req, clientAddress(ctx));
+    if (login.isDone()) {
+      admin(ctx, req, path, login.join());
+      return;
+    }
+    req.retain(); // until the password's check is done, on its own thread
+    login.whenComplete(
+        (l, failure) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      try {
+                        admin(ctx, req, path, l != null ? l : new AdminGate.Login.Busy());
+                      } finally {
+                        req.release();
+                      }
+                    }));
+  }
+
+  /** /admin/ once the credentials are checked. */
+  private void admin(
+      ChannelHandlerContext ctx, FullHttpRequest req, String path, AdminGate.Login login) {
+    if (login instanceof AdminGate.Login.Busy) {
+      FullHttpResponse r =
+          error(
+              HttpResponseStatus.SERVICE_UNAVAILABLE,
+              "too many logins are being checked: try again in a moment");
+      r.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+      reply(ctx, req, r);
+      return;
+    }
     if (login instanceof AdminGate.Login.Throttled t) {
       counters.throttledLogins.incrementAndGet();
       long seconds = Math.max(1, (t.retryAfter().toMillis() + 999) / 1000);
