@@ -25,9 +25,14 @@ export MAGLEV_FRONTEND_LISTEN=127.0.0.1:0
 # one maglevd under two names: two tabs to choose between
 export MAGLEV_FRONTEND_SERVER=127.0.0.1:$grpc_port,localhost:$grpc_port
 export MAGLEV_FRONTEND_USER=ops MAGLEV_FRONTEND_PASSWORD=e2e-secret
+# and a viewer from a users file, its password hashed as the user guide says
+users=$(mktemp)
+printf 'vera viewer %s\n' "$(echo e2e-viewer | "$build/bin/maglevd-frontend" --hash-password)" >"$users" \
+  || fail "maglevd-frontend --hash-password failed"
+export MAGLEV_FRONTEND_USERS=$users
 setsid "$root/scripts/demo.sh" "$build" >"$log" 2>&1 &
 demo=$!
-trap 'kill -TERM -- -$demo 2>/dev/null || true; wait $demo 2>/dev/null || true; rm -rf "$log" "$logs"' EXIT
+trap 'kill -TERM -- -$demo 2>/dev/null || true; wait $demo 2>/dev/null || true; rm -rf "$log" "$logs" "$users"' EXIT
 
 port=
 for _ in $(seq 1 300); do

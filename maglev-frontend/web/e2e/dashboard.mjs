@@ -143,6 +143,35 @@ try {
     throw new Error(`maglevd's override of nginx0-ams: ${JSON.stringify(shown.overrides)}`);
   }
   await adminPage.screenshot({ path: `${shots}/admin-backend-paused.png`, fullPage: true });
+  step('the event stream shows the pause as an audit line: who, what, why');
+  await adminPage
+    .locator('.event.audit', { hasText: `${user} PauseBackend name=nginx0-ams` })
+    .filter({ hasText: 'reason "kernel upgrade"' })
+    .first()
+    .waitFor();
+
+  step('a viewer user sees the page and its role, no actions; the server refuses them anyway');
+  const viewer = await browser.newContext({
+    viewport: { width: 1100, height: 900 },
+    httpCredentials: { username: 'vera', password: 'e2e-viewer' },
+  });
+  const viewerPage = await viewer.newPage();
+  await viewerPage.goto(`${base}/admin/`);
+  await viewerPage.locator('.whoami', { hasText: 'vera · viewer' }).waitFor();
+  await openAll(viewerPage);
+  await row(viewerPage, 'nginx0-ams').locator('.badge.paused').waitFor();
+  const buttons = await viewerPage.getByRole('button', { name: /^actions for / }).count();
+  if (buttons !== 0) throw new Error(`the viewer sees ${buttons} action buttons`);
+  const refusedPause = await viewerPage.request.post(`${base}/admin/api/127.0.0.1/backends/nginx0-zrh/pause`, {
+    headers: { 'X-Maglev-Admin': '1' },
+  });
+  const refusal = await refusedPause.json();
+  if (refusedPause.status() !== 403 || refusal.error !== 'pause needs the role operator; user vera is viewer') {
+    throw new Error(`the viewer's pause: ${refusedPause.status()} ${JSON.stringify(refusal)}`);
+  }
+  if (backendState('nginx0-zrh') !== 'up') throw new Error("the viewer's POST paused nginx0-zrh");
+  await viewerPage.screenshot({ path: `${shots}/admin-viewer.png`, fullPage: true });
+  await viewer.close();
   step('ok');
 } finally {
   await browser.close();

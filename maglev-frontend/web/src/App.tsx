@@ -1,8 +1,8 @@
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import { fetchOne, fetchState, isAdmin } from './api/client';
+import { fetchOne, fetchState, fetchWhoAmI, isAdmin } from './api/client';
 import { follow } from './api/sse';
-import type { ServerEvent } from './api/types';
+import type { ServerEvent, WhoAmI } from './api/types';
 import { ActionDialog } from './components/ActionDialog';
 import { DebugPanel } from './components/DebugPanel';
 import { EventStream } from './components/EventStream';
@@ -10,6 +10,7 @@ import { FrontendCard, type RowAction } from './components/FrontendCard';
 import { ScopeTabs } from './components/ScopeTabs';
 import { SuspicionBanner } from './components/SuspicionBanner';
 import { VppPanel } from './components/VppPanel';
+import { badge, may } from './state/access';
 import { health } from './state/cascade';
 import { compareTables } from './state/fleet';
 import { cookie, readCookie } from './state/cookies';
@@ -21,6 +22,9 @@ const ZIPPY_COOKIE = 'maglev_zippy_open';
 
 export function App() {
   const admin = isAdmin();
+  // the logged-in user's role: the buttons are only those it allows (a viewer sees none)
+  const [me, setMe] = createSignal<WhoAmI | null>(null);
+  const operate = () => admin && may(me(), 'pause');
   const [scopes, setScopes] = createStore<Scope[]>([]);
   const [selected, setSelected] = createSignal(readCookie(document.cookie, SCOPE_COOKIE) ?? '');
   const [open, setOpen] = createSignal<string[]>(
@@ -125,6 +129,9 @@ export function App() {
   };
 
   onMount(() => {
+    if (admin) {
+      fetchWhoAmI().then(setMe, (e: Error) => setError(e.message));
+    }
     void hydrate();
     const stop = follow(onEvent, (isOpen) => {
       setStreamOpen(isOpen);
@@ -159,6 +166,9 @@ export function App() {
           <img src="/favicon.ico" alt="" width="24" height="24" />
         </a>
         <h1>maglev{admin ? ' · admin' : ''}</h1>
+        <Show when={badge(me())}>
+          <span class="muted whoami">{badge(me())}</span>
+        </Show>
         <span classList={{ live: true, on: streamOpen() }}>{streamOpen() ? 'live' : 'reconnecting…'}</span>
       </header>
       <Show when={error()}>
@@ -178,7 +188,7 @@ export function App() {
             </Show>
             <div classList={{ stale: s().state.stale }}>
               <VppPanel state={s().state} now={now()} pulse={pulse()} />
-              <SuspicionBanner maglevd={s().state.name} suspicion={s().state.checker_suspicion} admin={admin} />
+              <SuspicionBanner maglevd={s().state.name} suspicion={s().state.checker_suspicion} admin={admin && may(me(), 'release-checker')} />
               <For each={s().state.frontends}>
                 {(f) => (
                   <FrontendCard
@@ -195,7 +205,7 @@ export function App() {
                     open={open().includes(`${s().state.name}/${f.name}`)}
                     onToggle={() => toggle(`${s().state.name}/${f.name}`)}
                     now={now()}
-                    admin={admin}
+                    admin={operate()}
                     onAction={setAction}
                     probing={(b) => probing().has(`${s().state.name}/${b}`)}
                     tables={compareTables(

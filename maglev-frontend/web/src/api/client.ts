@@ -1,4 +1,4 @@
-import type { MaglevdState } from './types';
+import type { MaglevdState, WhoAmI } from './types';
 
 /**
  * What a weight change would do to a VIP's buckets: maglevd's PreviewWeightResponse as protobuf
@@ -51,4 +51,13 @@ export async function adminAction(path: string, body?: unknown): Promise<unknown
     throw new Error(json.error ?? `HTTP ${r.status}`);
   }
   return json;
+}
+
+/** Who is logged in to /admin/, with the role and the actions it allows. */
+export async function fetchWhoAmI(): Promise<WhoAmI> {
+  const r = await fetch('/admin/api/whoami', { cache: 'no-store' });
+  if (!r.ok) {
+    throw new Error(`GET /admin/api/whoami: ${r.status}`);
+  }
+  return (await r.json()) as WhoAmI;
 }

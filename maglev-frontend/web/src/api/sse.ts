@@ -1,6 +1,6 @@
 import type { ServerEvent } from './types';
 
-const KINDS = ['backend-transition', 'frontend-transition', 'log', 'maglevd-status', 'lb-state', 'frontends', 'resync'] as const;
+const KINDS = ['backend-transition', 'frontend-transition', 'log', 'maglevd-status', 'lb-state', 'frontends', 'audit', 'resync'] as const;
 
 /** How often the watchdog looks, and the jump in wall time that means the machine slept. */
 const WATCH_MS = 5_000;

@@ -173,4 +173,28 @@ export type ServerEvent =
       /** Each backend's overrides in force, by name (absent from an older frontend). */
       overrides?: Record<string, Override[]>;
     }
+  | { kind: 'audit'; maglevd: string; time_ns: string; audit: Audit }
   | { kind: 'resync' };
+
+/**
+ * A call to maglevd that may change something, allowed or refused (proto AuditEvent): who acted
+ * (the dashboard user maglevd trusted, else the certificate's name, else the address), the RPC,
+ * its arguments and its gRPC status.
+ */
+export interface Audit {
+  actor: string;
+  identity: string;
+  peer: string;
+  role: string;
+  rpc: string;
+  args: Record<string, string>;
+  result: string;
+  detail: string;
+}
+
+/** GET /admin/api/whoami: the logged-in dashboard user, its role, and the actions it may take. */
+export interface WhoAmI {
+  user: string;
+  role: 'viewer' | 'operator' | 'admin';
+  allowed: string[];
+}

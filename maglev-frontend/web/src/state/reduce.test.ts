@@ -97,4 +97,14 @@ describe('reduce', () => {
     const before = scope();
     expect(reduce(before, { kind: 'log', maglevd: 'lb0', time_ns: '1', log: { level: 'debug', msg: 'probe-done', attrs: {} } })).toBe(before);
   });
+  it('an audit record changes nothing shown (its changes come as their own events)', () => {
+    const before = scope();
+    const after = reduce(before, {
+      kind: 'audit',
+      maglevd: 'lb0',
+      time_ns: '1',
+      audit: { actor: 'olga', identity: '', peer: '', role: 'operator', rpc: 'PauseBackend', args: { name: 'b' }, result: 'OK', detail: '' },
+    });
+    expect(after).toBe(before);
+  });
 });

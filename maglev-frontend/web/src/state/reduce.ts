@@ -79,6 +79,9 @@ export function reduce(scope: Scope, ev: ServerEvent): Scope {
       };
     case 'log':
       return logRecord(scope, ev.log.msg);
+    case 'audit':
+      // a record of a call; what it changed comes as its own events
+      return scope;
   }
 }
 

@@ -80,6 +80,29 @@ public final class Main {
     String tlsKey = "";
 
     @Option(
+        names = {"--server-tls", "-server-tls"},
+        paramLabel = "NAME=FILES",
+        description =
+            "One maglevd's own TLS files instead of --tls-*, FILES as ca:FILE,cert:FILE,key:FILE;"
+                + " NAME is its --server address or host; repeatable (env"
+                + " MAGLEV_FRONTEND_SERVER_TLS, entries separated by ';').")
+    List<String> serverTls = new java.util.ArrayList<>();
+
+    @Option(
+        names = {"--users", "-users"},
+        paramLabel = "FILE",
+        description =
+            "Dashboard users, one a line: NAME ROLE HASH, ROLE viewer, operator or admin (env"
+                + " MAGLEV_FRONTEND_USERS).",
+        defaultValue = "${env:MAGLEV_FRONTEND_USERS:-}")
+    String users = "";
+
+    @Option(
+        names = {"--hash-password", "-hash-password"},
+        description = "Read a password on stdin, print its hash for --users, and exit.")
+    boolean hashPassword;
+
+    @Option(
         names = {"--listen", "-listen"},
         paramLabel = "ADDR",
         description = "HTTP listen address (env MAGLEV_FRONTEND_LISTEN, default :8080).",
@@ -153,11 +176,18 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, System.in, out, err);
+  }
+
+  static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err) {
     Options o = new Options();
     Launcher launcher = Launcher.of(o, "MAGLEV_FRONTEND_LOG_LEVEL");
     OptionalInt done = launcher.parse(args, out, err);
     if (done.isPresent()) {
       return done.getAsInt(); // help or version: OK; a usage error: USAGE
+    }
+    if (o.hashPassword) {
+      return HashPassword.run(in, out, err);
     }
     String logLevel = launcher.logLevel();
     InetSocketAddress listen;
@@ -201,17 +231,34 @@ public final class Main {
           });
     }
 
-    io.grpc.ChannelCredentials credentials;
+    java.util.Map<String, io.grpc.ChannelCredentials> credentials = new java.util.HashMap<>();
+    ch.ipng.maglev.frontend.http.Users users;
     try {
-      credentials = credentials(o);
-    } catch (java.io.IOException e) {
+      ServerTls tls =
+          ServerTls.parse(
+              new ServerTls.Files("", o.tlsCa, o.tlsCert, o.tlsKey),
+              o.serverTls.isEmpty()
+                  ? List.of(
+                      System.getenv().getOrDefault("MAGLEV_FRONTEND_SERVER_TLS", "").split(";"))
+                  : o.serverTls,
+              servers);
+      for (String s : servers) {
+        credentials.put(s, tls.credentials(s));
+      }
+      users =
+          ch.ipng.maglev.frontend.http.Users.of(
+              "--users",
+              o.users.isEmpty() ? null : java.nio.file.Path.of(o.users),
+              System.getenv("MAGLEV_FRONTEND_USER"),
+              System.getenv("MAGLEV_FRONTEND_PASSWORD"));
+    } catch (java.io.IOException | IllegalArgumentException e) {
       err.println("maglevd-frontend: " + e.getMessage());
       return USAGE;
     }
     SseBroker broker = SseBroker.create(Clock.systemUTC());
     Maglevds maglevds;
     try {
-      maglevds = Maglevds.start(servers, broker, credentials);
+      maglevds = Maglevds.start(servers, broker, credentials::get);
     } catch (IllegalArgumentException e) {
       err.println("maglevd-frontend: " + e.getMessage());
       return USAGE;
@@ -219,17 +266,16 @@ public final class Main {
     FrontendServer server;
     try {
       DashboardApi dashboard = DashboardApi.of(maglevds, v);
-      Optional<AdminGate> gate =
-          AdminGate.of(
-              System.getenv("MAGLEV_FRONTEND_USER"), System.getenv("MAGLEV_FRONTEND_PASSWORD"));
+      Optional<AdminGate> gate = AdminGate.of(users, Clock.systemUTC());
       logger
           .atInfo()
           .setMessage(gate.isPresent() ? "admin-enabled" : "admin-disabled")
           .addKeyValue(
               "reason",
               gate.isPresent()
-                  ? "MAGLEV_FRONTEND_USER and MAGLEV_FRONTEND_PASSWORD are set"
-                  : "MAGLEV_FRONTEND_USER or MAGLEV_FRONTEND_PASSWORD is not set")
+                  ? "users: " + String.join(",", users.describe())
+                  : "no --users file, and MAGLEV_FRONTEND_USER or MAGLEV_FRONTEND_PASSWORD is not"
+                      + " set")
           .log();
       server = FrontendServer.start(listen, dashboard, broker, gate, dashboard, limits);
     } catch (RuntimeException e) {
@@ -266,37 +312,6 @@ public final class Main {
     maglevds.close();
     logger.atInfo().setMessage("stopped").log();
     return OK;
-  }
-
-  /** Plaintext, or TLS when any of --tls-ca, --tls-cert, --tls-key is set. */
-  static io.grpc.ChannelCredentials credentials(Options o) throws java.io.IOException {
-    if (o.tlsCa.isEmpty() && o.tlsCert.isEmpty() && o.tlsKey.isEmpty()) {
-      return io.grpc.InsecureChannelCredentials.create();
-    }
-    if (o.tlsCert.isEmpty() != o.tlsKey.isEmpty()) {
-      throw new java.io.IOException(
-          "--tls-cert and --tls-key go together (expected: both or neither)");
-    }
-    io.grpc.TlsChannelCredentials.Builder b = io.grpc.TlsChannelCredentials.newBuilder();
-    try {
-      if (!o.tlsCa.isEmpty()) {
-        b.trustManager(
-            ch.ipng.maglev.common.tls.Pem.trustManagers(
-                ch.ipng.maglev.common.tls.Pem.certificates(
-                    "--tls-ca", java.nio.file.Path.of(o.tlsCa))));
-      }
-      if (!o.tlsCert.isEmpty()) {
-        b.keyManager(
-            ch.ipng.maglev.common.tls.Pem.keyManagers(
-                ch.ipng.maglev.common.tls.Pem.certificates(
-                    "--tls-cert", java.nio.file.Path.of(o.tlsCert)),
-                ch.ipng.maglev.common.tls.Pem.privateKey(
-                    "--tls-key", java.nio.file.Path.of(o.tlsKey))));
-      }
-    } catch (java.security.GeneralSecurityException e) {
-      throw new java.io.IOException("TLS set-up: " + e.getMessage(), e);
-    }
-    return b.build();
   }
 
   private static void setLevel(String level) {

@@ -21,52 +21,65 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MainTest {
   private static final String USAGE =
       """
-      Usage: maglevd-frontend [-h] [-version] [-header-timeout=DURATION]
-                              [-idle-timeout=DURATION] [-listen=ADDR]
-                              [-log-level=LEVEL] [-max-connections=N]
+      Usage: maglevd-frontend [-h] [-hash-password] [-version]
+                              [-header-timeout=DURATION] [-idle-timeout=DURATION]
+                              [-listen=ADDR] [-log-level=LEVEL] [-max-connections=N]
                               [-max-header-size=BYTES] [-max-uri-length=BYTES]
                               [-server=ADDR[,ADDR...]] [-tls-ca=FILE]
-                              [-tls-cert=FILE] [-tls-key=FILE]
+                              [-tls-cert=FILE] [-tls-key=FILE] [-users=FILE]
+                              [-server-tls=NAME=FILES]...
       The web dashboard over one or more maglevds.
             -server, --server=ADDR[,ADDR...]
-                                  maglevd gRPC addresses, comma-separated (env
-                                    MAGLEV_FRONTEND_SERVER).
-            -tls-ca, --tls-ca=FILE
-                                  Talk TLS to every maglevd; their certificates must
-                                    chain to this PEM CA (env MAGLEV_FRONTEND_TLS_CA).
+                                   maglevd gRPC addresses, comma-separated (env
+                                     MAGLEV_FRONTEND_SERVER).
+            -tls-ca, --tls-ca=FILE Talk TLS to every maglevd; their certificates must
+                                     chain to this PEM CA (env
+                                     MAGLEV_FRONTEND_TLS_CA).
             -tls-cert, --tls-cert=FILE
-                                  Present this PEM certificate to every maglevd; its
-                                    role there must be operator or admin for the
-                                    admin actions (env MAGLEV_FRONTEND_TLS_CERT).
+                                   Present this PEM certificate to every maglevd; its
+                                     role there must be operator or admin for the
+                                     admin actions (env MAGLEV_FRONTEND_TLS_CERT).
             -tls-key, --tls-key=FILE
-                                  The PKCS#8 PEM key of --tls-cert (env
-                                    MAGLEV_FRONTEND_TLS_KEY).
-            -listen, --listen=ADDR
-                                  HTTP listen address (env MAGLEV_FRONTEND_LISTEN,
-                                    default :8080).
+                                   The PKCS#8 PEM key of --tls-cert (env
+                                     MAGLEV_FRONTEND_TLS_KEY).
+            -server-tls, --server-tls=NAME=FILES
+                                   One maglevd's own TLS files instead of --tls-*,
+                                     FILES as ca:FILE,cert:FILE,key:FILE; NAME is its
+                                     --server address or host; repeatable (env
+                                     MAGLEV_FRONTEND_SERVER_TLS, entries separated by
+                                     ';').
+            -users, --users=FILE   Dashboard users, one a line: NAME ROLE HASH, ROLE
+                                     viewer, operator or admin (env
+                                     MAGLEV_FRONTEND_USERS).
+            -hash-password, --hash-password
+                                   Read a password on stdin, print its hash for
+                                     --users, and exit.
+            -listen, --listen=ADDR HTTP listen address (env MAGLEV_FRONTEND_LISTEN,
+                                     default :8080).
             -idle-timeout, --idle-timeout=DURATION
-                                  Close a connection idle this long (env
-                                    MAGLEV_FRONTEND_IDLE_TIMEOUT, default 60s).
+                                   Close a connection idle this long (env
+                                     MAGLEV_FRONTEND_IDLE_TIMEOUT, default 60s).
             -header-timeout, --header-timeout=DURATION
-                                  A request must arrive in full this soon after its
-                                    first byte, else 408 (env
-                                    MAGLEV_FRONTEND_HEADER_TIMEOUT, default 10s).
+                                   A request must arrive in full this soon after its
+                                     first byte, else 408 (env
+                                     MAGLEV_FRONTEND_HEADER_TIMEOUT, default 10s).
             -max-connections, --max-connections=N
-                                  Open connections at most; more are answered 503
-                                    (env MAGLEV_FRONTEND_MAX_CONNECTIONS, default
-                                    1024).
+                                   Open connections at most; more are answered 503
+                                     (env MAGLEV_FRONTEND_MAX_CONNECTIONS, default
+                                     1024).
             -max-uri-length, --max-uri-length=BYTES
-                                  Longest request target; longer is answered 414 (env
-                                    MAGLEV_FRONTEND_MAX_URI_LENGTH, default 4096).
+                                   Longest request target; longer is answered 414
+                                     (env MAGLEV_FRONTEND_MAX_URI_LENGTH, default
+                                     4096).
             -max-header-size, --max-header-size=BYTES
-                                  Most bytes of header fields in a request; more is
-                                    answered 431 (env
-                                    MAGLEV_FRONTEND_MAX_HEADER_SIZE, default 8192).
+                                   Most bytes of header fields in a request; more is
+                                     answered 431 (env
+                                     MAGLEV_FRONTEND_MAX_HEADER_SIZE, default 8192).
             -log-level, --log-level=LEVEL
-                                  debug, info, warn or error (env
-                                    MAGLEV_FRONTEND_LOG_LEVEL, default info).
-            -version, --version   Print version, commit and build date, and exit.
-        -h, -help, --help         Show this help and exit.
+                                   debug, info, warn or error (env
+                                     MAGLEV_FRONTEND_LOG_LEVEL, default info).
+            -version, --version    Print version, commit and build date, and exit.
+        -h, -help, --help          Show this help and exit.
       """;
 
   private record Result(int rc, String out, String err) {}

@@ -5,22 +5,26 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who may use /admin/: basic auth against the one configured user, compared in constant time, and
- * no mutation from another site (a logged-in browser must not be made to drain a backend by a page
- * elsewhere): a POST needs the {@code X-Maglev-Admin} header, which a cross-site form cannot send
- * and a cross-site script cannot send without a preflight this server never grants, and an Origin,
- * when sent, must be this server.
+ * Who may use /admin/: basic auth against the dashboard's {@link Users} (each with a {@link Role}),
+ * compared in constant time, and no mutation from another site (a logged-in browser must not be
+ * made to drain a backend by a page elsewhere): a POST needs the {@code X-Maglev-Admin} header,
+ * which a cross-site form cannot send and a cross-site script cannot send without a preflight this
+ * server never grants, and an Origin, when sent, must be this server.
  *
  * <p>Failed logins are logged ({@code admin-login-failed}) and slowed down per client address by a
  * {@link LoginThrottle}: an address that failed too often is answered 429 with Retry-After, without
@@ -37,8 +41,12 @@ public final class AdminGate {
 
   /** What a request's credentials come to. */
   sealed interface Login {
-    /** The configured user, with the right password. */
-    record Allowed(String user) implements Login {}
+    /** A configured user, with the right password, and its role. */
+    record Allowed(Users.Identity who) implements Login {
+      String user() {
+        return who.user();
+      }
+    }
 
     /** No basic credentials at all: ask for them (a browser's first request); not a failure. */
     record Missing() implements Login {}
@@ -48,19 +56,46 @@ public final class AdminGate {
 
     /** The client's address failed too often: it must wait {@code retryAfter}. */
     record Throttled(Duration retryAfter) implements Login {}
+
+    /** Too many passwords are waiting to be checked: try again in a moment. */
+    record Busy() implements Login {}
   }
 
-  private final byte[] userDigest;
-  private final byte[] passwordDigest;
+  /** Passwords waiting for their check at most; more are answered {@link Login.Busy}. */
+  static final int MAX_WAITING = 64;
+
+  private final Users users;
   private final LoginThrottle throttle;
+  // the slow password checks, one at a time, off the event loops: a burst of wrong passwords
+  // costs one core at most and never holds up another connection's answer
+  private final Executor checker;
 
-  private AdminGate(String user, String password, Clock clock) {
-    this.userDigest = sha256(user);
-    this.passwordDigest = sha256(password);
-    this.throttle = new LoginThrottle(clock);
+  private AdminGate(Users users, Clock clock) {
+    this(
+        users,
+        clock,
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(MAX_WAITING),
+            r -> Thread.ofPlatform().daemon().name("admin-login").unstarted(r)));
   }
 
-  /** The gate, or empty (and /admin/ answers 404) unless both are set and not empty. */
+  /** With the executor the password checks run on (tests hold them back). */
+  AdminGate(Users users, Clock clock, Executor checker) {
+    this.users = users;
+    this.throttle = new LoginThrottle(clock);
+    this.checker = checker;
+  }
+
+  /** The gate, or empty (and /admin/ answers 404) when there are no users. */
+  public static Optional<AdminGate> of(Users users, Clock clock) {
+    return users.isEmpty() ? Optional.empty() : Optional.of(new AdminGate(users, clock));
+  }
+
+  /** One admin user; empty (and /admin/ answers 404) unless both are set and not empty. */
   public static Optional<AdminGate> of(@Nullable String user, @Nullable String password) {
     return of(user, password, Clock.systemUTC());
   }
@@ -71,14 +106,18 @@ public final class AdminGate {
     if (user == null || user.isEmpty() || password == null || password.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new AdminGate(user, password, clock));
+    return of(Users.of("--users", null, user, password), clock);
   }
 
-  /** Checks the request's credentials, coming from {@code client}. */
-  Login login(FullHttpRequest req, InetAddress client) {
+  /**
+   * Checks the request's credentials, coming from {@code client}: done at once when they are
+   * missing, malformed, throttled or were right before; otherwise the password's check (PBKDF2,
+   * slow on purpose) runs on a thread of its own and the answer comes when it is done.
+   */
+  CompletableFuture<Login> login(FullHttpRequest req, InetAddress client) {
     String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
     if (h == null) {
-      return new Login.Missing();
+      return CompletableFuture.completedFuture(new Login.Missing());
     }
     Optional<Duration> wait = throttle.retryAfter(client);
     if (wait.isPresent()) {
@@ -88,13 +127,37 @@ public final class AdminGate {
           .addKeyValue("remote", client.getHostAddress())
           .addKeyValue("retry_after_ms", wait.get().toMillis())
           .log();
-      return new Login.Throttled(wait.get());
+      return CompletableFuture.completedFuture(new Login.Throttled(wait.get()));
     }
-    Optional<String> user = user(h);
-    if (user.isPresent()) {
+    Optional<String> decoded = decode(h).filter(d -> d.indexOf(':') >= 0);
+    if (decoded.isEmpty()) {
+      return CompletableFuture.completedFuture(refused(h, client));
+    }
+    int colon = decoded.get().indexOf(':');
+    String user = decoded.get().substring(0, colon);
+    String password = decoded.get().substring(colon + 1);
+    Optional<Users.Identity> known = users.remembered(user, password);
+    if (known.isPresent()) {
       throttle.succeeded(client);
-      return new Login.Allowed(user.get());
+      return CompletableFuture.completedFuture(new Login.Allowed(known.get()));
     }
+    try {
+      return CompletableFuture.supplyAsync(() -> users.check(user, password), checker)
+          .thenApply(
+              who -> {
+                if (who.isEmpty()) {
+                  return refused(h, client);
+                }
+                throttle.succeeded(client);
+                return new Login.Allowed(who.get());
+              });
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(new Login.Busy());
+    }
+  }
+
+  /** A failed login: counted against {@code client} and logged. */
+  private Login refused(String h, InetAddress client) {
     int failures = throttle.failed(client);
     logger
         .atWarn()
@@ -105,24 +168,6 @@ public final class AdminGate {
         .addKeyValue("retry_after_ms", LoginThrottle.delay(failures).toMillis())
         .log();
     return new Login.Refused();
-  }
-
-  /** The authenticated user, or empty; both parts are compared in constant time. */
-  private Optional<String> user(String authorization) {
-    Optional<String> decoded = decode(authorization);
-    if (decoded.isEmpty()) {
-      return Optional.empty();
-    }
-    int colon = decoded.get().indexOf(':');
-    if (colon < 0) {
-      return Optional.empty();
-    }
-    String user = decoded.get().substring(0, colon);
-    // both compared, always: the time taken does not say which one was wrong
-    boolean userOk = MessageDigest.isEqual(userDigest, sha256(user));
-    boolean passwordOk =
-        MessageDigest.isEqual(passwordDigest, sha256(decoded.get().substring(colon + 1)));
-    return userOk && passwordOk ? Optional.of(user) : Optional.empty();
   }
 
   private static Optional<String> decode(String authorization) {
@@ -171,13 +216,5 @@ public final class AdminGate {
       return Optional.of("admin requests need the header " + HEADER + ": 1");
     }
     return Optional.empty();
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 }

@@ -185,7 +185,37 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + echo(path)));
       return;
     }
-    AdminGate.Login login = gate.get().login(req, clientAddress(ctx));
+    var login = gate.get().login(req, clientAddress(ctx));
+    if (login.isDone()) {
+      admin(ctx, req, path, login.join());
+      return;
+    }
+    req.retain(); // until the password's check is done, on its own thread
+    login.whenComplete(
+        (l, failure) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      try {
+                        admin(ctx, req, path, l != null ? l : new AdminGate.Login.Busy());
+                      } finally {
+                        req.release();
+                      }
+                    }));
+  }
+
+  /** /admin/ once the credentials are checked. */
+  private void admin(
+      ChannelHandlerContext ctx, FullHttpRequest req, String path, AdminGate.Login login) {
+    if (login instanceof AdminGate.Login.Busy) {
+      FullHttpResponse r =
+          error(
+              HttpResponseStatus.SERVICE_UNAVAILABLE,
+              "too many logins are being checked: try again in a moment");
+      r.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+      reply(ctx, req, r);
+      return;
+    }
     if (login instanceof AdminGate.Login.Throttled t) {
       counters.throttledLogins.incrementAndGet();
       long seconds = Math.max(1, (t.retryAfter().toMillis() + 999) / 1000);
@@ -225,6 +255,16 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       return;
     }
+    if (path.equals("/admin/api/whoami")) {
+      boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
+      reply(
+          ctx,
+          req,
+          get
+              ? noStore(json(ActionRoles.whoamiJson(allowed.who())))
+              : error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET for " + path));
+      return;
+    }
     if (!req.method().equals(HttpMethod.POST)) {
       reply(ctx, req, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST for admin actions"));
       return;
@@ -242,6 +282,11 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         AdminAction.parse(parts, req.content().toString(StandardCharsets.UTF_8));
     if (parsed.action() == null) {
       reply(ctx, req, error(HttpResponseStatus.BAD_REQUEST, parsed.error()));
+      return;
+    }
+    String refusal = ActionRoles.refusal(allowed.who(), parsed.action());
+    if (refusal != null) {
+      reply(ctx, req, noStore(body(HttpResponseStatus.FORBIDDEN, refusal, "application/json")));
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(req);

@@ -5,7 +5,6 @@ import ch.ipng.maglev.frontend.http.AdminApi;
 import ch.ipng.maglev.proto.BackendRequest;
 import ch.ipng.maglev.proto.MaglevGrpc;
 import ch.ipng.maglev.proto.PreviewWeightRequest;
-import ch.ipng.maglev.proto.PreviewWeightResponse;
 import ch.ipng.maglev.proto.ReleaseCheckerSuspicionRequest;
 import ch.ipng.maglev.proto.ReloadConfigRequest;
 import ch.ipng.maglev.proto.SetWeightRequest;
@@ -16,9 +15,14 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.gson.JsonObject;
 import com.google.protobuf.Message;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +52,7 @@ final class AdminCalls {
     if (action instanceof AdminAction.WeightPreview p) {
       return preview(p);
     }
-    ListenableFuture<? extends Message> call = call(asUser(futureStub(), user), action);
+    ListenableFuture<? extends Message> call = call(action, user);
     CompletableFuture<AdminApi.Reply> out = new CompletableFuture<>();
     Futures.addCallback(
         call,
@@ -72,8 +76,23 @@ final class AdminCalls {
     return out;
   }
 
-  private static ListenableFuture<? extends Message> call(
-      MaglevGrpc.MaglevFutureStub stub, AdminAction action) {
+  /** One gRPC call: the method and its request. */
+  record Call<Q extends Message, R extends Message>(MethodDescriptor<Q, R> method, Q request) {
+    ListenableFuture<R> start(Channel channel, CallOptions options) {
+      return ClientCalls.futureUnaryCall(channel.newCall(method, options), request);
+    }
+  }
+
+  private ListenableFuture<? extends Message> call(AdminAction action, String user) {
+    return call(action)
+        .start(
+            asUser(channel, user),
+            CallOptions.DEFAULT.withDeadlineAfter(
+                MaglevdClient.CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  /** The call {@code action} makes; the role it needs at maglevd is that of its method. */
+  static Call<?, ?> call(AdminAction action) {
     return switch (action) {
       case AdminAction.Lifecycle l -> {
         BackendRequest r =
@@ -83,14 +102,15 @@ final class AdminCalls {
                 .setTtlNs(l.ttl().toNanos())
                 .build();
         yield switch (l.verb()) {
-          case "pause" -> stub.pauseBackend(r);
-          case "resume" -> stub.resumeBackend(r);
-          case "enable" -> stub.enableBackend(r);
-          default -> stub.disableBackend(r);
+          case "pause" -> new Call<>(MaglevGrpc.getPauseBackendMethod(), r);
+          case "resume" -> new Call<>(MaglevGrpc.getResumeBackendMethod(), r);
+          case "enable" -> new Call<>(MaglevGrpc.getEnableBackendMethod(), r);
+          default -> new Call<>(MaglevGrpc.getDisableBackendMethod(), r);
         };
       }
       case AdminAction.SetWeight w ->
-          stub.setFrontendPoolBackendWeight(
+          new Call<>(
+              MaglevGrpc.getSetFrontendPoolBackendWeightMethod(),
               SetWeightRequest.newBuilder()
                   .setFrontend(w.frontend())
                   .setPool(w.pool())
@@ -101,12 +121,24 @@ final class AdminCalls {
                   .setTtlNs(w.ttl().toNanos())
                   .build());
       case AdminAction.SyncVpp v ->
-          stub.syncVPPLBState(SyncVPPLBStateRequest.newBuilder().setFrontend(v.frontend()).build());
+          new Call<>(
+              MaglevGrpc.getSyncVPPLBStateMethod(),
+              SyncVPPLBStateRequest.newBuilder().setFrontend(v.frontend()).build());
       case AdminAction.ReloadConfig r ->
-          stub.reloadConfig(ReloadConfigRequest.getDefaultInstance());
+          new Call<>(MaglevGrpc.getReloadConfigMethod(), ReloadConfigRequest.getDefaultInstance());
       case AdminAction.ReleaseChecker c ->
-          stub.releaseCheckerSuspicion(ReleaseCheckerSuspicionRequest.getDefaultInstance());
-      case AdminAction.WeightPreview p -> throw new AssertionError("answered by preview");
+          new Call<>(
+              MaglevGrpc.getReleaseCheckerSuspicionMethod(),
+              ReleaseCheckerSuspicionRequest.getDefaultInstance());
+      case AdminAction.WeightPreview p ->
+          new Call<>(
+              MaglevGrpc.getPreviewFrontendPoolBackendWeightMethod(),
+              PreviewWeightRequest.newBuilder()
+                  .setFrontend(p.frontend())
+                  .setPool(p.pool())
+                  .setBackend(p.backend())
+                  .setWeight(p.weight())
+                  .build());
     };
   }
 
@@ -115,21 +147,13 @@ final class AdminCalls {
    * read, asked again as the weight is typed: not audited, and no refresh follows.
    */
   private CompletableFuture<AdminApi.Reply> preview(AdminAction.WeightPreview p) {
-    ListenableFuture<PreviewWeightResponse> call =
-        futureStub()
-            .previewFrontendPoolBackendWeight(
-                PreviewWeightRequest.newBuilder()
-                    .setFrontend(p.frontend())
-                    .setPool(p.pool())
-                    .setBackend(p.backend())
-                    .setWeight(p.weight())
-                    .build());
+    ListenableFuture<? extends Message> call = call(p, "");
     CompletableFuture<AdminApi.Reply> out = new CompletableFuture<>();
     Futures.addCallback(
         call,
-        new FutureCallback<PreviewWeightResponse>() {
+        new FutureCallback<Message>() {
           @Override
-          public void onSuccess(PreviewWeightResponse r) {
+          public void onSuccess(Message r) {
             out.complete(new AdminApi.Reply(200, ProtoJson.print(r)));
           }
 
@@ -146,21 +170,16 @@ final class AdminCalls {
   static final Metadata.Key<String> ACTOR =
       Metadata.Key.of("maglev-actor", Metadata.ASCII_STRING_MARSHALLER);
 
-  /** {@code stub} naming {@code user} as the acting user, when the name is printable ASCII. */
-  private static MaglevGrpc.MaglevFutureStub asUser(MaglevGrpc.MaglevFutureStub stub, String user) {
+  /** {@code channel} naming {@code user} as the acting user, when the name is printable ASCII. */
+  private static Channel asUser(Channel channel, String user) {
     if (user.isEmpty()
         || user.length() > 128
         || !user.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      return stub;
+      return channel;
     }
     Metadata m = new Metadata();
     m.put(ACTOR, user);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
-  }
-
-  private MaglevGrpc.MaglevFutureStub futureStub() {
-    return MaglevGrpc.newFutureStub(channel)
-        .withDeadlineAfter(MaglevdClient.CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(m));
   }
 
   /** maglevd's error (without gRPC's boilerplate) with the HTTP status that matches it. */
@@ -175,6 +194,7 @@ final class AdminCalls {
   static int httpStatus(Status.Code code) {
     return switch (code) {
       case NOT_FOUND -> 404;
+      case PERMISSION_DENIED -> 403;
       case INVALID_ARGUMENT -> 400;
       case FAILED_PRECONDITION -> 409;
       case UNAVAILABLE -> 503;

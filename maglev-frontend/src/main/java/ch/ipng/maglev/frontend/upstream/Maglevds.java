@@ -31,6 +31,14 @@ public final class Maglevds implements AutoCloseable {
   /** As above, every channel made with {@code credentials} (TLS towards maglevd, or plaintext). */
   public static Maglevds start(
       List<String> addresses, SseBroker broker, io.grpc.ChannelCredentials credentials) {
+    return start(addresses, broker, a -> credentials);
+  }
+
+  /** As above, each address's channel made with its own credentials. */
+  public static Maglevds start(
+      List<String> addresses,
+      SseBroker broker,
+      java.util.function.Function<String, io.grpc.ChannelCredentials> credentials) {
     Map<String, Integer> hosts = new HashMap<>();
     for (String a : addresses) {
       String host = MaglevdClient.hostOf(a);
@@ -50,7 +58,7 @@ public final class Maglevds implements AutoCloseable {
     for (String a : addresses) {
       String host = MaglevdClient.hostOf(a);
       String name = hosts.get(host) > 1 ? a : host;
-      clients.add(MaglevdClient.start(name, a, broker, loops, credentials));
+      clients.add(MaglevdClient.start(name, a, broker, loops, credentials.apply(a)));
     }
     return new Maglevds(clients, loops);
   }
