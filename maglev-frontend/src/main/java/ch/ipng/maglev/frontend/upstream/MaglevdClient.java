@@ -3,6 +3,7 @@ package ch.ipng.maglev.frontend.upstream;
 import ch.ipng.maglev.common.Tasks;
 import ch.ipng.maglev.frontend.http.AdminAction;
 import ch.ipng.maglev.frontend.http.AdminApi;
+import ch.ipng.maglev.frontend.http.FlowQuery;
 import ch.ipng.maglev.frontend.sse.SseBroker;
 import com.google.gson.JsonObject;
 import io.grpc.ConnectivityState;
@@ -135,6 +136,11 @@ public final class MaglevdClient implements AutoCloseable {
    */
   public CompletableFuture<AdminApi.Reply> perform(AdminAction action, String user, String remote) {
     return admin.perform(action, user, remote);
+  }
+
+  /** Which VIP, bucket and AS this maglevd says VPP gives a new flow (see {@link FlowCalls}). */
+  public CompletableFuture<AdminApi.Reply> lookupFlow(FlowQuery query) {
+    return FlowCalls.lookup(channel, query);
   }
 
   /** {@code task} for a shared loop: a failure is logged, and the next run comes all the same. */
