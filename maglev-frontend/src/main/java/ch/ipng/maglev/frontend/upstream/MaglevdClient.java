@@ -56,6 +56,7 @@ public final class MaglevdClient implements AutoCloseable {
   private final SnapshotRefresher refresher;
   private final EventWatch watch;
   private final AdminCalls admin;
+  private final FlowCalls flows;
   private final StateJson state;
   private volatile boolean closed;
 
@@ -73,6 +74,7 @@ public final class MaglevdClient implements AutoCloseable {
     this.refresher = new SnapshotRefresher(name, channel, broker, loops, status);
     this.watch = new EventWatch(name, channel, broker, loops, status, refresher::requestRefresh);
     this.admin = new AdminCalls(name, channel, refresher::requestRefresh);
+    this.flows = new FlowCalls(name, channel, CALL_TIMEOUT);
     this.state = new StateJson(name, address);
   }
 
@@ -140,7 +142,7 @@ public final class MaglevdClient implements AutoCloseable {
 
   /** Which VIP, bucket and AS this maglevd says VPP gives a new flow (see {@link FlowCalls}). */
   public CompletableFuture<AdminApi.Reply> lookupFlow(FlowQuery query) {
-    return FlowCalls.lookup(channel, query);
+    return flows.lookup(query);
   }
 
   /** {@code task} for a shared loop: a failure is logged, and the next run comes all the same. */
