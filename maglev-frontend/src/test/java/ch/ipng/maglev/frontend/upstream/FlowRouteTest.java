@@ -179,7 +179,7 @@ class FlowRouteTest {
   @Test
   void theAnswer_isMaglevdsLookup_forEveryTuple_inViewAndAdmin() throws Exception {
     Set<String> reached = new HashSet<>();
-    for (int port = 40000; port < 40032; port++) {
+    for (int port = 40000; port < 40064; port++) {
       VPPLBFlow want =
           stub()
               .lookupVPPLBFlow(
@@ -212,8 +212,9 @@ class FlowRouteTest {
       assertThat(admin.statusCode()).as(admin.body()).isEqualTo(200);
       assertThat(admin.body()).isEqualTo(view.body());
     }
-    // the tuples spread over the backends: the answer is not one constant
-    assertThat(reached).containsExactlyInAnyOrder("a", "b", "c");
+    // the tuples spread over the backends (a and b hold 40% of the buckets each, c 20%: all 64
+    // on one backend would be a chance below 1e-14): the answer is not one constant
+    assertThat(reached).hasSizeGreaterThan(1).isSubsetOf("a", "b", "c");
     // without a port the source port is 0, as in maglevc; the protocol defaults to tcp
     HttpResponse<String> bare =
         get("/view/api/flow/127.0.0.1?src=198.51.100.7&dst=" + q(vipPort()));
