@@ -94,6 +94,7 @@ test: install-deps
 	$(RUN_TEST) maglevc-shell tests/maglevc-shell.sh $(BUILD)
 	$(RUN_TEST) maglevt tests/maglevt.sh $(BUILD)
 	$(RUN_TEST) dashboard-e2e tests/dashboard-e2e.sh $(BUILD)
+	$(RUN_TEST) dashboard-fleet-e2e tests/dashboard-fleet-e2e.sh $(BUILD)
 	scripts/build-deb.sh $(BUILD) $(DEB_VERSION) $(BUILD)/deb
 	$(RUN_TEST) pkg-deb tests/pkg-deb.sh $(BUILD)/deb
 	@echo "make test: summary"; sed 's/^/  /' $(TEST_SUMMARY)

@@ -6,6 +6,7 @@ import type { ServerEvent, WhoAmI } from './api/types';
 import { ActionDialog } from './components/ActionDialog';
 import { DebugPanel } from './components/DebugPanel';
 import { EventStream } from './components/EventStream';
+import { FlowLookup } from './components/FlowLookup';
 import { FrontendCard, type RowAction } from './components/FrontendCard';
 import { ScopeTabs } from './components/ScopeTabs';
 import { SuspicionBanner } from './components/SuspicionBanner';
@@ -215,6 +216,7 @@ export function App() {
                   />
                 )}
               </For>
+              <FlowLookup maglevd={s().state.name} admin={admin} frontends={s().state.frontends} />
             </div>
           </>
         )}

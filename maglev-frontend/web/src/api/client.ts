@@ -1,4 +1,5 @@
 import type { MaglevdState, WhoAmI } from './types';
+import type { FlowAnswer } from '../state/flow';
 
 /**
  * What a weight change would do to a VIP's buckets: maglevd's PreviewWeightResponse as protobuf
@@ -60,4 +61,17 @@ export async function fetchWhoAmI(): Promise<WhoAmI> {
     throw new Error(`GET /admin/api/whoami: ${r.status}`);
   }
   return (await r.json()) as WhoAmI;
+}
+
+/**
+ * A flow lookup at {@code url} (see state/flow.ts): resolves to maglevd's answer, rejects with the
+ * error the server or maglevd gave (naming the field that is wrong, for a 400).
+ */
+export async function lookupFlow(url: string): Promise<FlowAnswer> {
+  const r = await fetch(url, { cache: 'no-store' });
+  const json = (await r.json().catch(() => ({ error: `HTTP ${r.status}` }))) as { error?: string };
+  if (!r.ok) {
+    throw new Error(json.error ?? `HTTP ${r.status}`);
+  }
+  return json as FlowAnswer;
 }

@@ -1,9 +1,11 @@
 package ch.ipng.maglev.frontend;
 
+import ch.ipng.maglev.common.Text;
 import ch.ipng.maglev.common.Version;
 import ch.ipng.maglev.frontend.http.AdminAction;
 import ch.ipng.maglev.frontend.http.AdminApi;
 import ch.ipng.maglev.frontend.http.Api;
+import ch.ipng.maglev.frontend.http.FlowQuery;
 import ch.ipng.maglev.frontend.upstream.Maglevds;
 import com.google.gson.JsonObject;
 import java.util.List;
@@ -51,6 +53,28 @@ public final class DashboardApi implements Api, AdminApi {
   @Override
   public List<String> names() {
     return maglevds.names();
+  }
+
+  @Override
+  public CompletableFuture<Reply> lookupFlow(String maglevd, FlowQuery query) {
+    return maglevds.clients().stream()
+        .filter(c -> c.name().equals(maglevd))
+        .findFirst()
+        .map(c -> c.lookupFlow(query))
+        .orElseGet(() -> unknown(maglevd));
+  }
+
+  /** 404 for a maglevd that is not followed, naming the ones that are. */
+  private CompletableFuture<Reply> unknown(String maglevd) {
+    JsonObject o = new JsonObject();
+    o.addProperty(
+        "error",
+        "no maglevd \""
+            + Text.cut(maglevd, 200)
+            + "\" (known: "
+            + String.join(", ", maglevds.names())
+            + ")");
+    return CompletableFuture.completedFuture(new Reply(404, o.toString()));
   }
 
   @Override

@@ -16,4 +16,16 @@ public interface Api {
 
   /** The maglevds' names, for the error that names an unknown one. */
   java.util.List<String> names();
+
+  /**
+   * Which VIP, bucket and AS {@code maglevd} says VPP gives a new flow: its VPPLBFlow as JSON, or
+   * its error with the matching HTTP status. A server that follows no maglevd has none to ask.
+   */
+  default java.util.concurrent.CompletableFuture<AdminApi.Reply> lookupFlow(
+      String maglevd, FlowQuery query) {
+    return java.util.concurrent.CompletableFuture.completedFuture(
+        new AdminApi.Reply(
+            404,
+            "{\"error\":" + Router.quote("no maglevd \"" + Router.echo(maglevd) + "\"") + "}"));
+  }
 }

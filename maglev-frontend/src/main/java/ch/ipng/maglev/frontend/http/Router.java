@@ -120,6 +120,8 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       default -> {
         if (path.startsWith("/view/assets/")) {
           reply(ctx, req, file(files.asset(path.substring("/view/assets/".length())), path));
+        } else if (path.startsWith("/view/api/flow/")) {
+          flow(ctx, req, path.substring("/view/api/flow/".length()));
         } else if (path.startsWith("/view/api/state/")) {
           String name =
               QueryStringDecoder.decodeComponent(path.substring("/view/api/state/".length()));
@@ -265,6 +267,10 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
               : error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET for " + path));
       return;
     }
+    if (path.startsWith("/admin/api/flow/") && !req.method().equals(HttpMethod.POST)) {
+      flow(ctx, req, path.substring("/admin/api/flow/".length())); // a read, as under /view/api/
+      return;
+    }
     if (!req.method().equals(HttpMethod.POST)) {
       reply(ctx, req, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST for admin actions"));
       return;
@@ -311,6 +317,67 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
                           resp.headers()
                               .setInt(
                                   HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
+                          send(ctx, resp, keepAlive);
+                        }));
+  }
+
+  /**
+   * A flow lookup (GET or HEAD): the query checked here (400 naming the parameter), then maglevd's
+   * answer, or its error with the HTTP status the admin actions map it to.
+   */
+  private void flow(ChannelHandlerContext ctx, FullHttpRequest req, String rawName) {
+    boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
+    if (!get) {
+      reply(ctx, req, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET for a flow lookup"));
+      return;
+    }
+    String name;
+    try {
+      name = QueryStringDecoder.decodeComponent(rawName);
+    } catch (IllegalArgumentException e) {
+      reply(
+          ctx,
+          req,
+          error(
+              HttpResponseStatus.BAD_REQUEST,
+              "maglevd: \""
+                  + echo(rawName)
+                  + "\" cannot be decoded (expected: %XX escapes of two hex digits, UTF-8)"));
+      return;
+    }
+    FlowQuery.Parsed parsed = FlowQuery.fromTarget(req.uri());
+    if (parsed.query() == null) {
+      reply(
+          ctx,
+          req,
+          noStore(body(HttpResponseStatus.BAD_REQUEST, parsed.errorJson(), "application/json")));
+      return;
+    }
+    // the request is released when this returns: what the answer needs of it is read now
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    boolean head = req.method().equals(HttpMethod.HEAD);
+    api.lookupFlow(name, parsed.query())
+        .whenComplete(
+            (r, failure) ->
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          FullHttpResponse resp =
+                              r != null
+                                  ? noStore(
+                                      body(
+                                          HttpResponseStatus.valueOf(r.status()),
+                                          r.json(),
+                                          "application/json"))
+                                  : error(
+                                      HttpResponseStatus.BAD_GATEWAY,
+                                      "the flow lookup failed: " + failure);
+                          resp.headers()
+                              .setInt(
+                                  HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
+                          if (head) {
+                            resp.content().clear();
+                          }
                           send(ctx, resp, keepAlive);
                         }));
   }

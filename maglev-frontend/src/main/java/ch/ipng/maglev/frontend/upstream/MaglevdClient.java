@@ -3,6 +3,7 @@ package ch.ipng.maglev.frontend.upstream;
 import ch.ipng.maglev.common.Tasks;
 import ch.ipng.maglev.frontend.http.AdminAction;
 import ch.ipng.maglev.frontend.http.AdminApi;
+import ch.ipng.maglev.frontend.http.FlowQuery;
 import ch.ipng.maglev.frontend.sse.SseBroker;
 import com.google.gson.JsonObject;
 import io.grpc.ConnectivityState;
@@ -55,6 +56,7 @@ public final class MaglevdClient implements AutoCloseable {
   private final SnapshotRefresher refresher;
   private final EventWatch watch;
   private final AdminCalls admin;
+  private final FlowCalls flows;
   private final StateJson state;
   private volatile boolean closed;
 
@@ -72,6 +74,7 @@ public final class MaglevdClient implements AutoCloseable {
     this.refresher = new SnapshotRefresher(name, channel, broker, loops, status);
     this.watch = new EventWatch(name, channel, broker, loops, status, refresher::requestRefresh);
     this.admin = new AdminCalls(name, channel, refresher::requestRefresh);
+    this.flows = new FlowCalls(name, channel, CALL_TIMEOUT);
     this.state = new StateJson(name, address);
   }
 
@@ -135,6 +138,11 @@ public final class MaglevdClient implements AutoCloseable {
    */
   public CompletableFuture<AdminApi.Reply> perform(AdminAction action, String user, String remote) {
     return admin.perform(action, user, remote);
+  }
+
+  /** Which VIP, bucket and AS this maglevd says VPP gives a new flow (see {@link FlowCalls}). */
+  public CompletableFuture<AdminApi.Reply> lookupFlow(FlowQuery query) {
+    return flows.lookup(query);
   }
 
   /** {@code task} for a shared loop: a failure is logged, and the next run comes all the same. */
