@@ -123,8 +123,12 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if (path.startsWith("/view/api/flow/")) {
           flow(ctx, req, path.substring("/view/api/flow/".length()));
         } else if (path.startsWith("/view/api/state/")) {
-          String name =
-              QueryStringDecoder.decodeComponent(path.substring("/view/api/state/".length()));
+          String raw = path.substring("/view/api/state/".length());
+          String name = decoded(raw);
+          if (name == null) {
+            reply(ctx, req, undecodable("maglevd", raw));
+            return;
+          }
           reply(
               ctx,
               req,
@@ -282,7 +286,12 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     List<String> parts = new ArrayList<>();
     for (String p : path.substring("/admin/api/".length()).split("/", -1)) {
-      parts.add(QueryStringDecoder.decodeComponent(p));
+      String part = decoded(p);
+      if (part == null) {
+        reply(ctx, req, undecodable("path segment", p));
+        return;
+      }
+      parts.add(part);
     }
     AdminAction.Parsed parsed =
         AdminAction.parse(parts, req.content().toString(StandardCharsets.UTF_8));
@@ -321,6 +330,25 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
                         }));
   }
 
+  /** A %-escaped path segment decoded, or null when its escapes are not valid. */
+  private static @Nullable String decoded(String raw) {
+    try {
+      return QueryStringDecoder.decodeComponent(raw);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** 400 for a path segment whose %-escapes cannot be decoded. */
+  private static FullHttpResponse undecodable(String what, String raw) {
+    return error(
+        HttpResponseStatus.BAD_REQUEST,
+        what
+            + ": \""
+            + echo(raw)
+            + "\" cannot be decoded (expected: %XX escapes of two hex digits, UTF-8)");
+  }
+
   /**
    * A flow lookup (GET or HEAD): the query checked here (400 naming the parameter), then maglevd's
    * answer, or its error with the HTTP status the admin actions map it to.
@@ -331,18 +359,9 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       reply(ctx, req, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET for a flow lookup"));
       return;
     }
-    String name;
-    try {
-      name = QueryStringDecoder.decodeComponent(rawName);
-    } catch (IllegalArgumentException e) {
-      reply(
-          ctx,
-          req,
-          error(
-              HttpResponseStatus.BAD_REQUEST,
-              "maglevd: \""
-                  + echo(rawName)
-                  + "\" cannot be decoded (expected: %XX escapes of two hex digits, UTF-8)"));
+    String name = decoded(rawName);
+    if (name == null) {
+      reply(ctx, req, undecodable("maglevd", rawName));
       return;
     }
     FlowQuery.Parsed parsed = FlowQuery.fromTarget(req.uri());

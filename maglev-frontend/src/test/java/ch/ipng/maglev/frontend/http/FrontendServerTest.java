@@ -109,6 +109,22 @@ class FrontendServerTest {
   }
 
   @Test
+  void anUndecodableMaglevdName_is400NamingIt_andTheConnectionServesOn() throws Exception {
+    start(broker);
+    String r =
+        RawHttp.exchange(
+            server.address(),
+            "GET /view/api/state/lb%zz HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(RawHttp.status(r)).isEqualTo(400);
+    assertThat(r)
+        .contains(
+            "{\"error\":\"maglevd: \\\"lb%zz\\\" cannot be decoded (expected: %XX escapes of two"
+                + " hex digits, UTF-8)\"}")
+        .endsWith("ok\n");
+  }
+
+  @Test
   void thePage_isServedUncached_andItsHashedAssetsForGood() throws Exception {
     start(broker);
     HttpResponse<String> page = request("GET", "/view/");
