@@ -200,7 +200,13 @@ class SelfSuspicionProcessTest {
         // with fall 3, the first failures make the storm before any backend goes down
         assertThat(lowest).as("lowest weight in the simulator during the storm").isEqualTo(100);
         assertThat(s.getCause()).isEqualTo("storm");
-        assertThat(s.getFrontendsList()).containsExactly("fe0", "fe1", "fe2", "fe3");
+        // the evidence is what was seen failing when the storm was recognised: half the backends,
+        // which span at least two frontends (the rule) but need not span all four (the ten first
+        // to fail miss a whole frontend about once in fifteen runs)
+        assertThat(s.getFrontendsList())
+            .isSubsetOf("fe0", "fe1", "fe2", "fe3")
+            .hasSizeGreaterThanOrEqualTo(2)
+            .isSorted();
         assertThat(s.getRanges()).isEqualTo(2);
         assertThat(s.getFrozenCount()).isEqualTo(N);
         assertThat(d.metric("maglev_checker_suspect")).isEqualTo("1.0");
