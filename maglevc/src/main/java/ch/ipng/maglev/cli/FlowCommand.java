@@ -5,6 +5,7 @@ import static ch.ipng.maglev.cli.Commands.json;
 import ch.ipng.maglev.cli.tree.Invocation;
 import ch.ipng.maglev.cli.tree.Node;
 import ch.ipng.maglev.cli.tree.Node.Slot;
+import ch.ipng.maglev.common.HostPort;
 import ch.ipng.maglev.proto.LookupVPPLBFlowRequest;
 import ch.ipng.maglev.proto.VPPLBFlow;
 import ch.ipng.maglev.proto.VPPLBVIP;
@@ -56,29 +57,20 @@ final class FlowCommand {
         portRequired
             ? "ADDRESS:PORT, e.g. 192.0.2.1:80 or [2001:db8::1]:80"
             : "ADDRESS or ADDRESS:PORT, e.g. 198.51.100.7:40000 or [2001:db8::7]:40000";
-    String host = word;
-    String port = null;
-    if (word.startsWith("[")) {
-      int close = word.indexOf(']');
-      if (close < 0 || (close + 1 < word.length() && word.charAt(close + 1) != ':')) {
-        throw bad(what, word, expected);
-      }
-      host = word.substring(1, close);
-      port = close + 1 < word.length() ? word.substring(close + 2) : null;
-    } else if (word.indexOf(':') == word.lastIndexOf(':') && word.indexOf(':') >= 0) {
-      host = word.substring(0, word.indexOf(':'));
-      port = word.substring(word.indexOf(':') + 1);
+    HostPort hp = HostPort.split(word);
+    if (hp == null) {
+      throw bad(what, word, expected);
     }
-    if (port == null) {
+    if (hp.port() == null) {
       if (portRequired) {
         throw bad(what, word, expected);
       }
-      return new Endpoint(host, 0);
+      return new Endpoint(hp.host(), 0);
     }
-    if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535 || host.isEmpty()) {
+    if (hp.portNumber() < 0 || hp.host().isEmpty()) {
       throw bad(what, word, expected + ", port 0-65535");
     }
-    return new Endpoint(host, Integer.parseInt(port));
+    return new Endpoint(hp.host(), hp.portNumber());
   }
 
   private static IllegalArgumentException bad(String what, String word, String expected) {

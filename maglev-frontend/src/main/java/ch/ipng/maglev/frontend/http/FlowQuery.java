@@ -1,5 +1,6 @@
 package ch.ipng.maglev.frontend.http;
 
+import ch.ipng.maglev.common.HostPort;
 import ch.ipng.maglev.common.Text;
 import com.google.common.net.InetAddresses;
 import com.google.gson.JsonObject;
@@ -131,40 +132,23 @@ public record FlowQuery(String src, int srcPort, String dst, int dstPort, String
    * 192.0.2.1}, {@code [2001:db8::1]} or {@code 2001:db8::1}; null for anything else.
    */
   private static @Nullable Endpoint endpoint(String word, boolean portRequired) {
-    String host = word;
-    String port = null;
-    if (word.startsWith("[")) {
-      int close = word.indexOf(']');
-      if (close < 0) {
-        return null;
-      }
-      host = word.substring(1, close);
-      String rest = word.substring(close + 1);
-      if (!rest.isEmpty()) {
-        if (!rest.startsWith(":")) {
-          return null;
-        }
-        port = rest.substring(1);
-      }
-    } else if (word.indexOf(':') >= 0 && word.indexOf(':') == word.lastIndexOf(':')) {
-      host = word.substring(0, word.indexOf(':'));
-      port = word.substring(word.indexOf(':') + 1);
+    HostPort hp = HostPort.split(word);
+    if (hp == null) {
+      return null;
     }
+    String host = hp.host();
     // a literal only: no host names (nothing is resolved) and no IPv6 zone
     if (host.isEmpty() || host.contains("%") || !InetAddresses.isInetAddress(host)) {
       return null;
     }
     InetAddress a = InetAddresses.forString(host);
-    if (word.startsWith("[") && a instanceof Inet4Address) {
+    if (hp.bracketed() && a instanceof Inet4Address) {
       return null; // brackets hold IPv6 only
     }
-    if (port == null) {
+    if (hp.port() == null) {
       return portRequired ? null : new Endpoint(a, 0);
     }
-    if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
-      return null;
-    }
-    return new Endpoint(a, Integer.parseInt(port));
+    return hp.portNumber() < 0 ? null : new Endpoint(a, hp.portNumber());
   }
 
   private static @Nullable String one(Map<String, List<String>> parameters, String name) {
