@@ -47,6 +47,18 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final HttpCounters counters;
   private @Nullable SseStream stream;
 
+  /**
+   * Answers being worked out off the event loop (a password check, an admin action, a flow lookup).
+   * While there are any, pipelined requests wait in {@link #held}, so answers leave in the order
+   * the requests came.
+   */
+  private int awaiting;
+
+  private final java.util.ArrayDeque<FullHttpRequest> held = new java.util.ArrayDeque<>();
+
+  /** The most pipelined requests held behind an answer being worked out; more closes. */
+  static final int MAX_HELD = 16;
+
   Router(
       Api api,
       SseBroker broker,
@@ -70,6 +82,24 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (stream != null) {
       return; // nothing more is read on an event stream
+    }
+    if (awaiting > 0) {
+      if (held.size() >= MAX_HELD) {
+        counters.backedUpClients.incrementAndGet();
+        var unused = ctx.close();
+        return;
+      }
+      held.add(req.retain());
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
+    handle(ctx, req);
+  }
+
+  /** One request, in its turn. */
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (stream != null) {
+      return;
     }
     if (!ctx.channel().isWritable()) {
       // requests pipelined faster than the answers are read: each would queue another answer
@@ -180,6 +210,75 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     send(ctx, r, false);
   }
 
+  /**
+   * Sends {@code reply} when it completes, on the event loop, never stored; until then the requests
+   * after this one wait ({@link #started}).
+   */
+  private void answerLater(
+      ChannelHandlerContext ctx,
+      java.util.concurrent.CompletableFuture<AdminApi.Reply> reply,
+      boolean keepAlive,
+      boolean head,
+      String what) {
+    started();
+    reply.whenComplete(
+        (r, failure) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      try {
+                        FullHttpResponse resp =
+                            r != null
+                                ? noStore(
+                                    body(
+                                        HttpResponseStatus.valueOf(r.status()),
+                                        r.json(),
+                                        "application/json"))
+                                : error(
+                                    HttpResponseStatus.BAD_GATEWAY, what + " failed: " + failure);
+                        resp.headers()
+                            .setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
+                        if (head) {
+                          resp.content().clear();
+                        }
+                        send(ctx, resp, keepAlive);
+                      } finally {
+                        finished(ctx);
+                      }
+                    }));
+  }
+
+  /** An answer is now worked out off the event loop: requests after it wait. */
+  private void started() {
+    awaiting++;
+  }
+
+  /**
+   * An answer worked out off the event loop was sent (on the event loop): the requests held behind
+   * it are handled in order, until one of them must wait in turn.
+   */
+  private void finished(ChannelHandlerContext ctx) {
+    awaiting--;
+    while (awaiting == 0 && !held.isEmpty() && ctx.channel().isActive()) {
+      FullHttpRequest next = held.poll();
+      try {
+        handle(ctx, next);
+      } finally {
+        next.release();
+      }
+    }
+    if (awaiting == 0 && held.isEmpty() && stream == null && ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    held.forEach(FullHttpRequest::release);
+    held.clear();
+    super.channelInactive(ctx);
+  }
+
   /** A client's input in a message: at most {@link #ECHO_MAX} characters, then its length. */
   static String echo(String s) {
     return Text.cut(s, ECHO_MAX);
@@ -197,6 +296,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     req.retain(); // until the password's check is done, on its own thread
+    started();
     login.whenComplete(
         (l, failure) ->
             ctx.executor()
@@ -206,6 +306,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
                         admin(ctx, req, path, l != null ? l : new AdminGate.Login.Busy());
                       } finally {
                         req.release();
+                        finished(ctx);
                       }
                     }));
   }
@@ -306,28 +407,8 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     String remote = String.valueOf(ctx.channel().remoteAddress());
-    admin
-        .perform(parsed.action(), user, remote)
-        .whenComplete(
-            (r, failure) ->
-                ctx.executor()
-                    .execute(
-                        () -> {
-                          FullHttpResponse resp =
-                              r != null
-                                  ? body(
-                                      HttpResponseStatus.valueOf(r.status()),
-                                      r.json(),
-                                      "application/json")
-                                  : error(
-                                      HttpResponseStatus.BAD_GATEWAY,
-                                      "the admin action failed: " + failure);
-                          noStore(resp);
-                          resp.headers()
-                              .setInt(
-                                  HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
-                          send(ctx, resp, keepAlive);
-                        }));
+    answerLater(
+        ctx, admin.perform(parsed.action(), user, remote), keepAlive, false, "the admin action");
   }
 
   /** A %-escaped path segment decoded, or null when its escapes are not valid. */
@@ -375,30 +456,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     // the request is released when this returns: what the answer needs of it is read now
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     boolean head = req.method().equals(HttpMethod.HEAD);
-    api.lookupFlow(name, parsed.query())
-        .whenComplete(
-            (r, failure) ->
-                ctx.executor()
-                    .execute(
-                        () -> {
-                          FullHttpResponse resp =
-                              r != null
-                                  ? noStore(
-                                      body(
-                                          HttpResponseStatus.valueOf(r.status()),
-                                          r.json(),
-                                          "application/json"))
-                                  : error(
-                                      HttpResponseStatus.BAD_GATEWAY,
-                                      "the flow lookup failed: " + failure);
-                          resp.headers()
-                              .setInt(
-                                  HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
-                          if (head) {
-                            resp.content().clear();
-                          }
-                          send(ctx, resp, keepAlive);
-                        }));
+    answerLater(ctx, api.lookupFlow(name, parsed.query()), keepAlive, head, "the flow lookup");
   }
 
   private static InetAddress clientAddress(ChannelHandlerContext ctx) {
@@ -412,7 +470,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (stream != null && ctx.channel().isWritable()) {
       stream.writable();
-    } else if (stream == null && ctx.channel().isWritable()) {
+    } else if (stream == null && awaiting == 0 && ctx.channel().isWritable()) {
       ctx.channel().config().setAutoRead(true); // the answers drained: read the next request
     }
     ctx.fireChannelWritabilityChanged();

@@ -125,6 +125,58 @@ class FrontendServerTest {
   }
 
   @Test
+  void pipelinedRequests_areAnsweredInOrder_whenAnEarlierAnswerIsWorkedOutLater() throws Exception {
+    // the lookup answers after a while, off the event loop; /healthz would answer at once
+    Api slowLookup =
+        new Api() {
+          @Override
+          public String versionJson() {
+            return API.versionJson();
+          }
+
+          @Override
+          public String maglevdsJson() {
+            return API.maglevdsJson();
+          }
+
+          @Override
+          public String stateJson() {
+            return API.stateJson();
+          }
+
+          @Override
+          public java.util.Optional<String> stateJson(String maglevd) {
+            return API.stateJson(maglevd);
+          }
+
+          @Override
+          public java.util.List<String> names() {
+            return API.names();
+          }
+
+          @Override
+          public java.util.concurrent.CompletableFuture<AdminApi.Reply> lookupFlow(
+              String maglevd, FlowQuery query) {
+            return java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> new AdminApi.Reply(200, "{\"looked\":\"up\"}"),
+                java.util.concurrent.CompletableFuture.delayedExecutor(
+                    300, java.util.concurrent.TimeUnit.MILLISECONDS));
+          }
+        };
+    server =
+        FrontendServer.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), slowLookup, broker);
+    String r =
+        RawHttp.exchange(
+            server.address(),
+            "GET /view/api/flow/lb0?src=198.51.100.7&dst=192.0.2.1:80 HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(RawHttp.status(r)).isEqualTo(200);
+    assertThat(r.indexOf("{\"looked\":\"up\"}")).isPositive().isLessThan(r.indexOf("ok\n"));
+    assertThat(r).endsWith("ok\n");
+  }
+
+  @Test
   void thePage_isServedUncached_andItsHashedAssetsForGood() throws Exception {
     start(broker);
     HttpResponse<String> page = request("GET", "/view/");
