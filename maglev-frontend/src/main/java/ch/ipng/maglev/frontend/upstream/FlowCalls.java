@@ -24,25 +24,45 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Anyone who can see the dashboard can ask, and a client can pipeline requests on one connection
  * without waiting for the answers: at most {@link #MAX_IN_FLIGHT} lookups are in flight to one
- * maglevd, and one past that is answered 503 at once, without a call.
+ * maglevd, and one past that is answered 503 at once, without a call. Each lookup makes maglevd
+ * read VPP's whole lb state, so they are paced too: {@link #BURST} at once, then {@link
+ * #PER_SECOND} a second per maglevd; one beyond is answered 429 at once, without a call.
  */
 final class FlowCalls {
   /** The most lookups in flight to one maglevd. */
   static final int MAX_IN_FLIGHT = 16;
 
+  /** Lookups a second to one maglevd, after a burst of {@link #BURST}. */
+  static final int PER_SECOND = 20;
+
+  static final int BURST = 200;
+
   private final String name;
   private final ManagedChannel channel;
   private final Duration timeout;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Pace pace;
 
   /** Lookups on {@code channel} to the maglevd {@code name}, each given {@code timeout}. */
   FlowCalls(String name, ManagedChannel channel, Duration timeout) {
+    this(name, channel, timeout, new Pace(PER_SECOND, BURST, System::nanoTime));
+  }
+
+  FlowCalls(String name, ManagedChannel channel, Duration timeout, Pace pace) {
     this.name = name;
     this.channel = channel;
     this.timeout = timeout;
+    this.pace = pace;
   }
 
   CompletableFuture<AdminApi.Reply> lookup(FlowQuery q) {
+    if (!pace.take()) {
+      return CompletableFuture.completedFuture(
+          error(
+              429,
+              "too many flow lookups to %s (at most %d a second): try again in a moment"
+                  .formatted(name, pace.perSecond())));
+    }
     if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
       inFlight.decrementAndGet();
       return CompletableFuture.completedFuture(

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Lookups in flight to one maglevd are bounded: one past the bound is answered 503 at once, without
  * a call, and lookups are taken again as the answers come (a maglevd that holds its answers stands
- * in for a slow one).
+ * in for a slow one); and they are paced (429 past the burst, on a fixed clock).
  */
 class FlowLookupLimitTest {
   final List<StreamObserver<VPPLBFlow>> held = new CopyOnWriteArrayList<>();
@@ -66,7 +66,10 @@ class FlowLookupLimitTest {
   @Test
   void onePastTheBound_is503AtOnce_andLookupsAreTakenAgainAsAnswersCome() throws Exception {
     // a deadline far longer than the test: only the bound decides, however loaded the machine
-    FlowCalls c = new FlowCalls("lb0", channel, Duration.ofMinutes(5));
+    // and a pace that never refuses here: only the in-flight bound is tested
+    FlowCalls c =
+        new FlowCalls(
+            "lb0", channel, Duration.ofMinutes(5), new Pace(1_000, 1_000, System::nanoTime));
     FlowQuery q = new FlowQuery("198.51.100.7", 40000, "192.0.2.1", 80, "tcp");
     List<CompletableFuture<AdminApi.Reply>> waiting = new ArrayList<>();
     for (int i = 0; i < FlowCalls.MAX_IN_FLIGHT; i++) {
@@ -108,5 +111,47 @@ class FlowLookupLimitTest {
     }
     AdminApi.Reply after = c.lookup(q).get(10, TimeUnit.SECONDS);
     assertThat(after.json()).doesNotContain("too many flow lookups");
+  }
+
+  @Test
+  void lookupsArePaced_pastTheBurst_429AtOnceWithoutACall_andTakenAgainAsTimePasses()
+      throws Exception {
+    long[] now = {0};
+    FlowCalls c =
+        new FlowCalls("lb0", channel, Duration.ofMinutes(5), new Pace(2, 3, () -> now[0]));
+    FlowQuery q = new FlowQuery("198.51.100.7", 40000, "192.0.2.1", 80, "tcp");
+    for (int i = 0; i < 3; i++) {
+      var unused = c.lookup(q);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> held.size() == 3);
+    AdminApi.Reply refused = c.lookup(q).get(10, TimeUnit.SECONDS);
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.json())
+        .isEqualTo(
+            "{\"error\":\"too many flow lookups to lb0 (at most 2 a second): try again in a"
+                + " moment\"}");
+    now[0] += 499_000_000L; // not quite one token back
+    assertThat(c.lookup(q).get(10, TimeUnit.SECONDS).status()).isEqualTo(429);
+    now[0] += 1_000_000L;
+    CompletableFuture<AdminApi.Reply> taken = c.lookup(q);
+    await().atMost(Duration.ofSeconds(30)).until(() -> held.size() == 4);
+    assertThat(taken).isNotDone();
+    assertThat(held).hasSize(4); // the refused ones made no call
+  }
+
+  @Test
+  void pace_refillsAtItsRate_upToTheBurst() {
+    long[] now = {0};
+    Pace p = new Pace(5, 2, () -> now[0]);
+    assertThat(p.take()).isTrue();
+    assertThat(p.take()).isTrue();
+    assertThat(p.take()).isFalse();
+    now[0] += 10_000_000_000L; // ten seconds: still only the burst
+    assertThat(p.take()).isTrue();
+    assertThat(p.take()).isTrue();
+    assertThat(p.take()).isFalse();
+    now[0] += 200_000_000L; // one fifth of a second: one token
+    assertThat(p.take()).isTrue();
+    assertThat(p.take()).isFalse();
   }
 }
