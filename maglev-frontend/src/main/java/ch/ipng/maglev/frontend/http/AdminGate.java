@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -26,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * which a cross-site form cannot send and a cross-site script cannot send without a preflight this
  * server never grants, and an Origin, when sent, must be this server.
  *
- * <p>Failed logins are logged ({@code admin-login-failed}) and slowed down per client address by a
- * {@link LoginThrottle}: an address that failed too often is answered 429 with Retry-After, without
- * its credentials being looked at, until its wait is over.
+ * <p>Failed logins are logged ({@code admin-login-failed}) and slowed down by a {@link
+ * LoginThrottle}, per client address and claimed user name and per address in all: a try that must
+ * wait is answered 429 with Retry-After, without its password being looked at. An address has at
+ * most one password check running or queued; another unremembered login from it meanwhile is
+ * answered 429 with Retry-After: 1.
  */
 public final class AdminGate {
   public static final String HEADER = "X-Maglev-Admin";
@@ -51,10 +54,13 @@ public final class AdminGate {
     /** No basic credentials at all: ask for them (a browser's first request); not a failure. */
     record Missing() implements Login {}
 
-    /** Wrong or malformed credentials: counted against the client's address. */
+    /** Wrong or malformed credentials: counted against the client's address and the name. */
     record Refused() implements Login {}
 
-    /** The client's address failed too often: it must wait {@code retryAfter}. */
+    /**
+     * The client's address failed too often at this name or in all, or has a check running: it must
+     * wait {@code retryAfter}.
+     */
     record Throttled(Duration retryAfter) implements Login {}
 
     /** Too many passwords are waiting to be checked: try again in a moment. */
@@ -119,53 +125,69 @@ public final class AdminGate {
     if (h == null) {
       return CompletableFuture.completedFuture(new Login.Missing());
     }
-    Optional<Duration> wait = throttle.retryAfter(client);
-    if (wait.isPresent()) {
-      logger
-          .atDebug()
-          .setMessage("admin-login-throttled")
-          .addKeyValue("remote", client.getHostAddress())
-          .addKeyValue("retry_after_ms", wait.get().toMillis())
-          .log();
-      return CompletableFuture.completedFuture(new Login.Throttled(wait.get()));
-    }
     Optional<String> decoded = decode(h).filter(d -> d.indexOf(':') >= 0);
-    if (decoded.isEmpty()) {
-      return CompletableFuture.completedFuture(refused(h, client));
+    String user = decoded.map(d -> d.substring(0, d.indexOf(':'))).orElse("");
+    Optional<Duration> wait = throttle.retryAfter(client, user);
+    if (wait.isPresent()) {
+      return CompletableFuture.completedFuture(throttled(client, user, wait.get()));
     }
-    int colon = decoded.get().indexOf(':');
-    String user = decoded.get().substring(0, colon);
-    String password = decoded.get().substring(colon + 1);
+    if (decoded.isEmpty()) {
+      return CompletableFuture.completedFuture(
+          refused(user, client, throttle.failed(client, user)));
+    }
+    String password = decoded.get().substring(user.length() + 1);
     Optional<Users.Identity> known = users.remembered(user, password);
     if (known.isPresent()) {
-      throttle.succeeded(client);
+      throttle.succeeded(client, user);
       return CompletableFuture.completedFuture(new Login.Allowed(known.get()));
+    }
+    // checked and reserved in one step: a check running counts against the address until it is
+    // done, and the address gets no second one meanwhile
+    wait = throttle.reserve(client, user);
+    if (wait.isPresent()) {
+      return CompletableFuture.completedFuture(throttled(client, user, wait.get()));
     }
     try {
       return CompletableFuture.supplyAsync(() -> users.check(user, password), checker)
-          .thenApply(
-              who -> {
-                if (who.isEmpty()) {
-                  return refused(h, client);
+          .handle(
+              (who, err) -> {
+                if (err != null) {
+                  throttle.released(client);
+                  throw new CompletionException(err);
                 }
-                throttle.succeeded(client);
+                if (who.isEmpty()) {
+                  return refused(user, client, throttle.resolved(client, user, false));
+                }
+                throttle.resolved(client, user, true);
                 return new Login.Allowed(who.get());
               });
     } catch (RejectedExecutionException e) {
+      throttle.released(client);
       return CompletableFuture.completedFuture(new Login.Busy());
     }
   }
 
-  /** A failed login: counted against {@code client} and logged. */
-  private Login refused(String h, InetAddress client) {
-    int failures = throttle.failed(client);
+  private static Login throttled(InetAddress client, String user, Duration wait) {
+    logger
+        .atDebug()
+        .setMessage("admin-login-throttled")
+        .addKeyValue("user", loggable(user))
+        .addKeyValue("remote", client.getHostAddress())
+        .addKeyValue("retry_after_ms", wait.toMillis())
+        .log();
+    return new Login.Throttled(wait);
+  }
+
+  /** A failed login, the {@code failures}-th in a row of {@code client} at {@code user}: logged. */
+  private Login refused(String user, InetAddress client, int failures) {
     logger
         .atWarn()
         .setMessage("admin-login-failed")
-        .addKeyValue("user", loggable(claimedUser(h)))
+        .addKeyValue("user", loggable(user))
         .addKeyValue("remote", client.getHostAddress())
         .addKeyValue("failures", failures)
-        .addKeyValue("retry_after_ms", LoginThrottle.delay(failures).toMillis())
+        .addKeyValue(
+            "retry_after_ms", throttle.retryAfter(client, user).orElse(Duration.ZERO).toMillis())
         .log();
     return new Login.Refused();
   }
@@ -182,11 +204,6 @@ public final class AdminGate {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-  }
-
-  /** The user a failed login claimed to be, for the log: "" when it named none. */
-  private static String claimedUser(String authorization) {
-    return decode(authorization).map(d -> d.indexOf(':') < 0 ? "" : d.split(":", 2)[0]).orElse("");
   }
 
   /** At most {@link #LOGGED_USER_MAX} characters and its length, control characters as '?'. */

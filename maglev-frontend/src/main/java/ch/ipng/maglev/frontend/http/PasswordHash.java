@@ -110,6 +110,24 @@ public final class PasswordHash {
     return new PasswordHash(iterations, salt, hash);
   }
 
+  /**
+   * A hash of no password at all (random salt and hash) that costs as much to check as a real one
+   * of {@code iterations} rounds: checked for a user who does not exist. Nothing is derived here.
+   */
+  static PasswordHash decoy(int iterations) {
+    SecureRandom random = new SecureRandom();
+    byte[] salt = new byte[SALT_BYTES];
+    byte[] hash = new byte[HASH_BYTES];
+    random.nextBytes(salt);
+    random.nextBytes(hash);
+    return new PasswordHash(iterations, salt, hash);
+  }
+
+  /** The rounds of PBKDF2 a check of this hash costs. */
+  int iterations() {
+    return iterations;
+  }
+
   /** Whether {@code password} is the one hashed; the hashes are compared in constant time. */
   public boolean matches(String password) {
     // PBKDF2 of the JDK refuses an empty password; no stored hash is of one

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,10 +18,12 @@ import org.jspecify.annotations.Nullable;
  * ROLE HASH}, the hash as {@link PasswordHash} makes it; blank lines and {@code #} comments
  * ignored) and the one admin user of MAGLEV_FRONTEND_USER and MAGLEV_FRONTEND_PASSWORD.
  *
- * <p>A password is checked with PBKDF2, which is slow on purpose; as a browser sends the
- * credentials with every request, a pair that was right once is remembered (by its SHA-256, in
- * memory) and then costs a hash. Wrong credentials always cost a full check, whether the user
- * exists or not, so the time taken does not tell which users exist. Thread-safe.
+ * <p>Every password is checked with PBKDF2, which is slow on purpose: the env user's is hashed at
+ * start with as many rounds as the file's costliest hash ({@link PasswordHash#ITERATIONS} without a
+ * file). As a browser sends the credentials with every request, a pair that was right once is
+ * remembered (by its SHA-256, in memory) and then costs a hash. Wrong credentials always cost a
+ * full check, whether the user exists or not (a name that is no user's is checked against a decoy
+ * of the costliest rounds in use), so the time taken does not tell which users exist. Thread-safe.
  */
 public final class Users {
   /** Who logged in. */
@@ -33,44 +35,37 @@ public final class Users {
   /** How many right pairs are remembered; the memory is cleared when it is full. */
   static final int MAX_REMEMBERED = 1_000;
 
-  private sealed interface Secret {
-    boolean matches(String password);
-  }
-
-  private record Hashed(PasswordHash hash) implements Secret {
-    @Override
-    public boolean matches(String password) {
-      return hash.matches(password);
-    }
-  }
-
-  private record Plain(byte[] digest) implements Secret {
-    @Override
-    public boolean matches(String password) {
-      return MessageDigest.isEqual(digest, PasswordHash.sha256(password));
-    }
-  }
-
-  private record Entry(Role role, Secret secret) {}
+  private record Entry(Role role, PasswordHash hash) {}
 
   private final Map<String, Entry> byName;
-  // checked for a user who does not exist, as long as a real check takes
-  private final Secret decoy;
+  // checked for a user who does not exist, as costly as the costliest real check
+  private final PasswordHash decoy;
+  // told the rounds of each PBKDF2 check (tests count them)
+  private final IntConsumer onCheck;
   private final Map<String, Identity> remembered = new ConcurrentHashMap<>();
 
-  private Users(Map<String, Entry> byName) {
+  private Users(Map<String, Entry> byName, IntConsumer onCheck) {
     this.byName = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byName));
-    this.decoy =
-        byName.values().stream()
-            .map(Entry::secret)
-            .filter(Hashed.class::isInstance)
-            .findFirst()
-            .orElseGet(() -> new Plain(PasswordHash.sha256("no such user")));
+    this.decoy = PasswordHash.decoy(highestIterations(byName));
+    this.onCheck = onCheck;
+  }
+
+  /** The most rounds of any user's hash; {@link PasswordHash#ITERATIONS} when there are none. */
+  private static int highestIterations(Map<String, Entry> byName) {
+    return byName.values().stream()
+        .mapToInt(e -> e.hash().iterations())
+        .max()
+        .orElse(PasswordHash.ITERATIONS);
+  }
+
+  /** These users, with {@code onCheck} told the rounds of each full password check. */
+  Users observed(IntConsumer onCheck) {
+    return new Users(byName, onCheck);
   }
 
   /** No users: /admin/ stays hidden. */
   public static Users none() {
-    return new Users(Map.of());
+    return new Users(Map.of(), rounds -> {});
   }
 
   /**
@@ -94,7 +89,7 @@ public final class Users {
       users.putAll(parse(flag + " " + file, text));
     }
     if (envUser != null && !envUser.isEmpty() && envPassword != null && !envPassword.isEmpty()) {
-      checkName("MAGLEV_FRONTEND_USER", envUser);
+      checkEnvName(envUser);
       if (users.containsKey(envUser)) {
         throw new IllegalArgumentException(
             "MAGLEV_FRONTEND_USER: \""
@@ -103,9 +98,14 @@ public final class Users {
                 + flag
                 + " (expected: each user once)");
       }
-      users.put(envUser, new Entry(Role.ADMIN, new Plain(PasswordHash.sha256(envPassword))));
+      // hashed like a file user's password, with as many rounds as the file's costliest, so that
+      // neither its check's cost nor its time tells this user from the others
+      int rounds = highestIterations(users);
+      users.put(
+          envUser,
+          new Entry(Role.ADMIN, PasswordHash.parse(PasswordHash.make(envPassword, rounds))));
     }
-    return new Users(users);
+    return new Users(users, rounds -> {});
   }
 
   /** The users of a users file's text; {@code source} names it in messages. */
@@ -145,7 +145,7 @@ public final class Users {
         throw new IllegalArgumentException(
             where + "user " + f[0] + " is listed twice (expected: each user once)");
       }
-      users.put(f[0], new Entry(role.get(), new Hashed(hash)));
+      users.put(f[0], new Entry(role.get(), hash));
     }
     return users;
   }
@@ -164,6 +164,22 @@ public final class Users {
               + "\" (expected: 1 to "
               + MAX_NAME
               + " printable ASCII characters, no spaces or ':')");
+    }
+  }
+
+  /**
+   * The name of MAGLEV_FRONTEND_USER: any printable characters but ':' (basic auth ends the name
+   * there), of any length, as before there was a users file (a name that is not 1-128 printable
+   * ASCII characters is not passed on to maglevd as the acting user).
+   */
+  private static void checkEnvName(String name) {
+    boolean ok = name.codePoints().noneMatch(c -> Character.isISOControl(c) || c == ':');
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "MAGLEV_FRONTEND_USER \""
+              + AdminGate.loggable(name)
+              + "\" (expected: printable characters without ':', which basic auth cannot send"
+              + " in a user name)");
     }
   }
 
@@ -196,10 +212,12 @@ public final class Users {
     }
     Entry e = byName.get(user);
     if (e == null) {
+      onCheck.accept(decoy.iterations());
       boolean unused = decoy.matches(password);
       return Optional.empty();
     }
-    if (!e.secret().matches(password)) {
+    onCheck.accept(e.hash().iterations());
+    if (!e.hash().matches(password)) {
       return Optional.empty();
     }
     Identity id = new Identity(user, e.role());

@@ -225,7 +225,7 @@ class AdminRoutesTest {
   }
 
   @Test
-  void failedLogins_areLogged_andSlowedDownPerAddress_withoutBlocking() throws Exception {
+  void failedLogins_areLogged_andSlowedDownPerAddressAndName_withoutBlocking() throws Exception {
     LoginThrottleTest.ManualClock clock = new LoginThrottleTest.ManualClock();
     start(AdminGate.of("ops", "s3cret", clock));
     Logger gateLogger = (Logger) LoggerFactory.getLogger(AdminGate.class);
@@ -247,8 +247,7 @@ class AdminRoutesTest {
           .isEqualTo("{\"error\":\"too many failed logins from this address: try again in 1 s\"}");
       assertThat(performed).isEmpty();
       clock.advance(Duration.ofSeconds(1));
-      assertThat(
-              send("POST", "/admin/api/lb0/backends/a/pause", "", auth("root", "x")).statusCode())
+      assertThat(send("POST", "/admin/api/lb0/backends/a/pause", "", auth("ops", "x")).statusCode())
           .isEqualTo(401);
       assertThat(
               send("POST", "/admin/api/lb0/backends/a/pause", "", GOOD)
@@ -259,7 +258,7 @@ class AdminRoutesTest {
       assertThat(send("POST", "/admin/api/lb0/backends/a/pause", "", GOOD).statusCode())
           .isEqualTo(200);
       assertThat(performed).hasSize(1);
-      // the success cleared the address
+      // the success cleared the name's failures
       assertThat(
               send("POST", "/admin/api/lb0/backends/a/pause", "", auth("ops", "no")).statusCode())
           .isEqualTo(401);
@@ -277,7 +276,10 @@ class AdminRoutesTest {
     assertThat(kv(failures.get(4)))
         .containsEntry("failures", "5")
         .containsEntry("retry_after_ms", "1000");
-    assertThat(kv(failures.get(5))).containsEntry("user", "root").containsEntry("failures", "6");
+    assertThat(kv(failures.get(5)))
+        .containsEntry("user", "ops")
+        .containsEntry("failures", "6")
+        .containsEntry("retry_after_ms", "2000");
     assertThat(kv(failures.get(6))).containsEntry("failures", "1");
     // and counted for Prometheus: seven failures, two answers 429
     assertThat(send("GET", "/metrics", "", Map.of()).body())

@@ -58,58 +58,143 @@ class LoginThrottleTest {
   }
 
   @Test
-  void afterFiveFailures_theAddressWaits_andEachFurtherFailureDoublesIt() {
+  void addressDelay_isFreeForNineteenFailures_thenDoublesFromOneSecond() {
+    assertThat(LoginThrottle.addressDelay(19)).isZero();
+    assertThat(LoginThrottle.addressDelay(20)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(LoginThrottle.addressDelay(21)).isEqualTo(Duration.ofSeconds(2));
+    assertThat(LoginThrottle.addressDelay(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void afterFiveFailuresAtAName_theAddressWaitsForIt_andEachFurtherFailureDoublesIt() {
     for (int i = 1; i <= 4; i++) {
-      assertThat(throttle.failed(a)).isEqualTo(i);
-      assertThat(throttle.retryAfter(a)).isEmpty();
+      assertThat(throttle.failed(a, "ops")).isEqualTo(i);
+      assertThat(throttle.retryAfter(a, "ops")).isEmpty();
     }
-    throttle.failed(a);
-    assertThat(throttle.retryAfter(a)).hasValue(Duration.ofSeconds(1));
+    throttle.failed(a, "ops");
+    assertThat(throttle.retryAfter(a, "ops")).hasValue(Duration.ofSeconds(1));
+    // another name from the same address is not held up by these (until the address's own cap)
+    assertThat(throttle.retryAfter(a, "vera")).isEmpty();
     clock.advance(Duration.ofMillis(400));
-    assertThat(throttle.retryAfter(a)).hasValue(Duration.ofMillis(600));
+    assertThat(throttle.retryAfter(a, "ops")).hasValue(Duration.ofMillis(600));
     clock.advance(Duration.ofMillis(600));
-    assertThat(throttle.retryAfter(a)).isEmpty();
-    throttle.failed(a);
-    assertThat(throttle.retryAfter(a)).hasValue(Duration.ofSeconds(2));
+    assertThat(throttle.retryAfter(a, "ops")).isEmpty();
+    throttle.failed(a, "ops");
+    assertThat(throttle.retryAfter(a, "ops")).hasValue(Duration.ofSeconds(2));
   }
 
   @Test
-  void aSuccess_orFifteenQuietMinutes_clearTheAddress_andOthersAreNotAffected() throws Exception {
-    for (int i = 0; i < 8; i++) {
-      throttle.failed(a);
+  void aSuccess_clearsOnlyItsOwnName_soOnesOwnLoginBuysNoGuessesAtAnother() {
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 4; i++) {
+        if (throttle.retryAfter(a, "admin").isEmpty()) {
+          throttle.failed(a, "admin");
+        }
+      }
+      throttle.succeeded(a, "mallory");
     }
-    assertThat(throttle.retryAfter(address(1))).isEmpty();
-    throttle.succeeded(a);
-    assertThat(throttle.retryAfter(a)).isEmpty();
-    for (int i = 0; i < 8; i++) {
-      throttle.failed(a);
+    assertThat(throttle.retryAfter(a, "admin")).isPresent();
+    assertThat(throttle.retryAfter(a, "mallory")).isEmpty();
+    throttle.succeeded(a, "admin");
+    assertThat(throttle.retryAfter(a, "admin")).isEmpty();
+  }
+
+  @Test
+  void cyclingThroughNames_reachesTheAddressCap_andThenEveryNameWaits() throws Exception {
+    for (int i = 0; i < LoginThrottle.ADDRESS_FREE_FAILURES - 1; i++) {
+      throttle.failed(a, "user" + i);
+      throttle.succeeded(a, "user" + i); // a success does not clear the address's count
+      assertThat(throttle.retryAfter(a, "fresh")).as("failure %s", i + 1).isEmpty();
     }
+    throttle.failed(a, "user-last");
+    assertThat(throttle.retryAfter(a, "fresh")).hasValue(Duration.ofSeconds(1));
+    assertThat(throttle.retryAfter(a, "")).hasValue(Duration.ofSeconds(1));
+    assertThat(throttle.reserve(a, "fresh")).hasValue(Duration.ofSeconds(1));
+    assertThat(throttle.retryAfter(address(1), "fresh")).isEmpty();
+    clock.advance(Duration.ofSeconds(1));
+    throttle.failed(a, "another");
+    assertThat(throttle.retryAfter(a, "fresh")).hasValue(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void fifteenQuietMinutes_forgetTheFailures_andOthersAreNotAffected() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      throttle.failed(a, "ops");
+    }
+    assertThat(throttle.retryAfter(address(1), "ops")).isEmpty();
     clock.advance(LoginThrottle.FORGET_AFTER);
-    assertThat(throttle.retryAfter(a)).isEmpty();
-    assertThat(throttle.failed(a)).isEqualTo(1);
+    assertThat(throttle.retryAfter(a, "ops")).isEmpty();
+    assertThat(throttle.failed(a, "ops")).isEqualTo(1);
   }
 
   @Test
-  void atMostTenThousandAddressesAreRemembered_theOldestFailureLeavesFirst() throws Exception {
-    for (int i = 0; i < LoginThrottle.MAX_ADDRESSES + 500; i++) {
-      clock.advance(Duration.ofMillis(1));
-      throttle.failed(address(i));
+  void aCheck_isReservedWithTheThrottleInOneStep_oneAtATimePerAddress() throws Exception {
+    assertThat(throttle.reserve(a, "ops")).isEmpty();
+    assertThat(throttle.pending(a)).isTrue();
+    // a second try from the address while the first is checked: wait a second, nothing reserved
+    assertThat(throttle.reserve(a, "ops")).hasValue(LoginThrottle.PENDING_WAIT);
+    assertThat(throttle.reserve(a, "vera")).hasValue(LoginThrottle.PENDING_WAIT);
+    assertThat(throttle.reserve(address(1), "ops")).isEmpty();
+    assertThat(throttle.resolved(a, "ops", false)).isEqualTo(1);
+    assertThat(throttle.pending(a)).isFalse();
+    // a reservation that could not be queued counts nothing
+    assertThat(throttle.reserve(a, "ops")).isEmpty();
+    throttle.released(a);
+    assertThat(throttle.pending(a)).isFalse();
+    for (int i = 2; i <= 5; i++) {
+      assertThat(throttle.reserve(a, "ops")).isEmpty();
+      assertThat(throttle.resolved(a, "ops", false)).isEqualTo(i);
     }
-    assertThat(throttle.addresses()).isEqualTo(LoginThrottle.MAX_ADDRESSES);
-    assertThat(throttle.failed(address(0))).isEqualTo(1); // forgotten
-    assertThat(throttle.failed(address(LoginThrottle.MAX_ADDRESSES + 499))).isEqualTo(2);
-    assertThat(Optional.of(throttle.addresses())).hasValue(LoginThrottle.MAX_ADDRESSES);
+    assertThat(throttle.reserve(a, "ops")).hasValue(Duration.ofSeconds(1));
+    assertThat(throttle.pending(a)).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(throttle.reserve(a, "ops")).isEmpty();
+    assertThat(throttle.resolved(a, "ops", true)).isZero();
+    assertThat(throttle.retryAfter(a, "ops")).isEmpty();
+    assertThat(throttle.pending(address(1))).isTrue();
+  }
+
+  @Test
+  void atMostTenThousandAddressesAndNames_areRemembered_theOldestFailureLeavesFirst()
+      throws Exception {
+    for (int i = 0; i < LoginThrottle.MAX_ENTRIES + 500; i++) {
+      clock.advance(Duration.ofMillis(1));
+      throttle.failed(address(i), "ops");
+    }
+    assertThat(throttle.addresses()).isEqualTo(LoginThrottle.MAX_ENTRIES);
+    assertThat(throttle.claims()).isEqualTo(LoginThrottle.MAX_ENTRIES);
+    assertThat(throttle.failed(address(0), "ops")).isEqualTo(1); // forgotten
+    assertThat(throttle.failed(address(LoginThrottle.MAX_ENTRIES + 499), "ops")).isEqualTo(2);
+    assertThat(Optional.of(throttle.addresses())).hasValue(LoginThrottle.MAX_ENTRIES);
+    for (int i = 0; i < LoginThrottle.MAX_ENTRIES + 10; i++) {
+      throttle.failed(a, "name" + i);
+    }
+    assertThat(throttle.claims()).isEqualTo(LoginThrottle.MAX_ENTRIES);
+  }
+
+  @Test
+  void aLongClaimedName_isKeptAsItsHash_andStillCounted() {
+    String longName = "x".repeat(100_000);
+    for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
+      throttle.failed(a, longName);
+    }
+    assertThat(throttle.retryAfter(a, longName)).isPresent();
+    assertThat(throttle.retryAfter(a, longName + "y")).isEmpty();
   }
 
   @Test
   void ipv6ClientsAreCountedByTheirSlash64_ipv4ByTheirAddress() throws Exception {
     for (int i = 1; i <= 6; i++) {
       // a client rotating addresses inside its /64 does not get fresh free tries
-      assertThat(throttle.failed(InetAddress.getByName("2001:db8:1:2::" + i))).isEqualTo(i);
+      assertThat(throttle.failed(InetAddress.getByName("2001:db8:1:2::" + i), "ops")).isEqualTo(i);
     }
-    assertThat(throttle.retryAfter(InetAddress.getByName("2001:db8:1:2:ffff::1"))).isPresent();
-    assertThat(throttle.retryAfter(InetAddress.getByName("2001:db8:1:3::1"))).isEmpty();
-    assertThat(throttle.failed(address(1))).isEqualTo(1);
-    assertThat(throttle.failed(address(2))).isEqualTo(1);
+    assertThat(throttle.retryAfter(InetAddress.getByName("2001:db8:1:2:ffff::1"), "ops"))
+        .isPresent();
+    assertThat(throttle.retryAfter(InetAddress.getByName("2001:db8:1:3::1"), "ops")).isEmpty();
+    assertThat(throttle.reserve(InetAddress.getByName("2001:db8:1:3::1"), "ops")).isEmpty();
+    assertThat(throttle.reserve(InetAddress.getByName("2001:db8:1:3::2"), "ops"))
+        .hasValue(LoginThrottle.PENDING_WAIT);
+    assertThat(throttle.failed(address(1), "ops")).isEqualTo(1);
+    assertThat(throttle.failed(address(2), "ops")).isEqualTo(1);
   }
 }

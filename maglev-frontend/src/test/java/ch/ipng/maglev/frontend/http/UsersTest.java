@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,5 +116,57 @@ class UsersTest {
     Path f = file("root viewer " + h);
     assertThatThrownBy(() -> Users.of("--users", f, "root", "x"))
         .hasMessageContaining("MAGLEV_FRONTEND_USER: \"root\" is also in --users");
+  }
+
+  @Test
+  void theEnvUsersPassword_isCheckedWithPbkdf2LikeTheFileUsers_andUnknownNamesCostTheMost()
+      throws Exception {
+    Path f =
+        file(
+            "vera viewer "
+                + PasswordHash.make("v", 1_000)
+                + "\nolga operator "
+                + PasswordHash.make("o", 2_000)
+                + "\n");
+    List<Integer> rounds = new ArrayList<>();
+    Users u = Users.of("--users", f, "root", "r-pass").observed(rounds::add);
+    assertThat(u.check("root", "wrong")).isEmpty();
+    assertThat(u.check("vera", "wrong")).isEmpty();
+    assertThat(u.check("nobody", "wrong")).isEmpty();
+    // root's hash has the rounds of the file's costliest; a name that is no user's costs as much
+    assertThat(rounds).containsExactly(2_000, 1_000, 2_000);
+    rounds.clear();
+    assertThat(u.check("root", "r-pass")).hasValue(new Users.Identity("root", Role.ADMIN));
+    assertThat(u.check("root", "r-pass")).hasValue(new Users.Identity("root", Role.ADMIN));
+    assertThat(u.remembered("root", "r-pass")).isPresent();
+    assertThat(rounds).containsExactly(2_000); // once: then remembered
+  }
+
+  @Test
+  void withoutAFile_theEnvUsersPasswordIsHashedWithTheFullRounds() {
+    List<Integer> rounds = new ArrayList<>();
+    Users u = Users.of("--users", null, "root", "r-pass").observed(rounds::add);
+    // an empty password derives nothing, but takes the path of a check of root's hash
+    assertThat(u.check("root", "")).isEmpty();
+    assertThat(u.check("nobody", "")).isEmpty();
+    assertThat(rounds).containsExactly(PasswordHash.ITERATIONS, PasswordHash.ITERATIONS);
+  }
+
+  @Test
+  void theEnvUsersName_mayBeAnyPrintableNameWithoutAColon_asBeforeTheUsersFile() {
+    for (String name : new String[] {"Jane Doe", "Zoë", "n".repeat(100), "root@example.org"}) {
+      Path none = null;
+      Users u = Users.of("--users", none, name, "pw");
+      assertThat(u.describe()).as(name).containsExactly(name + "=admin");
+      List<Integer> rounds = new ArrayList<>();
+      assertThat(u.observed(rounds::add).check(name, "")).isEmpty();
+    }
+    for (String name : new String[] {"a:b", "tab\there", "line\n"}) {
+      assertThatThrownBy(() -> Users.of("--users", null, name, "pw"))
+          .as(name)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("MAGLEV_FRONTEND_USER \"")
+          .hasMessageContaining("expected: printable characters without ':'");
+    }
   }
 }
