@@ -22,8 +22,8 @@ public interface DataplaneObserver {
   /**
    * Whether VPP's VIPs and ASes should be read after this counter scrape for {@link #lbTables}: a
    * read of every VIP and AS, and two Maglev tables per VIP after it, are worth their cost only
-   * when someone looks (a metrics scrape since the last read). Asked once per counter scrape;
-   * answering true consumes the request.
+   * when someone looks (a metrics scrape since the last read). Asked once per counter scrape; the
+   * request stays until {@link #lbTables} gets a read.
    */
   default boolean lbTablesWanted() {
     return false;

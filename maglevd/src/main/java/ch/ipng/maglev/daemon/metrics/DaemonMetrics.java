@@ -388,7 +388,7 @@ public final class DaemonMetrics implements ProbeListener, ModelListener, Datapl
 
   @Override
   public boolean lbTablesWanted() {
-    return digests.takeWanted();
+    return digests.wanted();
   }
 
   @Override

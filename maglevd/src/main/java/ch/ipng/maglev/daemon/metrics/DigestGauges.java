@@ -45,20 +45,25 @@ final class DigestGauges {
   }
 
   /**
-   * /metrics was scraped: the next counter scrape reads VPP's tables for the digests, so they lag a
-   * Prometheus scrape by at most one stats interval, and cost nothing while nobody scrapes.
+   * /metrics was scraped: the next counter scrape reads VPP's tables for the digests. A sample
+   * therefore shows the tables as read after the scrape before it: at most one Prometheus interval
+   * and one stats interval old; nothing is read while nobody scrapes.
    */
   void scraped() {
     wanted.set(true);
   }
 
-  /** Whether the tables were asked for since the last call (the first call: yes). */
-  boolean takeWanted() {
-    return wanted.getAndSet(false);
+  /**
+   * Whether the tables are wanted: at start, and after a /metrics scrape until {@link #tables} took
+   * a read (a read that failed leaves them wanted, so the next counter scrape tries again).
+   */
+  boolean wanted() {
+    return wanted.get();
   }
 
   /** The digests of VPP's tables for {@code vips} and of the ones {@code model} wants. */
   synchronized void tables(List<LbView.Vip> vips, LiveModel model) {
+    wanted.set(false);
     Map<String, Long> next = new HashMap<>();
     Map<String, String[]> tags = new HashMap<>();
     for (TableDigests.Vip v : TableDigests.of(vips, DesiredVip.all(model), memo)) {
