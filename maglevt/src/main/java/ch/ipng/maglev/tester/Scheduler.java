@@ -13,8 +13,9 @@ import java.util.function.Consumer;
  * Each target's probe loop on its event loop: a probe is due {@code --interval} ±10 % after the
  * previous one was due, or when the previous one finished if that is later (a VIP is never probed
  * twice at once; see {@link #nextDue} for a probe that finished a whole interval late). While
- * paused the loop keeps its cadence and sends nothing. Lateness, how long after it was due a probe
- * started, is kept as a histogram for the run's summary.
+ * paused the loop keeps its cadence and sends nothing. Lateness, how long after it could start a
+ * probe started (after it was due, or after the previous answer when that came later: a slow answer
+ * is the VIP's latency, not the scheduler's), is kept as a histogram for the run's summary.
  */
 public final class Scheduler {
   /** The lateness histogram's resolution and range: 0.1 ms buckets up to 1 s. */
@@ -69,6 +70,14 @@ public final class Scheduler {
     return now - due >= intervalNanos ? now : due;
   }
 
+  /**
+   * From when a probe's lateness counts: when it was due, or when the loop became ready for it (the
+   * previous answer) if that was later.
+   */
+  public static long lateFrom(long due, long ready) {
+    return Math.max(due, ready);
+  }
+
   /** Starts every loop, spread over the first interval. */
   public void start() {
     long now = System.nanoTime();
@@ -120,26 +129,33 @@ public final class Scheduler {
       this.loop = loop;
     }
 
+    /**
+     * Schedules the probe due at {@code due}; {@code now} is when the loop became ready for it (the
+     * previous answer, or 0 at start), so lateness counts from the later of the two: a slow answer
+     * is the VIP's latency, not the scheduler's lateness.
+     */
     void at(long due, long now) {
       if (stopped || (rounds > 0 && sent >= rounds)) {
         done.countDown();
         return;
       }
-      long delay = Math.max(0, due - (now == 0 ? System.nanoTime() : now));
+      long ready = now == 0 ? System.nanoTime() : now;
+      long delay = Math.max(0, due - ready);
+      long from = lateFrom(due, ready);
       try {
-        loop.schedule(() -> fire(due), delay, TimeUnit.NANOSECONDS);
+        loop.schedule(() -> fire(due, from), delay, TimeUnit.NANOSECONDS);
       } catch (RuntimeException e) {
         done.countDown(); // the loops are shutting down
       }
     }
 
-    void fire(long due) {
+    void fire(long due, long from) {
       if (stopped) {
         done.countDown();
         return;
       }
       long start = System.nanoTime();
-      late.incrementAndGet((int) Math.min(BUCKETS, Math.max(0, start - due) / BUCKET_NANOS));
+      late.incrementAndGet((int) Math.min(BUCKETS, Math.max(0, start - from) / BUCKET_NANOS));
       long jitter = jittered(intervalNanos, ThreadLocalRandom.current().nextDouble());
       if (paused.getAsBoolean()) {
         at(due + jitter, start);

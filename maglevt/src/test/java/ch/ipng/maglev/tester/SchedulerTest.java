@@ -54,4 +54,12 @@ class SchedulerTest {
     }
     assertThat(slots).isEqualTo(667);
   }
+
+  @Test
+  void lateness_countsFromTheDueTime_orFromALaterAnswer() {
+    // answered before the slot: lateness from the slot
+    assertThat(Scheduler.lateFrom(1_095 * MS, 1_003 * MS)).isEqualTo(1_095 * MS);
+    // answered 55 ms after the slot: the next starts at once, and is late only from the answer
+    assertThat(Scheduler.lateFrom(1_095 * MS, 1_150 * MS)).isEqualTo(1_150 * MS);
+  }
 }
