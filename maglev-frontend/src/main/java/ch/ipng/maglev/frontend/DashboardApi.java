@@ -1,6 +1,5 @@
 package ch.ipng.maglev.frontend;
 
-import ch.ipng.maglev.common.Text;
 import ch.ipng.maglev.common.Version;
 import ch.ipng.maglev.frontend.http.AdminAction;
 import ch.ipng.maglev.frontend.http.AdminApi;
@@ -67,13 +66,7 @@ public final class DashboardApi implements Api, AdminApi {
   /** 404 for a maglevd that is not followed, naming the ones that are. */
   private CompletableFuture<Reply> unknown(String maglevd) {
     JsonObject o = new JsonObject();
-    o.addProperty(
-        "error",
-        "no maglevd \""
-            + Text.cut(maglevd, 200)
-            + "\" (known: "
-            + String.join(", ", maglevds.names())
-            + ")");
+    o.addProperty("error", Api.unknownMaglevd(maglevd, maglevds.names()));
     return CompletableFuture.completedFuture(new Reply(404, o.toString()));
   }
 
@@ -83,17 +76,6 @@ public final class DashboardApi implements Api, AdminApi {
         .filter(c -> c.name().equals(action.maglevd()))
         .findFirst()
         .map(c -> c.perform(action, user, remote))
-        .orElseGet(
-            () -> {
-              JsonObject o = new JsonObject();
-              o.addProperty(
-                  "error",
-                  "no maglevd \""
-                      + action.maglevd()
-                      + "\" (known: "
-                      + String.join(", ", maglevds.names())
-                      + ")");
-              return CompletableFuture.completedFuture(new Reply(404, o.toString()));
-            });
+        .orElseGet(() -> unknown(action.maglevd()));
   }
 }

@@ -93,9 +93,7 @@ final class ServerTls {
     }
     List<String> byHost = new ArrayList<>();
     for (String s : servers) {
-      int colon = s.lastIndexOf(':');
-      String host = (colon < 0 ? s : s.substring(0, colon)).replaceAll("^\\[|\\]$", "");
-      if (host.equals(name)) {
+      if (name.equals(ch.ipng.maglev.frontend.upstream.MaglevdClient.hostOf(s))) {
         byHost.add(s);
       }
     }

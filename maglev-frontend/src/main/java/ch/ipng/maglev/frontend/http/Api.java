@@ -28,4 +28,9 @@ public interface Api {
             404,
             "{\"error\":" + Router.quote("no maglevd \"" + Router.echo(maglevd) + "\"") + "}"));
   }
+
+  /** The error for a maglevd this server does not follow, naming the ones it does. */
+  static String unknownMaglevd(String maglevd, java.util.List<String> known) {
+    return "no maglevd \"" + Router.echo(maglevd) + "\" (known: " + String.join(", ", known) + ")";
+  }
 }

@@ -168,11 +168,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
                       () ->
                           error(
                               HttpResponseStatus.NOT_FOUND,
-                              "no maglevd \""
-                                  + echo(name)
-                                  + "\" (known: "
-                                  + String.join(", ", api.names())
-                                  + ")")));
+                              Api.unknownMaglevd(name, api.names()))));
         } else {
           reply(ctx, req, error(HttpResponseStatus.NOT_FOUND, "no such page: " + echo(path)));
         }

@@ -220,7 +220,8 @@ public final class MaglevdClient implements AutoCloseable {
     return StateJson.status(c.name(), c.address(), c.connected(), c.lastError());
   }
 
-  static @Nullable String hostOf(String address) {
+  /** The host of a --server address (brackets taken off), or null when it has none. */
+  public static @Nullable String hostOf(String address) {
     int colon = address.lastIndexOf(':');
     String host = colon < 0 ? address : address.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
