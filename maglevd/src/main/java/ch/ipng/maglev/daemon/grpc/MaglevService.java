@@ -1,21 +1,11 @@
 package ch.ipng.maglev.daemon.grpc;
 
-import ch.ipng.maglev.common.Levels;
-import ch.ipng.maglev.common.logging.RepeatLimit;
 import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.HealthCheck;
-import ch.ipng.maglev.daemon.checker.BackendStatus;
 import ch.ipng.maglev.daemon.checker.Checker;
 import ch.ipng.maglev.daemon.checker.CheckerException;
-import ch.ipng.maglev.daemon.dataplane.DataplaneException;
-import ch.ipng.maglev.daemon.dataplane.SyncResult;
 import ch.ipng.maglev.daemon.dataplane.VppDataplane;
-import ch.ipng.maglev.daemon.dataplane.VppInfo;
-import ch.ipng.maglev.daemon.dataplane.WarmUpView;
 import ch.ipng.maglev.daemon.events.EventBus;
-import ch.ipng.maglev.daemon.events.MaglevEvent;
-import ch.ipng.maglev.daemon.fleet.FlowLookup;
-import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.model.LiveModel;
 import ch.ipng.maglev.daemon.model.ModelSource;
 import ch.ipng.maglev.daemon.override.OverrideBook;
@@ -52,17 +42,10 @@ import ch.ipng.maglev.proto.VPPInfo;
 import ch.ipng.maglev.proto.VPPLBCounters;
 import ch.ipng.maglev.proto.VPPLBFlow;
 import ch.ipng.maglev.proto.VPPLBState;
-import ch.ipng.maglev.proto.VPPWarmUp;
 import ch.ipng.maglev.proto.WatchRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,13 +62,11 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
   private final Checker checker;
   private final Overrides overrides;
   private final ModelSource models;
-  private final EventBus bus;
   private final ConfigCommands config;
   private final @Nullable VppDataplane vpp;
-  private final int subscriberCapacity;
-  private final WatchLimits watchLimits;
-  private final GrpcObserver observer;
-  private volatile boolean shuttingDown;
+  private final VppCalls vppCalls;
+  private final OverrideCalls overrideCalls;
+  private final WatchCall watch;
 
   /**
    * The bounds of WatchEvents.
@@ -134,12 +115,11 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
                 "(none)",
                 f -> {});
     this.models = models;
-    this.bus = bus;
     this.config = config;
     this.vpp = vpp;
-    this.subscriberCapacity = watch.queue();
-    this.watchLimits = new WatchLimits(watch.maxStreams(), watch.maxStreamsPerAddress());
-    this.observer = observer;
+    this.vppCalls = new VppCalls(vpp, models);
+    this.overrideCalls = new OverrideCalls(this.overrides, models, vpp);
+    this.watch = new WatchCall(models, bus, watch, observer);
   }
 
   /**
@@ -207,7 +187,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
   /** Ends every WatchEvents stream: maglevd is stopping. */
   public void shutdown() {
-    shuttingDown = true;
+    watch.shutdown();
   }
 
   @Override
@@ -318,59 +298,22 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
   @Override
   public void pauseBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-    lifecycle(req, out, overrides::pause);
+    overrideCalls.lifecycle(req, out, overrides::pause);
   }
 
   @Override
   public void resumeBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-    lifecycle(req, out, overrides::resume);
+    overrideCalls.lifecycle(req, out, overrides::resume);
   }
 
   @Override
   public void enableBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-    lifecycle(req, out, overrides::enable);
+    overrideCalls.lifecycle(req, out, overrides::enable);
   }
 
   @Override
   public void disableBackend(BackendRequest req, StreamObserver<BackendInfo> out) {
-    lifecycle(req, out, overrides::disable);
-  }
-
-  private interface Action {
-    BackendStatus apply(String name, Overrides.Request request)
-        throws CheckerException, Overrides.NotPersistedException;
-  }
-
-  /** Who asks (the call's actor), why and for how long. */
-  private static Overrides.Request request(String reason, long ttlNs) throws CheckerException {
-    if (ttlNs < 0) {
-      throw new CheckerException(
-          CheckerException.Reason.INVALID_ARGUMENT,
-          "ttl_ns: " + ttlNs + " (expected: 0 for none, or a positive duration)");
-    }
-    return new Overrides.Request(
-        Actors.current().name(), reason, ttlNs == 0 ? null : OverrideProtos.ttl(ttlNs));
-  }
-
-  private void lifecycle(BackendRequest req, StreamObserver<BackendInfo> out, Action action) {
-    if (req.getName().isEmpty()) {
-      out.onError(
-          Status.INVALID_ARGUMENT
-              .withDescription("name: empty (expected: a backend name)")
-              .asRuntimeException());
-      return;
-    }
-    try {
-      BackendStatus s = action.apply(req.getName(), request(req.getReason(), req.getTtlNs()));
-      reply(
-          out,
-          OverrideProtos.withOverrides(
-              Protos.backend(s, models.current().config()), overrides.book()));
-    } catch (CheckerException e) {
-      out.onError(status(e));
-    } catch (Overrides.NotPersistedException e) {
-      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-    }
+    overrideCalls.lifecycle(req, out, overrides::disable);
   }
 
   @Override
@@ -395,38 +338,7 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
 
   @Override
   public void setFrontendPoolBackendWeight(SetWeightRequest req, StreamObserver<FrontendInfo> out) {
-    try {
-      // uint32 on the wire: read it unsigned, so 2147483648 and up are refused as what they are
-      long weight = Integer.toUnsignedLong(req.getWeight());
-      if (weight > 100) {
-        out.onError(
-            Status.INVALID_ARGUMENT
-                .withDescription("weight: " + weight + " (expected: 0-100)")
-                .asRuntimeException());
-        return;
-      }
-      overrides.setWeight(
-          req.getFrontend(),
-          req.getPool(),
-          req.getBackend(),
-          (int) weight,
-          request(req.getReason(), req.getTtlNs()));
-      if (vpp != null && vpp.info().isPresent()) {
-        // the VIP is synced at once; while VPP is away the next sync after reconnect applies it
-        vpp.syncFrontendNow(req.getFrontend(), req.getFlush() ? req.getBackend() : null);
-      }
-      reply(
-          out,
-          OverrideProtos.withOverrides(
-              Protos.frontend(models.current().frontend(req.getFrontend()).orElseThrow()),
-              overrides.book()));
-    } catch (CheckerException e) {
-      out.onError(status(e));
-    } catch (Overrides.NotPersistedException e) {
-      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-    } catch (DataplaneException e) {
-      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-    }
+    overrideCalls.setFrontendPoolBackendWeight(req, out);
   }
 
   @Override
@@ -459,256 +371,49 @@ public final class MaglevService extends MaglevGrpc.MaglevImplBase {
             .build());
   }
 
-  private @Nullable StatusRuntimeException vppUnavailable() {
-    if (vpp == null) {
-      return Status.UNAVAILABLE.withDescription(VPP_UNAVAILABLE).asRuntimeException();
-    }
-    if (vpp.info().isEmpty()) {
-      return Status.UNAVAILABLE.withDescription(VPP_NOT_CONNECTED).asRuntimeException();
-    }
-    return null;
-  }
-
   @Override
   public void getVPPInfo(GetVPPInfoRequest req, StreamObserver<VPPInfo> out) {
-    StatusRuntimeException unavailable = vppUnavailable();
-    if (unavailable != null || vpp == null) {
-      out.onError(unavailable);
-      return;
-    }
-    VppInfo i = vpp.info().orElseThrow();
-    reply(
-        out,
-        VPPInfo.newBuilder()
-            .setVersion(i.version())
-            .setBuildDate(i.buildDate())
-            .setBuildDirectory(i.buildDirectory())
-            .setPid(i.pid())
-            .setBoottimeNs(i.bootTimeSeconds() * 1_000_000_000L)
-            .setConnecttimeNs(Protos.nanos(i.connectedAt()))
-            .setWarmUp(warmUp(vpp.warmUp()))
-            .build());
-  }
-
-  private static VPPWarmUp warmUp(WarmUpView w) {
-    return VPPWarmUp.newBuilder()
-        .setActive(w.active())
-        .setHandsOffUntilNs(Protos.nanos(w.handsOffUntil()))
-        .setEndsNs(Protos.nanos(w.ends()))
-        .addAllHeldFrontends(w.heldFrontends())
-        .build();
+    vppCalls.getVPPInfo(req, out);
   }
 
   @Override
   public void getVPPLBState(GetVPPLBStateRequest req, StreamObserver<VPPLBState> out) {
-    StatusRuntimeException unavailable = vppUnavailable();
-    if (unavailable != null || vpp == null) {
-      out.onError(unavailable);
-      return;
-    }
-    try {
-      reply(out, FleetCalls.lbState(vpp.state(), models.current()));
-    } catch (DataplaneException e) {
-      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-    }
+    vppCalls.getVPPLBState(req, out);
   }
 
   @Override
   public void lookupVPPLBFlow(LookupVPPLBFlowRequest req, StreamObserver<VPPLBFlow> out) {
-    FlowLookup.Tuple tuple;
-    try {
-      tuple = FleetCalls.tuple(req); // bad input is refused whether VPP is there or not
-    } catch (StatusRuntimeException e) {
-      out.onError(e);
-      return;
-    }
-    StatusRuntimeException unavailable = vppUnavailable();
-    if (unavailable != null || vpp == null) {
-      out.onError(unavailable);
-      return;
-    }
-    try {
-      reply(out, FleetCalls.lookup(vpp.state(), tuple));
-    } catch (StatusRuntimeException e) {
-      out.onError(e);
-    } catch (DataplaneException e) {
-      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-    }
+    vppCalls.lookupVPPLBFlow(req, out);
   }
 
   @Override
   public void syncVPPLBState(
       SyncVPPLBStateRequest req, StreamObserver<SyncVPPLBStateResponse> out) {
-    if (!req.getFrontend().isEmpty() && models.current().frontend(req.getFrontend()).isEmpty()) {
-      out.onError(notFound("frontend", req.getFrontend()));
-      return;
-    }
-    StatusRuntimeException unavailable = vppUnavailable();
-    if (unavailable != null || vpp == null) {
-      out.onError(unavailable);
-      return;
-    }
-    try {
-      SyncResult r = vpp.syncNow(req.getFrontend().isEmpty() ? null : req.getFrontend());
-      reply(
-          out,
-          SyncVPPLBStateResponse.newBuilder()
-              .setVipAdded(r.vipAdded())
-              .setVipRemoved(r.vipRemoved())
-              .setAsAdded(r.asAdded())
-              .setAsRemoved(r.asRemoved())
-              .setAsWeightUpdated(r.asWeightUpdated())
-              .build());
-    } catch (IllegalArgumentException e) {
-      out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-    } catch (DataplaneException e) {
-      out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
-    }
+    vppCalls.syncVPPLBState(req, out);
   }
 
   @Override
   public void getVPPLBCounters(GetVPPLBCountersRequest req, StreamObserver<VPPLBCounters> out) {
-    StatusRuntimeException unavailable = vppUnavailable();
-    if (unavailable != null || vpp == null) {
-      out.onError(unavailable);
-      return;
-    }
-    var counters = vpp.counters();
-    if (counters.isEmpty()) {
-      out.onError(
-          Status.UNAVAILABLE
-              .withDescription("no counters scraped from VPP yet")
-              .asRuntimeException());
-      return;
-    }
-    reply(out, Protos.lbCounters(counters.get()));
+    vppCalls.getVPPLBCounters(req, out);
   }
 
   @Override
   public void watchEvents(WatchRequest req, StreamObserver<Event> responseObserver) {
-    int minSeverity;
-    try {
-      minSeverity = req.getLog() ? Levels.severity(req.getLogLevel()) : Integer.MAX_VALUE;
-    } catch (IllegalArgumentException e) {
-      responseObserver.onError(
-          Status.INVALID_ARGUMENT
-              .withDescription("log_level: " + e.getMessage())
-              .asRuntimeException());
-      return;
-    }
-    ServerCallStreamObserver<Event> out = (ServerCallStreamObserver<Event>) responseObserver;
-    String client = CallGuard.CLIENT.get();
-    var refusal = watchLimits.acquire(client);
-    if (refusal.isPresent()) {
-      observer.watchStreamRejected(refusal.get().reason().label);
-      logger
-          .atWarn()
-          .addMarker(RepeatLimit.CLIENT_ERROR)
-          .setMessage("watch-events-refused")
-          .addKeyValue("client", client)
-          .addKeyValue("reason", refusal.get().reason().label)
-          .log();
-      out.onError(
-          Status.RESOURCE_EXHAUSTED.withDescription(refusal.get().message()).asRuntimeException());
-      return;
-    }
-    // From here on the slot is ours until drain() ends: anything that fails before then
-    // (subscribing, the snapshot, starting the thread) gives it back.
-    EventBus.@Nullable Subscription sub = null;
-    try {
-      Predicate<MaglevEvent> filter =
-          e ->
-              switch (e) {
-                case MaglevEvent.BackendTransition t -> req.getBackend();
-                case MaglevEvent.FrontendTransition t -> req.getFrontend();
-                case MaglevEvent.OverrideChanged o -> req.getOverride();
-                case MaglevEvent.LogRecord r -> req.getLog() && r.severity() >= minSeverity;
-                case MaglevEvent.AuditRecord a -> req.getAudit();
-              };
-      sub = bus.subscribe(filter, minSeverity, subscriberCapacity);
-      EventBus.Subscription started = sub;
-      if (req.getFrontend()) {
-        Instant now = Instant.now();
-        for (Map.Entry<String, FrontendState> f : models.current().frontendStates().entrySet()) {
-          started.offer(
-              new MaglevEvent.FrontendTransition(now, f.getKey(), f.getValue(), f.getValue()));
-        }
-      }
-      Semaphore ready = new Semaphore(0);
-      out.setOnReadyHandler(ready::release);
-      out.setOnCancelHandler(
-          () -> {
-            started.close();
-            ready.release();
-          });
-      Thread.ofVirtual().name("watch-events").start(() -> drain(started, out, ready, client));
-    } catch (RuntimeException | Error e) {
-      if (sub != null) {
-        sub.close();
-      }
-      watchLimits.release(client);
-      throw e;
-    }
+    watch.watchEvents(req, responseObserver);
   }
 
-  /** Sends queued events while the client keeps up; a full queue ends the stream. */
-  private void drain(
-      EventBus.Subscription sub,
-      ServerCallStreamObserver<Event> out,
-      Semaphore ready,
-      String client) {
-    try {
-      while (!sub.closed() && !shuttingDown) {
-        if (sub.overflowed()) {
-          observer.watchStreamRejected(WatchLimits.Reason.TOO_SLOW.label);
-          logger
-              .atWarn()
-              .addMarker(RepeatLimit.CLIENT_ERROR)
-              .setMessage("watch-events-dropped")
-              .addKeyValue("client", client)
-              .addKeyValue("reason", WatchLimits.Reason.TOO_SLOW.label)
-              .addKeyValue("queued", subscriberCapacity)
-              .log();
-          out.onError(
-              Status.RESOURCE_EXHAUSTED
-                  .withDescription("too slow: " + subscriberCapacity + " events not read")
-                  .asRuntimeException());
-          return;
-        }
-        if (!out.isReady()) {
-          ready.tryAcquire(200, TimeUnit.MILLISECONDS);
-          continue;
-        }
-        MaglevEvent e = sub.poll(200);
-        if (e != null && !sub.closed()) {
-          out.onNext(Protos.event(e));
-        }
-      }
-      if (shuttingDown && !sub.closed()) {
-        out.onCompleted();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (StatusRuntimeException | IllegalStateException e) {
-      // the call was cancelled under us: nothing left to tell the client
-    } finally {
-      sub.close();
-      watchLimits.release(client);
-    }
-  }
-
-  private static <T> void reply(StreamObserver<T> out, T value) {
+  static <T> void reply(StreamObserver<T> out, T value) {
     out.onNext(value);
     out.onCompleted();
   }
 
-  private static StatusRuntimeException notFound(String kind, String name) {
+  static StatusRuntimeException notFound(String kind, String name) {
     return Status.NOT_FOUND
         .withDescription(kind + " \"" + Echo.of(name) + "\" not found")
         .asRuntimeException();
   }
 
-  private static StatusRuntimeException status(CheckerException e) {
+  static StatusRuntimeException status(CheckerException e) {
     Status s =
         switch (e.reason()) {
           case NOT_FOUND -> Status.NOT_FOUND;

@@ -1,11 +1,9 @@
 package ch.ipng.maglev.daemon.health;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,8 +166,6 @@ public final class SelfSuspicion {
     }
   }
 
-  private record Down(Instant time, Set<String> frontends, String range) {}
-
   /** What a round of canary probes found. */
   public enum CanaryVerdict {
     /** Every canary answered. */
@@ -195,7 +191,7 @@ public final class SelfSuspicion {
 
   private final Settings settings;
   // backends that went from up to down within the window, by name, in order
-  private final Map<String, Down> recent;
+  private final Map<String, StormRule.Down> recent;
   private final Set<String> frozen;
   private final @Nullable Evidence evidence;
   private final @Nullable Instant lastEvidence;
@@ -206,7 +202,7 @@ public final class SelfSuspicion {
 
   private SelfSuspicion(
       Settings settings,
-      Map<String, Down> recent,
+      Map<String, StormRule.Down> recent,
       Set<String> frozen,
       @Nullable Evidence evidence,
       @Nullable Instant lastEvidence,
@@ -292,7 +288,6 @@ public final class SelfSuspicion {
     return evidence == null ? this : thaw(Thaw.RELEASED);
   }
 
-  /** Time passed: a suspicion may thaw. */
   /**
    * Whether nothing can come of observing: the rule is off and holds nothing (no suspicion, no
    * recent downs, nothing frozen). Callers skip the bookkeeping then, which would otherwise run for
@@ -302,6 +297,7 @@ public final class SelfSuspicion {
     return !settings.enabled() && evidence == null && recent.isEmpty() && frozen.isEmpty();
   }
 
+  /** Time passed: a suspicion may thaw. */
   public SelfSuspicion tick(Instant now) {
     return thawIfDue(now);
   }
@@ -325,13 +321,10 @@ public final class SelfSuspicion {
     if (s.evidence != null) {
       return new SelfSuspicion(settings, recent, frozen, evidence, now, m, at, lastThaw, lastRound);
     }
-    Map<String, Down> r = s.recentAt(now);
+    Map<String, StormRule.Down> r = s.recentAt(now);
     Set<String> fs = new TreeSet<>();
     Set<String> ranges = new HashSet<>();
-    for (Down d : r.values()) {
-      fs.addAll(d.frontends());
-      ranges.add(d.range());
-    }
+    StormRule.spread(r.values(), fs, ranges);
     Evidence e =
         new Evidence(
             Cause.STALL,
@@ -350,12 +343,12 @@ public final class SelfSuspicion {
     if (inert()) {
       return this;
     }
-    Map<String, Down> r = new LinkedHashMap<>(recentAt(now));
+    Map<String, StormRule.Down> r = new LinkedHashMap<>(recentAt(now));
     Set<String> f = new HashSet<>(frozen);
     for (Change c : changes) {
       if (c.from() == BackendState.UP && c.to() == BackendState.DOWN) {
         r.remove(c.backend());
-        r.put(c.backend(), new Down(c.time(), c.frontends(), range(c.address())));
+        r.put(c.backend(), new StormRule.Down(c.time(), c.frontends(), range(c.address())));
         if (evidence != null) {
           f.add(c.backend());
         }
@@ -380,12 +373,10 @@ public final class SelfSuspicion {
     }
     Set<String> fs = new TreeSet<>();
     Set<String> ranges = new HashSet<>();
-    for (Down d : r.values()) {
-      fs.addAll(d.frontends());
-      ranges.add(d.range());
-    }
+    StormRule.spread(r.values(), fs, ranges);
     int down = r.size();
-    Cause cause = stormCause(now, r, fs.size(), ranges.size(), population);
+    Cause cause =
+        StormRule.cause(settings, lastRound, now, r, fs.size(), ranges.size(), population);
     if (cause == null) {
       return new SelfSuspicion(
           settings,
@@ -417,41 +408,6 @@ public final class SelfSuspicion {
         maxLateAt,
         lastThaw,
         lastRound);
-  }
-
-  /**
-   * Whether the downs within the window make a suspicion, and of which cause (null: they do not).
-   * With canaries, their latest round decides first: failing within the window, any down is suspect
-   * (it is us); answering in a round that started after the first of these downs, none is (the
-   * failures are real). Otherwise (no canaries, no round yet, a mixed or an old round) the storm
-   * thresholds decide.
-   */
-  private @Nullable Cause stormCause(
-      Instant now, Map<String, Down> downs, int frontends, int ranges, Population population) {
-    int down = downs.size();
-    if (down == 0) {
-      return null;
-    }
-    CanaryRound c = lastRound;
-    if (c != null) {
-      if (c.verdict() == CanaryVerdict.FAILED
-          && !c.started().isBefore(now.minus(settings.window()))) {
-        return Cause.CANARY;
-      }
-      Instant first = null;
-      for (Down d : downs.values()) {
-        first = first == null || d.time().isBefore(first) ? d.time() : first;
-      }
-      if (c.verdict() == CanaryVerdict.ANSWERED && !c.started().isBefore(first)) {
-        return null;
-      }
-    }
-    boolean storm =
-        down >= settings.minBackends()
-            && (long) down * 100 >= (long) settings.share() * population.withVerdict()
-            && frontends >= Math.min(2, population.frontends())
-            && ranges >= Math.min(2, population.ranges());
-    return storm ? Cause.STORM : null;
   }
 
   /**
@@ -488,23 +444,8 @@ public final class SelfSuspicion {
   }
 
   /** The downs still within the window at {@code now}. */
-  private Map<String, Down> recentAt(Instant now) {
-    Instant from = now.minus(settings.window());
-    boolean stale = false;
-    for (Down d : recent.values()) {
-      stale |= d.time().isBefore(from);
-    }
-    if (!stale) {
-      return recent;
-    }
-    Map<String, Down> out = new LinkedHashMap<>();
-    recent.forEach(
-        (b, d) -> {
-          if (!d.time().isBefore(from)) {
-            out.put(b, d);
-          }
-        });
-    return Map.copyOf(out);
+  private Map<String, StormRule.Down> recentAt(Instant now) {
+    return StormRule.since(recent, now.minus(settings.window()));
   }
 
   private Duration lateAt(Instant now) {
@@ -541,18 +482,12 @@ public final class SelfSuspicion {
 
   /** The /24 (IPv4) or /64 (IPv6) an address lies in. */
   public static String range(InetAddress address) {
-    byte[] b = address.getAddress();
-    int keep = address instanceof Inet4Address ? 3 : 8;
-    return Arrays.toString(Arrays.copyOf(b, Math.min(keep, b.length))) + "/" + keep * 8;
+    return StormRule.range(address);
   }
 
   /** The number of distinct ranges among addresses. */
   public static int ranges(Iterable<InetAddress> addresses) {
-    Set<String> out = new HashSet<>();
-    for (InetAddress a : addresses) {
-      out.add(range(a));
-    }
-    return out.size();
+    return StormRule.ranges(addresses);
   }
 
   @Override

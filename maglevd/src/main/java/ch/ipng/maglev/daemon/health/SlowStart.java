@@ -211,7 +211,7 @@ public final class SlowStart {
         String b = e.getKey();
         int target = e.getValue();
         Duration d = after.duration(b);
-        WeightReason why = reason(after.view(), i, b);
+        WeightReason why = RampViews.reason(after.view(), i, b);
         BackendState s = after.states().get(b);
         Ramp r = old.get(b);
         if (r != null) {
@@ -219,7 +219,7 @@ public final class SlowStart {
               && r.target() == target
               && (why == WeightReason.SLOW_START
                   || why == WeightReason.CONFIGURED
-                  || holdsRamp(why))) {
+                  || RampViews.holdsRamp(why))) {
             next.put(b, r.duration().equals(d) ? r : withDuration(r, d));
           }
         } else if (d.isPositive()
@@ -228,7 +228,7 @@ public final class SlowStart {
             && s == BackendState.UP
             && before != null
             && before.states().get(b) != BackendState.UP
-            && weightOf(before.view(), b) == 0
+            && RampViews.weightOf(before.view(), b) == 0
             && (seen.contains(b) || seenIn(before, b))) {
           next.put(b, new Ramp(1, target, now, d, now.plus(tick(d))));
         }
@@ -276,7 +276,7 @@ public final class SlowStart {
     if (due.isEmpty()) {
       return this;
     }
-    EffectiveWeights.View uncapped = uncap(f.view(), f.targets(), old);
+    EffectiveWeights.View uncapped = RampViews.uncap(f.view(), f.targets(), old);
     int[] start = table.of(f.view());
     int bound = (int) ((long) f.maxChurn() * start.length / 100);
     Map<String, Ramp> next = new LinkedHashMap<>(old);
@@ -285,7 +285,7 @@ public final class SlowStart {
     boolean anyStepped = false;
     for (String b : due) {
       Ramp r = old.get(b);
-      int p = poolOf(f.view(), b);
+      int p = RampViews.poolOf(f.view(), b);
       WeightReason why = p < 0 ? null : f.view().reasons().get(p).get(b);
       Instant nextAt = now.plus(tick(r.duration()));
       int aim = Math.min(r.aim(now), r.target());
@@ -298,7 +298,7 @@ public final class SlowStart {
       int moved = 0;
       for (int w = aim; w > r.weight(); w--) {
         weights.put(b, w);
-        int m = moved(start, table.of(capWith(uncapped, weights)));
+        int m = moved(start, table.of(RampViews.capWith(uncapped, weights)));
         if (m <= bound) {
           chosen = w;
           moved = m;
@@ -314,7 +314,7 @@ public final class SlowStart {
         }
         chosen = r.weight() + 1;
         weights.put(b, chosen);
-        moved = moved(start, table.of(capWith(uncapped, weights)));
+        moved = moved(start, table.of(RampViews.capWith(uncapped, weights)));
         over = true;
       }
       weights.put(b, chosen);
@@ -362,85 +362,7 @@ public final class SlowStart {
     }
     Map<String, Integer> weights = new HashMap<>();
     ramps.forEach((b, r) -> weights.put(b, r.weight()));
-    return capWith(view, weights);
-  }
-
-  private static EffectiveWeights.View capWith(
-      EffectiveWeights.View view, Map<String, Integer> caps) {
-    List<Map<String, EffectiveWeights.Weight>> pools = new ArrayList<>();
-    List<Map<String, WeightReason>> reasons = new ArrayList<>();
-    boolean changed = false;
-    for (int i = 0; i < view.pools().size(); i++) {
-      Map<String, EffectiveWeights.Weight> pool = new LinkedHashMap<>(view.pools().get(i));
-      Map<String, WeightReason> why =
-          i < view.reasons().size() ? new LinkedHashMap<>(view.reasons().get(i)) : Map.of();
-      for (Map.Entry<String, EffectiveWeights.Weight> e : view.pools().get(i).entrySet()) {
-        Integer c = caps.get(e.getKey());
-        WeightReason r = why.get(e.getKey());
-        if (c == null || e.getValue().weight() <= c) {
-          continue;
-        }
-        if (r == WeightReason.CONFIGURED || r == WeightReason.SLOW_START) {
-          pool.put(e.getKey(), new EffectiveWeights.Weight(c, false));
-          why.put(e.getKey(), WeightReason.SLOW_START);
-          changed = true;
-        } else if (holdsRamp(r)) {
-          pool.put(e.getKey(), new EffectiveWeights.Weight(c, false));
-          changed = true;
-        }
-      }
-      pools.add(pool);
-      reasons.add(why);
-    }
-    if (!changed) {
-      return view;
-    }
-    return new EffectiveWeights.View(
-        view.activePool(), view.state(), pools, reasons, view.mode(), view.memory());
-  }
-
-  /**
-   * The view without the ramps: ramping entries carry their pool weight again ({@link
-   * WeightReason#SLOW_START} back to {@link WeightReason#CONFIGURED}).
-   */
-  static EffectiveWeights.View uncap(
-      EffectiveWeights.View view, List<Map<String, Integer>> targets, Map<String, Ramp> ramps) {
-    if (ramps.isEmpty()) {
-      return view;
-    }
-    List<Map<String, EffectiveWeights.Weight>> pools = new ArrayList<>();
-    List<Map<String, WeightReason>> reasons = new ArrayList<>();
-    for (int i = 0; i < view.pools().size(); i++) {
-      Map<String, EffectiveWeights.Weight> pool = new LinkedHashMap<>(view.pools().get(i));
-      Map<String, WeightReason> why = new LinkedHashMap<>(view.reasons().get(i));
-      for (String b : ramps.keySet()) {
-        WeightReason r = why.get(b);
-        Integer target = i < targets.size() ? targets.get(i).get(b) : null;
-        if (target == null) {
-          continue;
-        }
-        if (r == WeightReason.SLOW_START) {
-          pool.put(b, new EffectiveWeights.Weight(target, false));
-          why.put(b, WeightReason.CONFIGURED);
-        } else if (holdsRamp(r)) {
-          pool.put(b, new EffectiveWeights.Weight(target, false));
-        }
-      }
-      pools.add(pool);
-      reasons.add(why);
-    }
-    return new EffectiveWeights.View(
-        view.activePool(), view.state(), pools, reasons, view.mode(), view.memory());
-  }
-
-  /**
-   * Reasons under which a ramping entry keeps its ramp's weight without stepping: it carries the
-   * weight it had while up although it is not (self-suspicion's freeze; the removal budget's hold
-   * belongs here too).
-   */
-  private static boolean holdsRamp(@Nullable WeightReason r) {
-    // self-suspicion and the removal budget keep a down backend's weight: its ramp's, too
-    return r == WeightReason.FROZEN || r == WeightReason.HELD;
+    return RampViews.capWith(view, weights);
   }
 
   /** Buckets whose AS differs between two tables of one length. */
@@ -456,31 +378,6 @@ public final class SlowStart {
       }
     }
     return n;
-  }
-
-  private static @Nullable WeightReason reason(EffectiveWeights.View v, int pool, String b) {
-    return pool < v.reasons().size() ? v.reasons().get(pool).get(b) : null;
-  }
-
-  private static int poolOf(EffectiveWeights.View v, String backend) {
-    for (int i = 0; i < v.pools().size(); i++) {
-      if (v.pools().get(i).containsKey(backend)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** The largest weight a backend carries in a view (a backend is in one pool of a frontend). */
-  private static int weightOf(EffectiveWeights.View v, String backend) {
-    int w = 0;
-    for (Map<String, EffectiveWeights.Weight> p : v.pools()) {
-      EffectiveWeights.Weight x = p.get(backend);
-      if (x != null) {
-        w = Math.max(w, x.weight());
-      }
-    }
-    return w;
   }
 
   private static Ramp withDuration(Ramp r, Duration d) {

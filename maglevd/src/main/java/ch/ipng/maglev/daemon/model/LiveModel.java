@@ -7,7 +7,6 @@ import ch.ipng.maglev.config.OnAllDown;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;
-import ch.ipng.maglev.daemon.health.RemovalBudget;
 import ch.ipng.maglev.daemon.health.SelfSuspicion;
 import ch.ipng.maglev.daemon.health.SlowStart;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,7 +43,7 @@ public final class LiveModel {
   private final BackendIndex index;
   private final ShardedMap<String, BackendState> states;
   private final Map<WeightKey, Integer> overrides;
-  private final ShardedMap<String, Slot> frontends;
+  private final ShardedMap<String, FrontendSlot> frontends;
   private final @Nullable Suspect suspect;
   private final SlowStart slowStart;
   // frontend → backends its removal budget holds (RemovalBudget); absent when none
@@ -57,7 +55,7 @@ public final class LiveModel {
       BackendIndex index,
       ShardedMap<String, BackendState> states,
       Map<WeightKey, Integer> overrides,
-      ShardedMap<String, Slot> frontends,
+      ShardedMap<String, FrontendSlot> frontends,
       @Nullable Suspect suspect,
       SlowStart slowStart,
       Map<String, Set<String>> held) {
@@ -88,11 +86,12 @@ public final class LiveModel {
       all.put(b, states.getOrDefault(b, BackendState.UNKNOWN));
     }
     ShardedMap<String, BackendState> s = ShardedMap.of(all);
-    Map<String, Slot> fs = new HashMap<>();
+    Map<String, FrontendSlot> fs = new HashMap<>();
     for (Frontend f : config.frontends().values()) {
       fs.put(
           f.name(),
-          new Slot(f, previous == null ? EffectiveWeights.Memory.NONE : previous.memoryFor(f)));
+          new FrontendSlot(
+              f, previous == null ? EffectiveWeights.Memory.NONE : previous.memoryFor(f)));
     }
     Suspect kept = null;
     if (previous != null && previous.suspect != null) {
@@ -111,12 +110,7 @@ public final class LiveModel {
         previous == null
             ? SlowStart.none()
             : previous.slowStart.retain(config.backends().keySet(), config.frontends().keySet()),
-        previous == null ? Map.of() : previous.heldIn(config));
-  }
-
-  private static BackendState stateIn(ShardedMap<String, BackendState> states, String backend) {
-    BackendState s = states.get(backend);
-    return s == null ? BackendState.REMOVED : s;
+        previous == null ? Map.of() : HeldSets.carry(previous.held, config));
   }
 
   /**
@@ -124,7 +118,7 @@ public final class LiveModel {
    * serving entries of its frontend of that name, by pool name, when {@code f} keeps them.
    */
   private EffectiveWeights.Memory memoryFor(Frontend f) {
-    Slot old = frontends.get(f.name());
+    FrontendSlot old = frontends.get(f.name());
     if (f.onAllDown() != OnAllDown.KEEP_LAST || old == null) {
       return EffectiveWeights.Memory.NONE;
     }
@@ -132,64 +126,7 @@ public final class LiveModel {
     if (old.frontend.pools().equals(f.pools()) || last.serving().isEmpty()) {
       return last;
     }
-    Set<EffectiveWeights.Entry> out = new HashSet<>();
-    for (EffectiveWeights.Entry e : last.serving()) {
-      String pool = old.frontend.pools().get(e.pool()).name();
-      for (int i = 0; i < f.pools().size(); i++) {
-        Frontend.Pool p = f.pools().get(i);
-        if (p.name().equals(pool) && p.backends().containsKey(e.backend())) {
-          out.add(new EffectiveWeights.Entry(i, e.backend()));
-        }
-      }
-    }
-    return new EffectiveWeights.Memory(out, last.everUp());
-  }
-
-  private static EffectiveWeights.Policy policy(Frontend f) {
-    return f.minHealthy() == 0 && f.onAllDown() == OnAllDown.DRAIN
-        ? EffectiveWeights.Policy.DEFAULT
-        : new EffectiveWeights.Policy(f.minHealthy(), f.onAllDown() == OnAllDown.KEEP_LAST);
-  }
-
-  private static FrontendStatus status(
-      Frontend f,
-      Map<WeightKey, Integer> overrides,
-      Function<String, BackendState> state,
-      EffectiveWeights.Memory memory,
-      Set<String> frozen,
-      Set<String> held) {
-    List<Map<String, Integer>> weights = new ArrayList<>(f.pools().size());
-    int entries = 0;
-    for (Frontend.Pool pool : f.pools()) {
-      entries += pool.backends().size();
-    }
-    Map<String, BackendState> states = LinkedHashMap.newLinkedHashMap(entries);
-    for (Frontend.Pool pool : f.pools()) {
-      for (String b : pool.backends().keySet()) {
-        states.put(b, state.apply(b));
-      }
-      if (overrides.isEmpty()) {
-        // most models have no operator weights: the config's own map (unmodifiable) serves
-        weights.add(pool.backends());
-        continue;
-      }
-      Map<String, Integer> w = new LinkedHashMap<>();
-      for (Map.Entry<String, Integer> b : pool.backends().entrySet()) {
-        Integer set = overrides.get(new WeightKey(f.name(), pool.name(), b.getKey()));
-        w.put(b.getKey(), set != null ? set : b.getValue());
-      }
-      weights.add(java.util.Collections.unmodifiableMap(w));
-    }
-    Set<String> kept = frozen;
-    if (!held.isEmpty()) {
-      kept = new HashSet<>(frozen);
-      kept.addAll(held);
-    }
-    EffectiveWeights.Policy policy =
-        held.isEmpty() ? policy(f) : RemovalBudget.whileHolding(policy(f));
-    EffectiveWeights.View view =
-        EffectiveWeights.compute(weights, states::get, f.flushOnDown(), policy, memory, kept);
-    return new FrontendStatus(f, weights, states, RemovalBudget.label(view, held, frozen));
+    return FrontendStatuses.remap(last, old.frontend, f);
   }
 
   /**
@@ -201,8 +138,8 @@ public final class LiveModel {
     Map<WeightKey, Integer> kept = new HashMap<>();
     overrides.forEach(
         (k, w) -> {
-          Integer before = configuredWeight(config, k);
-          Integer after = configuredWeight(next, k);
+          Integer before = FrontendStatuses.configuredWeight(config, k);
+          Integer after = FrontendStatuses.configuredWeight(next, k);
           if (after != null && Objects.equals(before, after)) {
             kept.put(k, w);
           }
@@ -298,7 +235,7 @@ public final class LiveModel {
    */
   public int configuredWeight(WeightKey key) {
     frontendOf(key);
-    return Objects.requireNonNull(configuredWeight(config, key));
+    return Objects.requireNonNull(FrontendStatuses.configuredWeight(config, key));
   }
 
   /**
@@ -375,22 +312,11 @@ public final class LiveModel {
    * frontends whose held set changed change.
    */
   public LiveModel withHeld(Map<String, Set<String>> next) {
-    Map<String, Set<String>> clean = new HashMap<>();
-    next.forEach(
-        (f, bs) -> {
-          if (!bs.isEmpty() && config.frontends().containsKey(f)) {
-            clean.put(f, Set.copyOf(bs));
-          }
-        });
+    Map<String, Set<String>> clean = HeldSets.clean(next, config);
     if (clean.equals(held)) {
       return this;
     }
-    List<Frontend> affected = new ArrayList<>();
-    for (Frontend f : config.frontends().values()) {
-      if (!Objects.equals(clean.get(f.name()), held.get(f.name()))) {
-        affected.add(f);
-      }
-    }
+    List<Frontend> affected = HeldSets.changed(config, clean, held);
     return new LiveModel(
         version + 1,
         config,
@@ -413,7 +339,7 @@ public final class LiveModel {
    * the removal budget weighs its choices with. Empty for a frontend not in the config.
    */
   public Optional<EffectiveWeights.View> viewWithHeld(String frontend, Set<String> held) {
-    Slot slot = frontends.get(frontend);
+    FrontendSlot slot = frontends.get(frontend);
     if (slot == null) {
       return Optional.empty();
     }
@@ -421,29 +347,14 @@ public final class LiveModel {
       return Optional.of(statusOf(slot).view());
     }
     return Optional.of(
-        status(slot.frontend, overrides, b -> stateIn(states, b), slot.memory, frozen(), held)
+        FrontendStatuses.status(
+                slot.frontend,
+                overrides,
+                b -> FrontendStatuses.stateIn(states, b),
+                slot.memory,
+                frozen(),
+                held)
             .view());
-  }
-
-  /** The held sets carried into a new config: frontends and backend references still there. */
-  private Map<String, Set<String>> heldIn(Config next) {
-    Map<String, Set<String>> out = new HashMap<>();
-    held.forEach(
-        (name, bs) -> {
-          Frontend f = next.frontends().get(name);
-          if (f != null) {
-            Set<String> keep = new HashSet<>();
-            for (String b : bs) {
-              if (f.references(b)) {
-                keep.add(b);
-              }
-            }
-            if (!keep.isEmpty()) {
-              out.put(name, Set.copyOf(keep));
-            }
-          }
-        });
-    return Map.copyOf(out);
   }
 
   /** The slow-start ramps in force (and what the rule remembers). */
@@ -466,97 +377,23 @@ public final class LiveModel {
    * @throws ModelException NOT_FOUND naming the frontend, pool or backend that is not there
    */
   public Frontend frontendOf(WeightKey key) {
-    Frontend f = config.frontends().get(key.frontend());
-    if (f == null) {
-      throw new ModelException(
-          ModelException.Reason.NOT_FOUND, "frontend \"" + key.frontend() + "\" not found");
-    }
-    Frontend.Pool pool =
-        f.pools().stream().filter(p -> p.name().equals(key.pool())).findFirst().orElse(null);
-    if (pool == null) {
-      throw new ModelException(
-          ModelException.Reason.NOT_FOUND,
-          "pool \"" + key.pool() + "\" not found in frontend \"" + key.frontend() + "\"");
-    }
-    if (!pool.backends().containsKey(key.backend())) {
-      throw new ModelException(
-          ModelException.Reason.NOT_FOUND,
-          "backend \""
-              + key.backend()
-              + "\" not found in pool \""
-              + key.pool()
-              + "\" of frontend \""
-              + key.frontend()
-              + "\"");
-    }
-    return f;
+    return FrontendStatuses.frontendOf(config, key);
   }
 
   /**
    * Fresh slots for the frontends whose inputs changed; the others keep theirs, with any status
    * already computed (it is the same for the same inputs).
    */
-  private ShardedMap<String, Slot> freshSlots(Collection<Frontend> which) {
-    Map<String, Slot> changed = new HashMap<>();
+  private ShardedMap<String, FrontendSlot> freshSlots(Collection<Frontend> which) {
+    Map<String, FrontendSlot> changed = new HashMap<>();
     for (Frontend f : which) {
-      changed.put(f.name(), new Slot(f, memoryFor(f)));
+      changed.put(f.name(), new FrontendSlot(f, memoryFor(f)));
     }
     return frontends.withAll(changed);
   }
 
-  /**
-   * One frontend's status in this model, computed when first asked (by the dataplane, gRPC or the
-   * checker's frontend transitions, whichever comes first) and kept. A model is published without
-   * computing the statuses a change touches, so a burst of transitions reaches the dataplane at
-   * once; two threads asking together compute the same value, and either may keep it. A keep-last
-   * frontend's slot holds what the previous model's status remembered (its last serving entries),
-   * so its status stays a function of this model alone; that previous status is computed when the
-   * slot is made, so no chain of models is kept.
-   */
-  private static final class Slot {
-    final Frontend frontend;
-    final EffectiveWeights.Memory memory;
-    volatile @Nullable FrontendStatus status;
-
-    Slot(Frontend frontend, EffectiveWeights.Memory memory) {
-      this.frontend = frontend;
-      this.memory = memory;
-    }
-  }
-
-  private FrontendStatus statusOf(Slot slot) {
-    FrontendStatus st = slot.status;
-    if (st == null) {
-      st =
-          status(
-              slot.frontend,
-              overrides,
-              b -> stateIn(states, b),
-              slot.memory,
-              frozen(),
-              held.getOrDefault(slot.frontend.name(), Set.of()));
-      Map<String, SlowStart.Ramp> ramps = slowStart.ramps(slot.frontend.name());
-      if (!ramps.isEmpty()) {
-        st =
-            new FrontendStatus(
-                st.frontend(), st.weights(), st.states(), SlowStart.cap(st.view(), ramps));
-      }
-      slot.status = st;
-    }
-    return st;
-  }
-
-  private static @Nullable Integer configuredWeight(Config c, WeightKey k) {
-    Frontend f = c.frontends().get(k.frontend());
-    if (f == null) {
-      return null;
-    }
-    for (Frontend.Pool pool : f.pools()) {
-      if (pool.name().equals(k.pool())) {
-        return pool.backends().get(k.backend());
-      }
-    }
-    return null;
+  private FrontendStatus statusOf(FrontendSlot slot) {
+    return slot.status(states, overrides, frozen(), held, slowStart);
   }
 
   /** Counts changes: a newer model has a larger version. */
@@ -575,7 +412,7 @@ public final class LiveModel {
 
   /** A backend's state; {@link BackendState#REMOVED} for one not in the config. */
   public BackendState state(String backend) {
-    return stateIn(states, backend);
+    return FrontendStatuses.stateIn(states, backend);
   }
 
   /** Operator weights in force, by pool entry. */
@@ -593,7 +430,7 @@ public final class LiveModel {
   }
 
   public Optional<FrontendStatus> frontend(String name) {
-    Slot slot = frontends.get(name);
+    FrontendSlot slot = frontends.get(name);
     return slot == null ? Optional.empty() : Optional.of(statusOf(slot));
   }
 
@@ -603,7 +440,7 @@ public final class LiveModel {
    * model it announces, most of which the dataplane never reads.
    */
   public FrontendState frontendState(String name) {
-    Slot slot = frontends.get(name);
+    FrontendSlot slot = frontends.get(name);
     if (slot == null) {
       return FrontendState.UNKNOWN;
     }
@@ -615,27 +452,8 @@ public final class LiveModel {
     if (f.onAllDown() == OnAllDown.KEEP_LAST) {
       return statusOf(slot).view().state(); // kept weights make it up: that takes the memory
     }
-    boolean usable = false;
-    boolean allUnknown = true;
-    Set<String> frozen = frozen();
-    Set<String> kept = held.getOrDefault(name, Set.of());
-    for (Frontend.Pool pool : f.pools()) {
-      for (Map.Entry<String, Integer> b : pool.backends().entrySet()) {
-        BackendState s = stateIn(states, b.getKey());
-        allUnknown &= s == BackendState.UNKNOWN;
-        if (s == BackendState.DOWN && (frozen.contains(b.getKey()) || kept.contains(b.getKey()))) {
-          s = BackendState.UP; // self-suspicion or the removal budget keeps its weight
-        }
-        if (!usable && s == BackendState.UP) {
-          Integer set =
-              overrides.isEmpty()
-                  ? null
-                  : overrides.get(new WeightKey(f.name(), pool.name(), b.getKey()));
-          usable = (set != null ? set : b.getValue()) > 0;
-        }
-      }
-    }
-    return EffectiveWeights.state(usable, allUnknown);
+    return FrontendStatuses.quickState(
+        f, states, overrides, frozen(), held.getOrDefault(name, Set.of()));
   }
 
   /**
@@ -644,7 +462,7 @@ public final class LiveModel {
    * frontend's weights are worked out for it.
    */
   public EffectiveWeights.Mode frontendMode(String name) {
-    Slot slot = frontends.get(name);
+    FrontendSlot slot = frontends.get(name);
     if (slot == null
         || (slot.frontend.minHealthy() == 0 && slot.frontend.onAllDown() != OnAllDown.KEEP_LAST)) {
       return EffectiveWeights.Mode.NORMAL;

@@ -153,7 +153,7 @@ public final class Overrides {
       throws CheckerException, NotPersistedException {
     r.validate();
     Instant t = now();
-    BackendStatus s = checker.pause(backend, detail("pause", r));
+    BackendStatus s = checker.pause(backend, OverrideLog.detail("pause", r));
     if (s.health().state() == BackendState.PAUSED) {
       set(
           OperatorOverride.lifecycle(
@@ -168,7 +168,7 @@ public final class Overrides {
     if (r.ttl() != null) {
       throw invalid("ttl: " + r.ttl() + " (expected: none: a resume ends the pause)");
     }
-    BackendStatus s = checker.resume(backend, detail("resume", r));
+    BackendStatus s = checker.resume(backend, OverrideLog.detail("resume", r));
     clear(OperatorOverride.Key.pause(backend), r.actor());
     return settle(s, r.actor());
   }
@@ -186,7 +186,7 @@ public final class Overrides {
               + backend
               + "\" itself, nothing would expire)");
     }
-    BackendStatus s = checker.disable(backend, detail("disable", r));
+    BackendStatus s = checker.disable(backend, OverrideLog.detail("disable", r));
     if (configEnabled) {
       set(
           OperatorOverride.lifecycle(
@@ -210,7 +210,7 @@ public final class Overrides {
               + backend
               + "\", an enable ends the override)");
     }
-    BackendStatus s = checker.enable(backend, detail("enable", r));
+    BackendStatus s = checker.enable(backend, OverrideLog.detail("enable", r));
     if (configEnabled) {
       clear(OperatorOverride.Key.enablement(backend), r.actor());
     } else {
@@ -248,12 +248,12 @@ public final class Overrides {
     Instant now = now();
     for (OperatorOverride o : OverrideBook.of(loaded).all()) {
       if (o.expiredAt(now)) {
-        logOverride("override-expired", o, "expired while maglevd was not running");
+        OverrideLog.log("override-expired", o, "expired while maglevd was not running");
         bus.publish(new MaglevEvent.OverrideChanged(now, "expired", o, "maglevd"));
         continue;
       }
       try {
-        String detail = "restored from the state file: " + o.kind().label() + by(o);
+        String detail = "restored from the state file: " + o.kind().label() + OverrideLog.by(o);
         switch (o.kind()) {
           case PAUSE -> checker.pause(o.backend(), detail);
           case DISABLE -> {
@@ -274,7 +274,7 @@ public final class Overrides {
           }
         }
         book = book.with(o);
-        logOverride("override-restored", o, "");
+        OverrideLog.log("override-restored", o, "");
       } catch (CheckerException e) {
         logger
             .atWarn()
@@ -317,7 +317,7 @@ public final class Overrides {
       book = book.without(o.key());
       n++;
       changed = true;
-      logOverride("override-expired", o, "");
+      OverrideLog.log("override-expired", o, "");
       bus.publish(new MaglevEvent.OverrideChanged(now, "expired", o, "maglevd"));
     }
     dropStale("maglevd");
@@ -336,7 +336,7 @@ public final class Overrides {
   }
 
   private void revert(OperatorOverride o) {
-    String detail = "override expired: " + o.kind().label() + by(o);
+    String detail = "override expired: " + o.kind().label() + OverrideLog.by(o);
     try {
       switch (o.kind()) {
         case PAUSE -> checker.resume(o.backend(), detail);
@@ -392,21 +392,6 @@ public final class Overrides {
     return ttl == null ? null : since.plus(ttl);
   }
 
-  private static String detail(String verb, Request r) {
-    return "operator "
-        + verb
-        + " by "
-        + r.actor()
-        + (r.reason().isEmpty() ? "" : ": " + r.reason())
-        + (r.ttl() == null
-            ? ""
-            : " (for " + r.ttl().toString().substring(2).toLowerCase(java.util.Locale.ROOT) + ")");
-  }
-
-  private static String by(OperatorOverride o) {
-    return " by " + o.actor() + (o.reason().isEmpty() ? "" : " (" + o.reason() + ")");
-  }
-
   private Backend configured(String backend) throws CheckerException {
     Backend b = models.current().config().backends().get(backend);
     if (b == null) {
@@ -421,7 +406,7 @@ public final class Overrides {
 
   private void set(OperatorOverride o) {
     book = book.with(o);
-    logOverride("override-set", o, "");
+    OverrideLog.log("override-set", o, "");
     bus.publish(new MaglevEvent.OverrideChanged(o.since(), "set", o, ""));
   }
 
@@ -430,7 +415,7 @@ public final class Overrides {
         .ifPresent(
             o -> {
               book = book.without(key);
-              logOverride("override-cleared", o, "by " + by);
+              OverrideLog.log("override-cleared", o, "by " + by);
               bus.publish(new MaglevEvent.OverrideChanged(now(), "cleared", o, by));
             });
   }
@@ -473,29 +458,5 @@ public final class Overrides {
               + "): it will not survive a restart",
           e);
     }
-  }
-
-  private void logOverride(String msg, OperatorOverride o, String note) {
-    var l =
-        logger
-            .atInfo()
-            .setMessage(msg)
-            .addKeyValue("backend", o.backend())
-            .addKeyValue("kind", o.kind().label());
-    if (o.kind() == OperatorOverride.Kind.WEIGHT) {
-      l =
-          l.addKeyValue("frontend", o.key().frontend())
-              .addKeyValue("pool", o.key().pool())
-              .addKeyValue("weight", o.weight());
-    }
-    l = l.addKeyValue("actor", o.actor()).addKeyValue("reason", o.reason());
-    Instant until = o.until();
-    if (until != null) {
-      l = l.addKeyValue("until", until.toString());
-    }
-    if (!note.isEmpty()) {
-      l = l.addKeyValue("note", note);
-    }
-    l.log();
   }
 }
