@@ -1,22 +1,27 @@
 package ch.ipng.maglev.frontend.http;
 
+import static ch.ipng.maglev.frontend.http.Responses.body;
+import static ch.ipng.maglev.frontend.http.Responses.decoded;
+import static ch.ipng.maglev.frontend.http.Responses.error;
+import static ch.ipng.maglev.frontend.http.Responses.file;
+import static ch.ipng.maglev.frontend.http.Responses.json;
+import static ch.ipng.maglev.frontend.http.Responses.noStore;
+import static ch.ipng.maglev.frontend.http.Responses.redirect;
+import static ch.ipng.maglev.frontend.http.Responses.undecodable;
+
 import ch.ipng.maglev.common.FailFast;
 import ch.ipng.maglev.common.Text;
 import ch.ipng.maglev.frontend.sse.SseBroker;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.PrematureChannelClosureException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.io.IOException;
@@ -163,7 +168,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
               ctx,
               req,
               api.stateJson(name)
-                  .map(Router::json)
+                  .map(Responses::json)
                   .orElseGet(
                       () ->
                           error(
@@ -407,25 +412,6 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx, admin.perform(parsed.action(), user, remote), keepAlive, false, "the admin action");
   }
 
-  /** A %-escaped path segment decoded, or null when its escapes are not valid. */
-  private static @Nullable String decoded(String raw) {
-    try {
-      return QueryStringDecoder.decodeComponent(raw);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  /** 400 for a path segment whose %-escapes cannot be decoded. */
-  private static FullHttpResponse undecodable(String what, String raw) {
-    return error(
-        HttpResponseStatus.BAD_REQUEST,
-        what
-            + ": \""
-            + echo(raw)
-            + "\" cannot be decoded (expected: %XX escapes of two hex digits, UTF-8)");
-  }
-
   /**
    * A flow lookup (GET or HEAD): the query checked here (400 naming the parameter), then maglevd's
    * answer, or its error with the HTTP status the admin actions map it to.
@@ -508,64 +494,7 @@ final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
-  private static FullHttpResponse json(String json) {
-    FullHttpResponse r = body(HttpResponseStatus.OK, json, "application/json");
-    r.headers()
-        .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
-        .set("X-Content-Type-Options", "nosniff");
-    return r;
-  }
-
-  /** An error: never stored, never sniffed as anything but JSON. */
-  private static FullHttpResponse error(HttpResponseStatus status, String message) {
-    return noStore(body(status, "{\"error\":" + quote(message) + "}", "application/json"));
-  }
-
-  private static FullHttpResponse noStore(FullHttpResponse r) {
-    r.headers()
-        .set(HttpHeaderNames.CACHE_CONTROL, StaticFiles.NO_STORE)
-        .set("X-Content-Type-Options", "nosniff");
-    return r;
-  }
-
   static String quote(String s) {
     return new com.google.gson.JsonPrimitive(s).toString();
-  }
-
-  private static FullHttpResponse redirect(String location) {
-    FullHttpResponse r =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND);
-    r.headers().set(HttpHeaderNames.LOCATION, location);
-    return r;
-  }
-
-  /** A file of the page, or 404 when this build has none (the SPA is built by make). */
-  private static FullHttpResponse file(Optional<StaticFiles.File> f, String path) {
-    if (f.isEmpty()) {
-      return error(
-          HttpResponseStatus.NOT_FOUND,
-          path.endsWith("/")
-              ? "the dashboard page is not in this build (make builds it): " + path
-              : "no such file: " + path);
-    }
-    FullHttpResponse r =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(f.get().bytes()));
-    r.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, f.get().type())
-        .set(HttpHeaderNames.CACHE_CONTROL, f.get().cacheControl())
-        .set("X-Content-Type-Options", "nosniff")
-        // nothing but this server's own files, and no framing (the admin page has buttons)
-        .set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
-        .set("Referrer-Policy", "same-origin");
-    return r;
-  }
-
-  private static FullHttpResponse body(HttpResponseStatus status, String body, String type) {
-    FullHttpResponse r =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, type + "; charset=utf-8");
-    return r;
   }
 }

@@ -68,14 +68,17 @@ class FleetProcessTest {
 
     /** The maglev_vip_table_digest samples: table label to value. */
     Map<String, Long> digestMetrics() throws IOException, InterruptedException {
-      String text =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + maglevd.metricsPort() + "/metrics"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String text;
+      // closed after each poll: open connections would pile up to /metrics' connection limit
+      try (HttpClient http = HttpClient.newHttpClient()) {
+        text =
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + maglevd.metricsPort() + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+      }
       Map<String, Long> out = new TreeMap<>();
       Matcher m =
           Pattern.compile("(?m)^maglev_vip_table_digest\\{[^}]*table=\"(\\w+)\"[^}]*} (\\S+)$")
