@@ -16,32 +16,19 @@ import java.util.Map;
 public final class DigestMemo {
   private record Key(int length, List<MaglevTable.Server> servers) {}
 
-  private static final DigestMemo NONE = new DigestMemo(false);
-
-  private final boolean remembers;
   private Map<Key, String> previous = new HashMap<>();
   private Map<Key, String> current = new HashMap<>();
   private long computed;
 
-  private DigestMemo(boolean remembers) {
-    this.remembers = remembers;
-  }
+  private DigestMemo() {}
 
-  /** A memo that remembers from one pass to the next. */
+  /** An empty memo, which remembers from one pass to the next. */
   public static DigestMemo create() {
-    return new DigestMemo(true);
-  }
-
-  /** A memo that remembers nothing: every digest is computed. */
-  static DigestMemo none() {
-    return NONE;
+    return new DigestMemo();
   }
 
   /** The digest of the table of {@code length} buckets built from {@code servers}. */
   String digest(int length, List<MaglevTable.Server> servers) {
-    if (!remembers) {
-      return TableDigest.of(length, servers);
-    }
     Key key = new Key(length, List.copyOf(servers));
     String digest = current.get(key);
     if (digest == null) {
@@ -57,10 +44,8 @@ public final class DigestMemo {
 
   /** A pass over every VIP is done: what it did not use is forgotten after the next one. */
   void passDone() {
-    if (remembers) {
-      previous = current;
-      current = new HashMap<>();
-    }
+    previous = current;
+    current = new HashMap<>();
   }
 
   /** How many tables were computed (not found in the memo) so far. */

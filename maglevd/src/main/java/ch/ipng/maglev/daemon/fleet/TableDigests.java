@@ -51,7 +51,7 @@ public final class TableDigests {
    *     for the VIP where VPP holds it, else {@link DesiredVip#TABLE_LENGTH}
    */
   public static List<Vip> of(List<LbView.Vip> vips, List<DesiredVip> desired) {
-    return of(vips, desired, DigestMemo.none());
+    return of(vips, desired, DigestMemo.create()); // a fresh memo: every table computed once
   }
 
   /**

@@ -264,10 +264,11 @@ public final class EffectiveWeights {
       why.add(reasons);
     }
     // unchanged memory is handed on as it was, not copied again
+    boolean sameServing = serving.equals(memory.serving());
     Memory next =
-        !everUpCopied && serving.equals(memory.serving())
+        !everUpCopied && sameServing
             ? memory
-            : new Memory(serving.equals(memory.serving()) ? memory.serving() : serving, everUp);
+            : new Memory(sameServing ? memory.serving() : serving, everUp);
     return new View(active, state(anyWeight, allUnknown), out, why, mode, next);
   }
 
