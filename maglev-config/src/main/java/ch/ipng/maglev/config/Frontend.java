@@ -1,5 +1,6 @@
 package ch.ipng.maglev.config;
 
+import ch.ipng.maglev.common.ArrayMap;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -92,7 +93,8 @@ public record Frontend(
     public static final int DEFAULT_WEIGHT = 100;
 
     public Pool {
-      backends = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(backends));
+      // an array map: every frontend status maglevd makes shares this pool's keys
+      backends = ArrayMap.copyOf(backends);
     }
   }
 }

@@ -1,8 +1,8 @@
 package ch.ipng.maglev.daemon.health;
 
+import ch.ipng.maglev.common.ArrayMap;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +85,8 @@ public final class EffectiveWeights {
    * @param pools per pool, backend name to effective weight, in the order given
    * @param reasons per pool, backend name to why its weight is what it is
    * @param mode normal, panic or kept-last
-   * @param memory what the next computation is given: the entries keep-last would keep
+   * @param memory what the next computation is given: the entries keep-last would keep ({@link
+   *     Memory#NONE} unless the policy keeps last)
    */
   public record View(
       int activePool,
@@ -185,10 +186,13 @@ public final class EffectiveWeights {
       }
     }
     Mode mode = Mode.NORMAL;
+    // only keep-last reads the memory: without it none is kept (it would be most of what a
+    // frontend's status holds, made again for every frontend a transition touches)
+    boolean remember = policy.keepLast();
     // copied only when it changes: most computations (a transition elsewhere) leave it as it was
-    Set<String> everUp = memory.everUp();
+    Set<String> everUp = remember ? memory.everUp() : Set.of();
     boolean everUpCopied = false;
-    for (String b : memory.everUp()) {
+    for (String b : everUp) {
       BackendState s = states.apply(b); // null: no longer in this frontend
       if (s == null || operatorOut(s)) {
         if (!everUpCopied) {
@@ -203,9 +207,11 @@ public final class EffectiveWeights {
       active = firstWithUp;
       mode = Mode.PANIC;
     }
-    if (active < 0) {
+    if (!remember) {
+      serving = Set.of();
+    } else if (active < 0) {
       serving = stillKept(pools, states, memory.serving());
-      if (policy.keepLast() && anyWeight(pools, serving)) {
+      if (anyWeight(pools, serving)) {
         mode = Mode.KEPT_LAST;
       }
     } else {
@@ -216,10 +222,12 @@ public final class EffectiveWeights {
     boolean anyWeight = false;
     boolean allUnknown = true;
     for (int i = 0; i < pools.size(); i++) {
-      // sized for the pool: the maps are made for every frontend a transition touches
-      int size = pools.get(i).size();
-      Map<String, Weight> pool = LinkedHashMap.newLinkedHashMap(size);
-      Map<String, WeightReason> reasons = LinkedHashMap.newLinkedHashMap(size);
+      // array maps over the pool's own keys: these are made for every frontend a transition
+      // touches, and kept while the frontend's status is
+      ArrayMap.Keys keys = ArrayMap.keysOf(pools.get(i));
+      ArrayMap.Builder<Weight> pool = ArrayMap.builder(keys);
+      ArrayMap.Builder<WeightReason> reasons = ArrayMap.builder(keys);
+      int at = 0;
       for (Map.Entry<String, Integer> b : pools.get(i).entrySet()) {
         BackendState s = states.apply(b.getKey());
         int configured = b.getValue();
@@ -245,30 +253,34 @@ public final class EffectiveWeights {
             r = WeightReason.FROZEN;
           }
         }
-        if (s == BackendState.UP && !everUp.contains(b.getKey())) {
+        if (remember && s == BackendState.UP && !everUp.contains(b.getKey())) {
           if (!everUpCopied) {
             everUp = new HashSet<>(everUp);
             everUpCopied = true;
           }
           everUp.add(b.getKey());
         }
-        if (active >= 0 && w.weight() > 0 && everUp.contains(b.getKey())) {
+        if (remember && active >= 0 && w.weight() > 0 && everUp.contains(b.getKey())) {
           serving.add(new Entry(i, b.getKey()));
         }
         anyWeight |= w.weight() > 0;
         allUnknown &= s == BackendState.UNKNOWN;
-        pool.put(b.getKey(), w);
-        reasons.put(b.getKey(), r);
+        pool.set(at, w);
+        reasons.set(at, r);
+        at++;
       }
-      out.add(pool);
-      why.add(reasons);
+      out.add(pool.build());
+      why.add(reasons.build());
     }
     // unchanged memory is handed on as it was, not copied again
-    boolean sameServing = serving.equals(memory.serving());
-    Memory next =
-        !everUpCopied && sameServing
-            ? memory
-            : new Memory(sameServing ? memory.serving() : serving, everUp);
+    Memory next = Memory.NONE;
+    if (remember) {
+      boolean sameServing = serving.equals(memory.serving());
+      next =
+          !everUpCopied && sameServing
+              ? memory
+              : new Memory(sameServing ? memory.serving() : serving, everUp);
+    }
     return new View(active, state(anyWeight, allUnknown), out, why, mode, next);
   }
 

@@ -1,5 +1,6 @@
 package ch.ipng.maglev.daemon.model;
 
+import ch.ipng.maglev.common.ArrayMap;
 import ch.ipng.maglev.config.Frontend;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
@@ -19,11 +20,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class FrontendSlot {
   final Frontend frontend;
+  final ArrayMap.Keys backends;
   final EffectiveWeights.Memory memory;
   volatile @Nullable FrontendStatus status;
 
-  FrontendSlot(Frontend frontend, EffectiveWeights.Memory memory) {
+  FrontendSlot(Frontend frontend, ArrayMap.Keys backends, EffectiveWeights.Memory memory) {
     this.frontend = frontend;
+    this.backends = backends;
     this.memory = memory;
   }
 
@@ -39,6 +42,7 @@ final class FrontendSlot {
       st =
           FrontendStatuses.status(
               frontend,
+              backends,
               overrides,
               b -> FrontendStatuses.stateIn(states, b),
               memory,

@@ -1,8 +1,10 @@
 package ch.ipng.maglev.daemon.model;
 
+import ch.ipng.maglev.common.ArrayMap;
 import ch.ipng.maglev.config.Frontend;
 import ch.ipng.maglev.daemon.health.BackendState;
 import ch.ipng.maglev.daemon.health.EffectiveWeights;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +21,7 @@ public record FrontendStatus(
     EffectiveWeights.View view) {
   public FrontendStatus {
     weights = List.copyOf(weights);
-    states = java.util.Collections.unmodifiableMap(states);
+    // the model's statuses are array maps already: no wrapper for each
+    states = states instanceof ArrayMap<BackendState> a ? a : Collections.unmodifiableMap(states);
   }
 }

@@ -1,5 +1,6 @@
 package ch.ipng.maglev.daemon.model;
 
+import ch.ipng.maglev.common.ArrayMap;
 import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.Frontend;
 import ch.ipng.maglev.config.OnAllDown;
@@ -8,11 +9,11 @@ import ch.ipng.maglev.daemon.health.EffectiveWeights;
 import ch.ipng.maglev.daemon.health.FrontendState;
 import ch.ipng.maglev.daemon.health.RemovalBudget;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -41,35 +42,37 @@ final class FrontendStatuses {
   /**
    * A frontend's status: its pools' weights (operator weights applied), its backends' states, and
    * the effective weights they make with {@code frozen} and {@code held} kept.
+   *
+   * @param backends the frontend's {@link #backendKeys}, made once per config
    */
   static FrontendStatus status(
       Frontend f,
+      ArrayMap.Keys backends,
       Map<WeightKey, Integer> overrides,
       Function<String, BackendState> state,
       EffectiveWeights.Memory memory,
       Set<String> frozen,
       Set<String> held) {
     List<Map<String, Integer>> weights = new ArrayList<>(f.pools().size());
-    int entries = 0;
-    for (Frontend.Pool pool : f.pools()) {
-      entries += pool.backends().size();
+    ArrayMap.Builder<BackendState> statesOf = ArrayMap.builder(backends);
+    for (int i = 0; i < backends.size(); i++) {
+      statesOf.set(i, state.apply(backends.name(i)));
     }
-    Map<String, BackendState> states = LinkedHashMap.newLinkedHashMap(entries);
+    ArrayMap<BackendState> states = statesOf.build();
     for (Frontend.Pool pool : f.pools()) {
-      for (String b : pool.backends().keySet()) {
-        states.put(b, state.apply(b));
-      }
       if (overrides.isEmpty()) {
         // most models have no operator weights: the config's own map (unmodifiable) serves
         weights.add(pool.backends());
         continue;
       }
-      Map<String, Integer> w = new LinkedHashMap<>();
-      for (Map.Entry<String, Integer> b : pool.backends().entrySet()) {
-        Integer set = overrides.get(new WeightKey(f.name(), pool.name(), b.getKey()));
-        w.put(b.getKey(), set != null ? set : b.getValue());
+      ArrayMap.Keys keys = ArrayMap.keysOf(pool.backends());
+      ArrayMap.Builder<Integer> w = ArrayMap.builder(keys);
+      for (int i = 0; i < keys.size(); i++) {
+        String b = keys.name(i);
+        Integer set = overrides.get(new WeightKey(f.name(), pool.name(), b));
+        w.set(i, set != null ? set : Objects.requireNonNull(pool.backends().get(b)));
       }
-      weights.add(Collections.unmodifiableMap(w));
+      weights.add(w.build());
     }
     Set<String> kept = frozen;
     if (!held.isEmpty()) {
@@ -81,6 +84,18 @@ final class FrontendStatuses {
     EffectiveWeights.View view =
         EffectiveWeights.compute(weights, states::get, f.flushOnDown(), policy, memory, kept);
     return new FrontendStatus(f, weights, states, RemovalBudget.label(view, held, frozen));
+  }
+
+  /** Every backend a frontend's pools name, in config order (a backend in two pools once). */
+  static ArrayMap.Keys backendKeys(Frontend f) {
+    if (f.pools().size() == 1) {
+      return ArrayMap.keysOf(f.pools().get(0).backends());
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (Frontend.Pool pool : f.pools()) {
+      names.addAll(pool.backends().keySet());
+    }
+    return ArrayMap.Keys.of(names);
   }
 
   /**

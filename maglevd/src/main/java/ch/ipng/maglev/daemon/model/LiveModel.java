@@ -1,5 +1,6 @@
 package ch.ipng.maglev.daemon.model;
 
+import ch.ipng.maglev.common.ArrayMap;
 import ch.ipng.maglev.config.BackendIndex;
 import ch.ipng.maglev.config.Config;
 import ch.ipng.maglev.config.Frontend;
@@ -91,7 +92,9 @@ public final class LiveModel {
       fs.put(
           f.name(),
           new FrontendSlot(
-              f, previous == null ? EffectiveWeights.Memory.NONE : previous.memoryFor(f)));
+              f,
+              FrontendStatuses.backendKeys(f),
+              previous == null ? EffectiveWeights.Memory.NONE : previous.memoryFor(f)));
     }
     Suspect kept = null;
     if (previous != null && previous.suspect != null) {
@@ -115,11 +118,15 @@ public final class LiveModel {
 
   /**
    * What keep-last remembers for {@code f} (a frontend of the next model) from this model: the last
-   * serving entries of its frontend of that name, by pool name, when {@code f} keeps them.
+   * serving entries of its frontend of that name, by pool name, when {@code f} keeps them. Only a
+   * keep-last frontend remembers: one that a reload turns keep-last starts from what it serves
+   * then.
    */
   private EffectiveWeights.Memory memoryFor(Frontend f) {
     FrontendSlot old = frontends.get(f.name());
-    if (f.onAllDown() != OnAllDown.KEEP_LAST || old == null) {
+    if (f.onAllDown() != OnAllDown.KEEP_LAST
+        || old == null
+        || old.frontend.onAllDown() != OnAllDown.KEEP_LAST) {
       return EffectiveWeights.Memory.NONE;
     }
     EffectiveWeights.Memory last = statusOf(old).view().memory();
@@ -349,6 +356,7 @@ public final class LiveModel {
     return Optional.of(
         FrontendStatuses.status(
                 slot.frontend,
+                slot.backends,
                 overrides,
                 b -> FrontendStatuses.stateIn(states, b),
                 slot.memory,
@@ -387,7 +395,9 @@ public final class LiveModel {
   private ShardedMap<String, FrontendSlot> freshSlots(Collection<Frontend> which) {
     Map<String, FrontendSlot> changed = new HashMap<>();
     for (Frontend f : which) {
-      changed.put(f.name(), new FrontendSlot(f, memoryFor(f)));
+      FrontendSlot now = frontends.get(f.name());
+      ArrayMap.Keys keys = now != null ? now.backends : FrontendStatuses.backendKeys(f);
+      changed.put(f.name(), new FrontendSlot(f, keys, memoryFor(f)));
     }
     return frontends.withAll(changed);
   }

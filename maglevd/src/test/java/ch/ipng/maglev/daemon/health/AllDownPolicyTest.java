@@ -168,7 +168,9 @@ class AllDownPolicyTest {
     boolean allUnknown = st.values().stream().allMatch(s -> s == UNKNOWN);
     FrontendState state =
         anyWeight ? FrontendState.UP : allUnknown ? FrontendState.UNKNOWN : FrontendState.DOWN;
-    return new Expected(active, mode, weights, reasons, new Memory(serving, everUp), state);
+    // only keep-last remembers
+    Memory next = keepLast ? new Memory(serving, everUp) : Memory.NONE;
+    return new Expected(active, mode, weights, reasons, next, state);
   }
 
   /**
