@@ -4,6 +4,7 @@
 # Prints probes/s against the schedule (500 VIPs / 100 ms = 5,000/s), the p99 lateness maglevt
 # reports in its run summary, CPU seconds per 1,000 probes and the peak RSS.
 # Targets: the full rate, p99 lateness < 20 ms, RSS <= 200 MB. Usage: bench/maglevt.sh BUILD
+# (PER_SECOND=1 also prints the probes answered in each second of the run.)
 set -euo pipefail
 build=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,10 +38,12 @@ for _ in $(seq 1 600); do [ -f "$tmp/ports" ] && break; kill -0 "$server" || exi
 } >"$tmp/maglev.yaml"
 echo "maglevt: $vips VIPs at 100ms for ${duration}s (keep-alive off)"
 python3 - "$build/bin/maglevt" "$tmp/maglev.yaml" "$duration" "$vips" <<'PY'
-import json, resource, subprocess, sys
+import collections, datetime, json, os, resource, subprocess, sys
 prog, cfg, duration, vips = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+per_second = os.environ.get("PER_SECOND") == "1"
 p = subprocess.run([prog, "--config", cfg, "--duration", duration + "s", "--uri", "/",
-                    "--json", "--min-ok", "0"], capture_output=True, text=True)
+                    "--json", "--min-ok", "0"]
+                   + (["--json-probes"] if per_second else []), capture_output=True, text=True)
 if p.returncode != 0:
     sys.exit("maglevt failed (%d): %s" % (p.returncode, p.stderr))
 lines = [json.loads(l) for l in p.stdout.splitlines()]
@@ -59,4 +62,11 @@ if p50s:
     print("probe latency: median of the VIPs' p50 %.1f ms, worst p50 %.1f ms" % (p50s[len(p50s) // 2], p50s[-1]))
 print("CPU: %.1f s, %.3f s per 1,000 probes" % (cpu, 1000 * cpu / run["probes"]))
 print("RSS: %.0f MB peak (target <= 200 MB)" % (ru.ru_maxrss / 1024))
+if per_second:
+    # probes answered in each second from the first answer: where the rate goes
+    starts = [datetime.datetime.fromisoformat(l["time"].replace("Z", "+00:00")).timestamp()
+              for l in lines if l["kind"] == "probe"]
+    t0 = min(starts)
+    by = collections.Counter(int(t - t0) for t in starts)
+    print("probes answered per second, from the first answer: " + " ".join(str(by[i]) for i in range(max(by) + 1)))
 PY

@@ -79,9 +79,13 @@ done
   || fail "/usr/sbin/maglevd-frontend --version"
 /usr/sbin/maglevd --check --config /etc/vpp-maglev/maglev.yaml >"$tmp/check" 2>&1 \
   || { cat "$tmp/check" >&2; fail "maglevd --check on the installed config"; }
-[ -f /var/cache/vpp-maglev/maglevc.java ] \
-  && { [ -f /var/cache/vpp-maglev/maglevc.aot ] || [ -f /var/cache/vpp-maglev/maglevc.jsa ]; } \
-  || fail "postinst wrote no start-up archive for maglevc in /var/cache/vpp-maglev"
+for prog in maglevc maglevt; do
+  [ -f "/var/cache/vpp-maglev/$prog.java" ] \
+    && { [ -f "/var/cache/vpp-maglev/$prog.aot" ] || [ -f "/var/cache/vpp-maglev/$prog.jsa" ]; } \
+    || fail "postinst wrote no start-up archive for $prog in /var/cache/vpp-maglev"
+done
+/usr/bin/maglevt --self-test --once >"$tmp/selftest" 2>&1 \
+  || { cat "$tmp/selftest" >&2; fail "/usr/bin/maglevt --self-test --once"; }
 getent passwd maglevd >/dev/null || fail "no maglevd user"
 [ -f /usr/share/man/man8/maglevd.8.gz ] || fail "maglevd.8 not installed"
 [ -f /usr/share/man/man8/maglevd-frontend.8.gz ] || fail "maglevd-frontend.8 not installed"

@@ -6,6 +6,6 @@ _maglevt() {
     --interval|-interval|--timeout|-timeout|--duration|-duration) COMPREPLY=($(compgen -W "100ms 250ms 500ms 1s 2s 5s 10s 30s 1m" -- "$cur")); return ;;
     --host|-host|--uri|-uri|--path|-path|--header|-header|--filter|-filter|--min-ok|-min-ok|--type|-type) return ;;
   esac
-  COMPREPLY=($(compgen -W "--config --interval --timeout --host --uri --path --header --insecure --keepalive --filter --type --once --duration --json --json-probes --min-ok --version --help" -- "$cur"))
+  COMPREPLY=($(compgen -W "--config --interval --timeout --host --uri --path --header --insecure --keepalive --filter --type --once --duration --json --json-probes --min-ok --self-test --version --help" -- "$cur"))
 }
 complete -F _maglevt maglevt

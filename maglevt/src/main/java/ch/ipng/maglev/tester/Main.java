@@ -6,6 +6,7 @@ import ch.ipng.maglev.config.ConfigError;
 import ch.ipng.maglev.config.ConfigException;
 import ch.ipng.maglev.config.ConfigLoader;
 import com.google.common.net.InetAddresses;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,14 @@ public final class Main {
         out.print(USAGE_TEXT);
         return OK;
       }
+      case "self-test" -> {
+        try (SelfTest self = SelfTest.start(SelfTest.VIPS, o.header())) {
+          return probe(o, new Targets(self.targets(), List.of()), out, err, terminal);
+        } catch (IOException e) {
+          err.println("maglevt: " + e.getMessage());
+          return USAGE;
+        }
+      }
       default -> {}
     }
     List<Config> configs = new ArrayList<>();
@@ -104,6 +113,12 @@ public final class Main {
                   : " (skipped: " + String.join("; ", targets.skipped()) + ")"));
       return USAGE;
     }
+    return probe(o, targets, out, err, terminal);
+  }
+
+  /** Probes the targets: the live screen, or a script run ending in its summary. */
+  private static int probe(
+      Options o, Targets targets, PrintStream out, PrintStream err, boolean terminal) {
     if (!o.scripted() && !terminal) {
       err.println(
           "maglevt: stdout is not a terminal: the live screen needs one (for scripts: --once or"
@@ -324,6 +339,8 @@ public final class Main {
         --json              the summary as JSON lines (one per VIP, then one for the run)
         --json-probes       also one JSON line per probe as it completes
         --min-ok PCT        the OK% every VIP must reach for exit status 0 (default 100)
+        --self-test         probe 200 VIPs of maglevt's own on 127.0.0.1 instead of a config's
+                            (for --duration, default 5s): does maglevt work on this host?
         --version           print maglevt's version
 
       Flags take one dash or two. Exit status: 0 ok (every VIP met --min-ok),

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param json the summary as JSON lines, one per VIP ({@code --json})
  * @param jsonProbes also one JSON line per probe as it completes ({@code --json-probes})
  * @param minOk the OK percentage every VIP must reach for exit status 0 ({@code --min-ok})
- * @param mode "run", "version" or "help"
+ * @param mode "run", "self-test" (probe VIPs of maglevt's own on loopback), "version" or "help"
  */
 public record Options(
     List<String> configs,
@@ -47,6 +47,9 @@ public record Options(
   public static final String DEFAULT_URI = "/.well-known/ipng/healthz";
   public static final String DEFAULT_HEADER = "X-IPng-Frontend";
   public static final double DEFAULT_MIN_OK = 100.0;
+
+  /** How long {@code --self-test} probes without {@code --duration} or {@code --once}. */
+  public static final Duration SELF_TEST_DURATION = Duration.ofSeconds(5);
 
   public Options {
     configs = List.copyOf(configs);
@@ -155,16 +158,26 @@ public record Options(
           String v = value != null ? value : next(args, ++i, a, "a percentage");
           minOk = percentage(v);
         }
+        case "self-test" -> mode = "self-test";
         case "version" -> mode = "version";
         case "help", "h" -> mode = "help";
         default ->
             throw new IllegalArgumentException("unknown flag " + a + " (see maglevt --help)");
       }
     }
-    if (mode.equals("run")) {
-      if (configs.isEmpty()) {
-        throw new IllegalArgumentException("--config is required (a maglev.yaml to read)");
+    if (mode.equals("self-test")) {
+      if (!configs.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--self-test probes VIPs of its own: it takes no --config");
       }
+      if (!once && duration == null) {
+        duration = SELF_TEST_DURATION;
+      }
+    }
+    if (mode.equals("run") && configs.isEmpty()) {
+      throw new IllegalArgumentException("--config is required (a maglev.yaml to read)");
+    }
+    if (mode.equals("run") || mode.equals("self-test")) {
       if (once && duration != null) {
         throw new IllegalArgumentException("--once and --duration exclude each other");
       }

@@ -139,6 +139,32 @@ class MainTest {
   }
 
   @Test
+  void selfTestProbesItsOwnLoopbackVipsAndTalliesTheirThreeBackends() {
+    // a long timeout: on a loaded machine a probe is slow, never failed
+    Result r =
+        run(
+            false,
+            "--self-test",
+            "--duration",
+            "1s",
+            "--timeout",
+            "30s",
+            "--json",
+            "--min-ok",
+            "0");
+    assertThat(r.rc()).as(r.out() + r.err()).isZero();
+    List<String> lines = r.lines();
+    assertThat(lines).hasSize(SelfTest.VIPS + 1);
+    assertThat(lines.get(0)).startsWith("{\"kind\":\"summary\",\"vip\":\"self-test-000\"");
+    assertThat(lines.get(SelfTest.VIPS - 1)).contains("\"vip\":\"self-test-199\"");
+    assertThat(lines.subList(0, SelfTest.VIPS))
+        .allSatisfy(l -> assertThat(l).contains("\"fail\":0", "\"type\":\"http\""));
+    String all = String.join("\n", lines);
+    assertThat(all).contains("\"self-test0\":", "\"self-test1\":", "\"self-test2\":");
+    assertThat(lines.get(SelfTest.VIPS)).startsWith("{\"kind\":\"run\",\"vips\":200,");
+  }
+
+  @Test
   void durationJsonExitsTwoWhenAVipFailsAndZeroWhenTheBarAllowsIt() throws Exception {
     try (TestServer good = new TestServer("127.0.0.1", "nginx0");
         TestServer bad = new TestServer("127.0.0.1", "nginx1")) {

@@ -76,6 +76,19 @@ class OptionsTest {
   }
 
   @Test
+  void selfTestNeedsNoConfig_probesFiveSecondsUnlessTold_andRefusesAConfig() {
+    Options o = Options.parse(new String[] {"--self-test"});
+    assertThat(o.mode()).isEqualTo("self-test");
+    assertThat(o.duration()).isEqualTo(Options.SELF_TEST_DURATION);
+    assertThat(o.scripted()).isTrue();
+    assertThat(Options.parse(new String[] {"-self-test", "--once", "--json"}).duration()).isNull();
+    assertThat(Options.parse(new String[] {"--self-test", "--duration=2s"}).duration())
+        .isEqualTo(java.time.Duration.ofSeconds(2));
+    assertError(new String[] {"--self-test", "--config", "a"}, "it takes no --config");
+    assertError(new String[] {"--self-test", "--once", "--duration", "1s"}, "exclude each other");
+  }
+
+  @Test
   void badInputIsNamedWithWhatWasExpected() {
     assertError(new String[] {}, "--config is required");
     assertError(new String[] {"--config"}, "--config needs a value");
