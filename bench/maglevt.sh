@@ -64,9 +64,9 @@ print("CPU: %.1f s, %.3f s per 1,000 probes" % (cpu, 1000 * cpu / run["probes"])
 print("RSS: %.0f MB peak (target <= 200 MB)" % (ru.ru_maxrss / 1024))
 if per_second:
     # probes answered in each second from the first answer: where the rate goes
-    starts = [datetime.datetime.fromisoformat(l["time"].replace("Z", "+00:00")).timestamp()
+    answers = [datetime.datetime.fromisoformat(l["time"].replace("Z", "+00:00")).timestamp()
               for l in lines if l["kind"] == "probe"]
-    t0 = min(starts)
-    by = collections.Counter(int(t - t0) for t in starts)
+    t0 = min(answers)
+    by = collections.Counter(int(t - t0) for t in answers)
     print("probes answered per second, from the first answer: " + " ".join(str(by[i]) for i in range(max(by) + 1)))
 PY

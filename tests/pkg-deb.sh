@@ -84,8 +84,8 @@ for prog in maglevc maglevt; do
     && { [ -f "/var/cache/vpp-maglev/$prog.aot" ] || [ -f "/var/cache/vpp-maglev/$prog.jsa" ]; } \
     || fail "postinst wrote no start-up archive for $prog in /var/cache/vpp-maglev"
 done
-/usr/bin/maglevt --self-test --once >"$tmp/selftest" 2>&1 \
-  || { cat "$tmp/selftest" >&2; fail "/usr/bin/maglevt --self-test --once"; }
+/usr/bin/maglevt --self-test --once --timeout 30s >"$tmp/selftest" 2>&1 \
+  || { cat "$tmp/selftest" >&2; fail "/usr/bin/maglevt --self-test --once --timeout 30s"; }
 getent passwd maglevd >/dev/null || fail "no maglevd user"
 [ -f /usr/share/man/man8/maglevd.8.gz ] || fail "maglevd.8 not installed"
 [ -f /usr/share/man/man8/maglevd-frontend.8.gz ] || fail "maglevd-frontend.8 not installed"

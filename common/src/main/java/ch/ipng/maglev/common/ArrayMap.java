@@ -42,7 +42,8 @@ public final class ArrayMap<V> extends AbstractMap<String, V> {
       Map<String, Integer> index = HashMap.newHashMap(list.size());
       for (int i = 0; i < list.size(); i++) {
         if (index.put(list.get(i), i) != null) {
-          throw new IllegalArgumentException("name \"" + list.get(i) + "\" given twice");
+          throw new IllegalArgumentException(
+              "name \"" + list.get(i) + "\" given twice (expected: each name once)");
         }
       }
       return new Keys(list, Collections.unmodifiableMap(index));
@@ -72,7 +73,7 @@ public final class ArrayMap<V> extends AbstractMap<String, V> {
   /** Fills the values of one map by index; {@link #build} hands them over once. */
   public static final class Builder<V> {
     private final Keys keys;
-    private @Nullable Object[] values;
+    private @Nullable Object @Nullable [] values;
 
     private Builder(Keys keys) {
       this.keys = keys;
@@ -94,7 +95,8 @@ public final class ArrayMap<V> extends AbstractMap<String, V> {
       Object[] v = values();
       for (int i = 0; i < v.length; i++) {
         if (v[i] == null) {
-          throw new IllegalStateException("no value for \"" + keys.name(i) + "\"");
+          throw new IllegalStateException(
+              "no value for \"" + keys.name(i) + "\" (expected: a value for every key)");
         }
       }
       values = null;

@@ -76,13 +76,13 @@ class ArrayMapTest {
     ArrayMap.Builder<String> b = ArrayMap.<String>builder(keys).set(0, "up");
     assertThatThrownBy(b::build)
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("no value for \"nginx1\"");
+        .hasMessage("no value for \"nginx1\" (expected: a value for every key)");
     b.set(1, "down");
     assertThat(b.build()).containsExactly(Map.entry("nginx0", "up"), Map.entry("nginx1", "down"));
     assertThatThrownBy(() -> b.set(0, "x")).hasMessage("built already");
     assertThatThrownBy(() -> ArrayMap.Keys.of(List.of("a", "a")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("name \"a\" given twice");
+        .hasMessage("name \"a\" given twice (expected: each name once)");
     assertThat(keys.indexOf("nginx1")).isEqualTo(1);
     assertThat(keys.indexOf("other")).isEqualTo(-1);
   }

@@ -166,9 +166,9 @@ public record Options(
       }
     }
     if (mode.equals("self-test")) {
-      if (!configs.isEmpty()) {
+      if (!configs.isEmpty() || filter != null || !types.isEmpty()) {
         throw new IllegalArgumentException(
-            "--self-test probes VIPs of its own: it takes no --config");
+            "--self-test probes VIPs of its own: it takes no --config, --filter or --type");
       }
       if (!once && duration == null) {
         duration = SELF_TEST_DURATION;

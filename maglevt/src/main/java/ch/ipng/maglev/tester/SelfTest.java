@@ -64,7 +64,14 @@ final class SelfTest implements AutoCloseable {
     } catch (IOException e) {
       closeAll(sockets);
       throw new IOException(
-          "self-test: a loopback listener after " + targets.size() + ": " + e.getMessage(), e);
+          "self-test: listener "
+              + (targets.size() + 1)
+              + " of "
+              + vips
+              + " on 127.0.0.1: "
+              + e.getMessage()
+              + " (expected: free loopback ports)",
+          e);
     }
     return new SelfTest(List.copyOf(sockets), List.copyOf(targets));
   }

@@ -139,7 +139,7 @@ class MainTest {
   }
 
   @Test
-  void selfTestProbesItsOwnLoopbackVipsAndTalliesTheirThreeBackends() {
+  void selfTest_probesItsOwnLoopbackVips_andTalliesTheirThreeBackends() {
     // a long timeout: on a loaded machine a probe is slow, never failed
     Result r =
         run(

@@ -85,6 +85,8 @@ class OptionsTest {
     assertThat(Options.parse(new String[] {"--self-test", "--duration=2s"}).duration())
         .isEqualTo(java.time.Duration.ofSeconds(2));
     assertError(new String[] {"--self-test", "--config", "a"}, "it takes no --config");
+    assertError(new String[] {"--self-test", "--filter", "^web"}, "it takes no --config, --filter");
+    assertError(new String[] {"--self-test", "--type", "web=tcp"}, "--filter or --type");
     assertError(new String[] {"--self-test", "--once", "--duration", "1s"}, "exclude each other");
   }
 

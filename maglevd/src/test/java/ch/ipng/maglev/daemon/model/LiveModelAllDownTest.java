@@ -120,6 +120,22 @@ class LiveModelAllDownTest {
   }
 
   @Test
+  void drainThatServedThenWentDown_reloadedToKeepLast_keepsNothing() {
+    // the config guide: memory starts when keep-last is configured
+    LiveModel m = LiveModel.of(DRAIN, Map.of("a", UP, "b", UP, "c", DOWN));
+    assertThat(weight(m, 0, "a")).isEqualTo(100);
+    m = m.withStates(Map.of("a", DOWN, "b", DOWN));
+    m = m.withConfig(KEEP, Map.of("a", DOWN, "b", DOWN, "c", DOWN));
+    assertThat(m.frontendState("web")).isEqualTo(FrontendState.DOWN);
+    assertThat(m.frontendMode("web")).isEqualTo(Mode.NORMAL);
+    assertThat(weight(m, 0, "a")).isZero();
+    // from then on it remembers: a comes up, goes down, and is kept
+    m = m.withState("a", UP).withState("a", DOWN);
+    assertThat(m.frontendMode("web")).isEqualTo(Mode.KEPT_LAST);
+    assertThat(weight(m, 0, "a")).isEqualTo(100);
+  }
+
+  @Test
   void minHealthy_panicsThroughTheModel() {
     Config panic = Configs.parse(config("min-healthy: 100", ""));
     LiveModel m = LiveModel.of(panic, Map.of("a", UP, "b", DOWN, "c", DOWN));
