@@ -133,11 +133,16 @@ class CheckerTest {
       awaitState("closed", BackendState.DOWN, "L4CON");
       awaitState("ping", BackendState.UP, "L3OK");
       // on a loaded machine the first probe may time out (300 ms) before the JVM is warm: only
-      // the last transition is judged
-      assertThat(transitions("ok"))
-          .extracting(t -> t.to() + " " + t.code())
-          .last()
-          .isEqualTo("UP L7OK");
+      // the last transition is judged (awaited: the worker's state changes just before the
+      // transition is announced)
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(transitions("ok"))
+                      .extracting(t -> t.to() + " " + t.code())
+                      .last()
+                      .isEqualTo("UP L7OK"));
       // the latest probe's detail: on a cold JVM the first TLS handshakes can hold an event loop
       // past the 300 ms timeout, so the transition itself may have come from a timeout
       assertThat(checker.backend("err").orElseThrow().probes().get(0).detail())
@@ -164,9 +169,14 @@ class CheckerTest {
       assertThat(probes.get(2).ok()).isTrue();
       s.answer(200, "ok");
       awaitState("b", BackendState.UP, "L7OK");
-      assertThat(transitions("b"))
-          .extracting(t -> t.from() + ">" + t.to())
-          .containsExactly("UNKNOWN>UP", "UP>DOWN", "DOWN>UP");
+      // the worker's state changes just before the transition is announced: awaited
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(transitions("b"))
+                      .extracting(t -> t.from() + ">" + t.to())
+                      .containsExactly("UNKNOWN>UP", "UP>DOWN", "DOWN>UP"));
     }
   }
 
@@ -239,6 +249,13 @@ class CheckerTest {
       awaitState("b", BackendState.UP, "L7OK");
       awaitState("c", BackendState.UP, "L7OK");
       await().until(() -> checker.backend("a").orElseThrow().health().counter() == 3);
+      // each first transition announced (just after the worker's state changed) before the reload
+      await()
+          .until(
+              () ->
+                  transitions("a").size() == 1
+                      && transitions("b").size() == 1
+                      && transitions("c").size() == 1);
 
       String changedChecks =
           fast("ha", "http", a.port(), "")
