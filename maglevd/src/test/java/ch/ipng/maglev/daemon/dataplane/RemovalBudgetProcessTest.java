@@ -52,7 +52,7 @@ class RemovalBudgetProcessTest {
           healthchecker:
             self-suspicion: { enabled: false }
           healthchecks:
-            tcp: { type: tcp, port: %d, interval: 100ms, timeout: 500ms, rise: 1, fall: 1 }
+            tcp: { type: tcp, port: %d, interval: 100ms, timeout: 3s, rise: 1, fall: 1 }
           backends:
             a: { address: %s, healthcheck: tcp }
             b: { address: %s, healthcheck: tcp }

@@ -54,7 +54,7 @@ class SlowStartProcessTest {
               startup-min-delay: 1s
               startup-max-delay: 2s
           healthchecks:
-            tcp: { type: tcp, port: %d, interval: 100ms, timeout: 500ms, rise: 1, fall: 1 }
+            tcp: { type: tcp, port: %d, interval: 100ms, timeout: 3s, rise: 1, fall: 1 }
           backends:
             a: { address: %s, healthcheck: tcp }
             b: { address: %s, healthcheck: tcp }

@@ -59,7 +59,9 @@ class PreviewWeightEndToEndTest {
               startup-min-delay: 1s
               startup-max-delay: 3s
           healthchecks:
-            http: { type: http, port: %d, interval: 100ms, timeout: 500ms, rise: 1, fall: 1 }
+            # the backends never fail here: a slow probe on a loaded machine must not flap one
+            # (a transition syncs its frontends, which would repair the drift made below)
+            http: { type: http, port: %d, interval: 100ms, timeout: 5s, rise: 1, fall: 3 }
           backends:
             a: { address: %s, healthcheck: http }
             b: { address: %s, healthcheck: http }
